@@ -1,0 +1,252 @@
+"""The shared document model: what every stage reads and extends.
+
+Stages never mutate these objects; they derive new ones. Every piece of text keeps
+its footnote markers and emphasis spans as offsets, so a value found late in the
+pipeline still points at where it was printed (section, page, source line).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+
+_WS = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A footnote reference: footnote ``number`` stood at ``offset`` of its text."""
+
+    offset: int
+    number: int
+
+
+@dataclass(frozen=True)
+class Span:
+    """An emphasised stretch of text: ``kind`` is ``bold`` or ``italic``."""
+
+    start: int
+    end: int
+    kind: str
+
+
+@dataclass(frozen=True)
+class RatingMark:
+    """What a PDF showed of a rating scale (filled box, highlighted label ...)."""
+
+    dimension: str  # vnr_process | coordination_mechanisms
+    level: str
+    method: str  # graphic | label
+    evidence: str
+    page: int | None = None
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    """One input file as read from disk: decoded text plus what only the file knows.
+
+    ``text`` is markdown-like for every format: PDF ingest writes headings,
+    ``<sup>N</sup>`` markers and emphasis the way a markdown export would, and a
+    form feed (``\\f``) between pages, so one normalizer serves all formats.
+    """
+
+    path: str  # relative to the input folder
+    sha256: str
+    format: str  # pdf | markdown | text
+    text: str
+    pages: int | None = None
+    rating_marks: tuple[RatingMark, ...] = ()
+
+
+@dataclass(frozen=True)
+class Line:
+    """One source line after markup removal; tabs kept (tables need them)."""
+
+    text: str
+    lineno: int  # 1-based line in the source text
+    page: int | None = None
+    markers: tuple[Marker, ...] = ()
+    spans: tuple[Span, ...] = ()
+    heading_depth: int | None = None  # markdown ``#`` count: a hint, never the truth
+
+    @property
+    def is_blank(self) -> bool:
+        return not self.text.strip()
+
+
+@dataclass(frozen=True)
+class NormalizedDocument:
+    source: SourceDocument
+    lines: tuple[Line, ...]
+
+
+@dataclass(frozen=True)
+class CleanText:
+    """Whitespace-collapsed text with markers and spans re-based onto it."""
+
+    text: str = ""
+    markers: tuple[Marker, ...] = ()
+    spans: tuple[Span, ...] = ()
+
+
+def collapse(text: str, markers=(), spans=()) -> CleanText:
+    """Collapse runs of whitespace to one space and strip, moving offsets along."""
+    out: list[str] = []
+    index_map: list[int] = []  # original offset -> new offset
+    pending_space = False
+    for ch in text:
+        if ch.isspace():
+            pending_space = bool(out)
+            index_map.append(len(out) + (1 if pending_space else 0))
+            continue
+        if pending_space:
+            out.append(" ")
+            pending_space = False
+        index_map.append(len(out))
+        out.append(ch)
+    new_len = len(out)
+    index_map.append(new_len)
+
+    def move(offset: int) -> int:
+        return min(index_map[min(offset, len(text))], new_len)
+
+    return CleanText(
+        "".join(out),
+        tuple(Marker(move(m.offset), m.number) for m in markers),
+        tuple(Span(move(s.start), move(s.end), s.kind) for s in spans if move(s.end) > move(s.start)),
+    )
+
+
+def join_clean(parts: list[CleanText], sep: str = " ") -> CleanText:
+    """Concatenate clean texts, shifting each part's offsets."""
+    text, markers, spans, pos = [], [], [], 0
+    for part in parts:
+        if not part.text and not part.markers:
+            continue
+        if text:
+            text.append(sep)
+            pos += len(sep)
+        text.append(part.text)
+        markers += [Marker(m.offset + pos, m.number) for m in part.markers]
+        spans += [Span(s.start + pos, s.end + pos, s.kind) for s in part.spans]
+        pos += len(part.text)
+    return CleanText("".join(text), tuple(markers), tuple(spans))
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """Consecutive body lines; the unit footnote blocks are lifted from."""
+
+    lines: tuple[Line, ...]
+
+    @cached_property
+    def clean(self) -> CleanText:
+        return join_lines(self.lines)
+
+    @property
+    def text(self) -> str:
+        return self.clean.text
+
+    @property
+    def page(self) -> int | None:
+        return self.lines[0].page if self.lines else None
+
+
+def join_lines(lines: tuple[Line, ...]) -> CleanText:
+    """Join the lines of one paragraph with single spaces (hyphenation is mended in normalize)."""
+    return join_clean([collapse(line.text, line.markers, line.spans) for line in lines])
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading and its own body (children excluded)."""
+
+    section_id: str
+    number: str | None
+    title: str
+    key: str | None
+    level: int
+    parent_id: str | None
+    ordinal: int
+    paragraphs: tuple[Paragraph, ...] = ()
+    heading_markers: tuple[int, ...] = ()  # footnote numbers printed on the heading
+    heading_page: int | None = None
+    heading_lineno: int | None = None
+
+    @cached_property
+    def clean(self) -> CleanText:
+        return join_clean([p.clean for p in self.paragraphs])
+
+    @property
+    def text(self) -> str:
+        return self.clean.text
+
+    @property
+    def lines(self) -> tuple[Line, ...]:
+        return tuple(line for p in self.paragraphs for line in p.lines)
+
+    def paragraph_ranges(self) -> tuple[tuple[int, int], ...]:
+        """(start, end) of each paragraph in ``text`` (joined with one space)."""
+        out, pos = [], 0
+        for p in self.paragraphs:
+            if not p.text and not p.clean.markers:
+                out.append((pos, pos))
+                continue
+            start = pos + (1 if pos else 0)
+            out.append((start, start + len(p.text)))
+            pos = start + len(p.text)
+        return tuple(out)
+
+    @property
+    def page_start(self) -> int | None:
+        return self.heading_page
+
+    @property
+    def page_end(self) -> int | None:
+        pages = [p.page for p in self.paragraphs if p.page is not None]
+        last = [line.page for line in self.lines if line.page is not None]
+        return max(last + pages + ([self.heading_page] if self.heading_page else []), default=None)
+
+    def with_paragraphs(self, paragraphs) -> "Section":
+        return replace(self, paragraphs=tuple(paragraphs))
+
+
+@dataclass(frozen=True)
+class Outline:
+    """The section tree of one profile, flat in document order."""
+
+    country_name: str | None
+    sections: tuple[Section, ...]
+    title_lineno: int | None = None
+
+    def get(self, section_id: str) -> Section | None:
+        return next((s for s in self.sections if s.section_id == section_id), None)
+
+    def by_key(self, key: str) -> Section | None:
+        return next((s for s in self.sections if s.key == key), None)
+
+    def subtree(self, section_id: str) -> tuple[Section, ...]:
+        """The section and all its descendants, in order."""
+        ids = {section_id}
+        out = []
+        for s in self.sections:
+            if s.section_id in ids or s.parent_id in ids:
+                ids.add(s.section_id)
+                out.append(s)
+        return tuple(out)
+
+
+@dataclass(frozen=True)
+class Footnote:
+    number: int
+    text: str
+    urls: tuple[str, ...]
+    page: int | None
+    lineno: int | None = None
+
+
+@dataclass(frozen=True)
+class FootnoteRef:
+    number: int
+    section_id: str
+    char_offset: int

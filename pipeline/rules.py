@@ -1,0 +1,340 @@
+"""Loading and validating rules/: the patterns, term lists and rubric stages use.
+
+Rules are data. Each file is parsed once into a frozen object and checked; every
+problem in every file is collected and raised together as one ``RuleError`` whose
+lines read ``rules/admin_units.yaml:14: unknown tier 'munic'``.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import regex
+import yaml
+
+from .errors import RuleError
+
+DEFAULT_RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+
+
+# ---------------------------------------------------------------------------
+# Located YAML: plain data that remembers the line each value came from.
+# ---------------------------------------------------------------------------
+class LDict(dict):
+    """A mapping that knows its own line and the line of each key (1-based)."""
+
+    line: int = 0
+    key_lines: dict
+
+
+class LList(list):
+    """A list that knows its own line and the line of each item (1-based)."""
+
+    line: int = 0
+    item_lines: list
+
+
+class _LocatedLoader(yaml.SafeLoader):
+    pass
+
+
+def _construct_mapping(loader, node):
+    loader.flatten_mapping(node)
+    out = LDict()
+    out.line = node.start_mark.line + 1
+    out.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        out[key] = loader.construct_object(value_node, deep=True)
+        out.key_lines[key] = key_node.start_mark.line + 1
+    return out
+
+
+def _construct_sequence(loader, node):
+    out = LList(loader.construct_object(child, deep=True) for child in node.value)
+    out.line = node.start_mark.line + 1
+    out.item_lines = [child.start_mark.line + 1 for child in node.value]
+    return out
+
+
+_LocatedLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_LocatedLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+
+
+class RuleChecker:
+    """Collects problems of one rule file; ``where`` names it in messages."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.errors: list[str] = []
+
+    @property
+    def where(self) -> str:
+        parts = self.path.parts
+        return "/".join(parts[-2:]) if len(parts) >= 2 else str(self.path)
+
+    def error(self, line: int | None, message: str) -> None:
+        self.errors.append(f"{self.where}:{line or 1}: {message}")
+
+    # -- typed getters that report instead of raising -------------------------
+    def mapping(self, data: Any, key: str, line: int | None = None, required: bool = True) -> LDict:
+        value = data.get(key) if isinstance(data, dict) else None
+        if value is None:
+            if required:
+                self.error(getattr(data, "line", line), f"missing mapping '{key}'")
+            return LDict()
+        if not isinstance(value, dict):
+            self.error(_key_line(data, key), f"'{key}' must be a mapping")
+            return LDict()
+        return value
+
+    def strings(self, data: Any, key: str, required: bool = True, non_empty: bool = True) -> list[str]:
+        """A list of non-empty strings under ``key``; a vacuous entry is an error."""
+        value = data.get(key) if isinstance(data, dict) else None
+        line = _key_line(data, key)
+        if value is None:
+            if required:
+                self.error(getattr(data, "line", None), f"missing list '{key}'")
+            return []
+        if not isinstance(value, list):
+            self.error(line, f"'{key}' must be a list")
+            return []
+        if non_empty and not value:
+            self.error(line, f"'{key}' is empty")
+        out = []
+        for i, item in enumerate(value):
+            item_line = value.item_lines[i] if isinstance(value, LList) else line
+            if not isinstance(item, str) or not item.strip():
+                self.error(item_line, f"'{key}' item {i + 1} must be a non-empty string, got {item!r}")
+            else:
+                out.append(item)
+        return out
+
+    def pattern(self, source: Any, line: int | None, flags: int = regex.IGNORECASE | regex.VERBOSE) -> regex.Pattern | None:
+        """Compile a regex, refusing one that fails or matches the empty string."""
+        if not isinstance(source, str) or not source.strip():
+            self.error(line, f"pattern must be a non-empty string, got {source!r}")
+            return None
+        try:
+            compiled = regex.compile(source, flags)
+        except regex.error as exc:
+            self.error(line, f"bad pattern {source!r}: {exc}")
+            return None
+        if compiled.fullmatch("") is not None:
+            self.error(line, f"vacuous pattern {source!r} matches the empty string")
+            return None
+        return compiled
+
+    def choice(self, value: Any, allowed, line: int | None, what: str) -> Any:
+        if value not in allowed:
+            self.error(line, f"unknown {what} {value!r} (expected one of {', '.join(map(str, sorted(allowed)))})")
+            return None
+        return value
+
+
+def _key_line(data: Any, key) -> int | None:
+    if isinstance(data, LDict):
+        return data.key_lines.get(key, data.line)
+    return None
+
+
+def read_yaml(path: Path, check: RuleChecker) -> Any:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return yaml.load(fh, Loader=_LocatedLoader)  # noqa: S506 - SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        check.error(mark.line + 1 if mark else None, f"not valid YAML: {getattr(exc, 'problem', exc)}")
+    except OSError as exc:
+        check.error(None, f"cannot read: {exc.strerror}")
+    return None
+
+
+def read_csv(path: Path, check: RuleChecker, required_columns: list[str]) -> list[tuple[int, dict]]:
+    """Rows of a CSV file with their line numbers; ``#`` lines are comments."""
+    rows: list[tuple[int, dict]] = []
+    try:
+        with open(path, encoding="utf-8", newline="") as fh:
+            numbered = [(i + 1, line) for i, line in enumerate(fh) if not line.startswith("#") and line.strip()]
+    except OSError as exc:
+        check.error(None, f"cannot read: {exc.strerror}")
+        return rows
+    if not numbered:
+        check.error(None, "no rows")
+        return rows
+    reader = csv.DictReader([line for _, line in numbered])
+    missing = [c for c in required_columns if c not in (reader.fieldnames or [])]
+    if missing:
+        check.error(numbered[0][0], f"missing column(s) {', '.join(missing)}")
+        return rows
+    for (lineno, _), row in zip(numbered[1:], reader):
+        rows.append((lineno, row))
+    return rows
+
+
+def read_jsonl(path: Path, check: RuleChecker) -> list[tuple[int, Any]]:
+    out = []
+    try:
+        with open(path, encoding="utf-8") as fh:
+            for i, line in enumerate(fh, 1):
+                if not line.strip() or line.lstrip().startswith("//"):
+                    continue
+                try:
+                    out.append((i, json.loads(line)))
+                except json.JSONDecodeError as exc:
+                    check.error(i, f"not valid JSON: {exc.msg}")
+    except OSError as exc:
+        check.error(None, f"cannot read: {exc.strerror}")
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Per-file parsers. Each takes the rules folder and a checker, returns a frozen
+# object for its stage, and reports problems through the checker.
+# ---------------------------------------------------------------------------
+
+# --- sections: headings.yaml ------------------------------------------------
+@dataclass(frozen=True)
+class HeadingRule:
+    key: str
+    number: str | None
+    pattern: regex.Pattern
+
+
+@dataclass(frozen=True)
+class HeadingRules:
+    headings: tuple[HeadingRule, ...]
+    bullet_chars: str
+    title_skip: tuple[regex.Pattern, ...]
+
+    def match(self, title: str) -> HeadingRule | None:
+        """The first heading rule whose pattern matches the whole title."""
+        return next((h for h in self.headings if h.pattern.fullmatch(title.strip())), None)
+
+
+def parse_heading_rules(rules_dir: Path, check: RuleChecker) -> HeadingRules:
+    data = read_yaml(rules_dir / "headings.yaml", check)
+    if not isinstance(data, dict):
+        check.error(None, "expected a mapping with 'headings'")
+        return HeadingRules((), "", ())
+    items = data.get("headings")
+    out = []
+    if not isinstance(items, list) or not items:
+        check.error(_key_line(data, "headings"), "'headings' must be a non-empty list")
+        items = []
+    seen = set()
+    for i, item in enumerate(items):
+        line = items.item_lines[i]
+        if not isinstance(item, dict) or "key" not in item or "pattern" not in item:
+            check.error(line, "each heading needs 'key' and 'pattern'")
+            continue
+        key = item["key"]
+        if not isinstance(key, str) or not regex.fullmatch(r"[a-z][a-z0-9_]*", key):
+            check.error(item.key_lines.get("key", line), f"heading key {key!r} must be snake_case")
+            continue
+        if key in seen:
+            check.error(line, f"duplicate heading key {key!r}")
+        seen.add(key)
+        number = item.get("number")
+        if number is not None and not regex.fullmatch(r"\d+(\.\d+)*", str(number)):
+            check.error(item.key_lines.get("number", line), f"bad section number {number!r}")
+        pattern = check.pattern(item["pattern"], item.key_lines.get("pattern", line))
+        if pattern is not None:
+            out.append(HeadingRule(key, None if number is None else str(number), pattern))
+    bullets = data.get("bullet_chars", "")
+    if not isinstance(bullets, str):
+        check.error(_key_line(data, "bullet_chars"), "'bullet_chars' must be a string")
+        bullets = ""
+    skips = []
+    raw_skips = data.get("title_skip") or LList()
+    for i, src in enumerate(raw_skips):
+        compiled = check.pattern(src, raw_skips.item_lines[i])
+        if compiled is not None:
+            skips.append(compiled)
+    return HeadingRules(tuple(out), bullets, tuple(skips))
+
+
+# --- normalize: normalize.yaml -------------------------------------------------
+@dataclass(frozen=True)
+class NormalizeRules:
+    keep_hyphen_prefixes: frozenset[str]
+
+
+def parse_normalize_rules(rules_dir: Path, check: RuleChecker) -> NormalizeRules:
+    data = read_yaml(rules_dir / "normalize.yaml", check) or LDict()
+    prefixes = check.strings(data, "keep_hyphen_prefixes")
+    return NormalizeRules(frozenset(p.lower() for p in prefixes))
+
+
+# --- admin_units: admin_units.yaml --------------------------------------------
+# (parser added by the admin_units stage)
+
+# --- ratings: ratings.yaml ---------------------------------------------------
+# (parser added by the ratings stage)
+
+# --- indicators: sdg_indicators.csv -------------------------------------------
+# (parser added by the indicators stage)
+
+# --- entities: entities.jsonl ---------------------------------------------------
+# (parser added by the entities stage)
+
+# --- sdg priorities, cases, vnr years: profile.yaml ----------------------------
+# (parser added by the profile-facts stage)
+
+
+# ---------------------------------------------------------------------------
+# The loaded rule set
+# ---------------------------------------------------------------------------
+RULE_PARSERS: dict[str, Callable[[Path, RuleChecker], Any]] = {
+    "headings": parse_heading_rules,
+    "normalize": parse_normalize_rules,
+}
+RULE_FILES: dict[str, str] = {
+    "headings": "headings.yaml",
+    "normalize": "normalize.yaml",
+}
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Every rule file, parsed and checked; ``digest`` changes when any file does."""
+
+    directory: Path
+    digest: str
+    parsed: dict = field(default_factory=dict)
+
+    def __getattr__(self, name: str):
+        try:
+            return self.__dict__["parsed"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def rules_digest(rules_dir: Path) -> str:
+    h = hashlib.sha256()
+    for path in sorted(p for p in Path(rules_dir).rglob("*") if p.is_file()):
+        h.update(path.relative_to(rules_dir).as_posix().encode())
+        h.update(b"\0")
+        h.update(path.read_bytes())
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def load_rules(rules_dir: Path | str | None = None) -> Rules:
+    """Load and validate every rule file; raise one RuleError listing all problems."""
+    rules_dir = Path(rules_dir) if rules_dir is not None else DEFAULT_RULES_DIR
+    if not rules_dir.is_dir():
+        raise RuleError([f"{rules_dir}: rules folder not found"])
+    errors: list[str] = []
+    parsed = {}
+    for name, parser in RULE_PARSERS.items():
+        check = RuleChecker(rules_dir / RULE_FILES[name])
+        parsed[name] = parser(rules_dir, check)
+        errors.extend(check.errors)
+    if errors:
+        raise RuleError(errors)
+    return Rules(rules_dir, rules_digest(rules_dir), parsed)
