@@ -194,8 +194,25 @@ def read_jsonl(path: Path, check: RuleChecker) -> list[tuple[int, Any]]:
 
 # ---------------------------------------------------------------------------
 # Per-file parsers. Each takes the rules folder and a checker, returns a frozen
-# object for its stage, and reports problems through the checker.
+# object for its stage, and reports problems through the checker. The decorator
+# registers it: ``rules.<name>`` is what it returns.
 # ---------------------------------------------------------------------------
+RULE_PARSERS: dict[str, tuple[str, Callable[[Path, RuleChecker], Any]]] = {}
+
+# Seconds any one rule pattern may run on one text: no line can hang a worker.
+# Pass it to every regex call on document text: ``pattern.finditer(text, timeout=PATTERN_TIMEOUT)``.
+PATTERN_TIMEOUT = 2.0
+
+
+def rule_file(name: str, filename: str):
+    """Register a parser for ``rules/<filename>``, loaded as ``rules.<name>``."""
+
+    def register(parser):
+        RULE_PARSERS[name] = (filename, parser)
+        return parser
+
+    return register
+
 
 # --- sections: headings.yaml ------------------------------------------------
 @dataclass(frozen=True)
@@ -216,6 +233,7 @@ class HeadingRules:
         return next((h for h in self.headings if h.pattern.fullmatch(title.strip())), None)
 
 
+@rule_file("headings", "headings.yaml")
 def parse_heading_rules(rules_dir: Path, check: RuleChecker) -> HeadingRules:
     data = read_yaml(rules_dir / "headings.yaml", check)
     if not isinstance(data, dict):
@@ -264,6 +282,7 @@ class NormalizeRules:
     keep_hyphen_prefixes: frozenset[str]
 
 
+@rule_file("normalize", "normalize.yaml")
 def parse_normalize_rules(rules_dir: Path, check: RuleChecker) -> NormalizeRules:
     data = read_yaml(rules_dir / "normalize.yaml", check) or LDict()
     prefixes = check.strings(data, "keep_hyphen_prefixes")
@@ -289,16 +308,6 @@ def parse_normalize_rules(rules_dir: Path, check: RuleChecker) -> NormalizeRules
 # ---------------------------------------------------------------------------
 # The loaded rule set
 # ---------------------------------------------------------------------------
-RULE_PARSERS: dict[str, Callable[[Path, RuleChecker], Any]] = {
-    "headings": parse_heading_rules,
-    "normalize": parse_normalize_rules,
-}
-RULE_FILES: dict[str, str] = {
-    "headings": "headings.yaml",
-    "normalize": "normalize.yaml",
-}
-
-
 @dataclass(frozen=True)
 class Rules:
     """Every rule file, parsed and checked; ``digest`` changes when any file does."""
@@ -331,8 +340,8 @@ def load_rules(rules_dir: Path | str | None = None) -> Rules:
         raise RuleError([f"{rules_dir}: rules folder not found"])
     errors: list[str] = []
     parsed = {}
-    for name, parser in RULE_PARSERS.items():
-        check = RuleChecker(rules_dir / RULE_FILES[name])
+    for name, (filename, parser) in RULE_PARSERS.items():
+        check = RuleChecker(rules_dir / filename)
         parsed[name] = parser(rules_dir, check)
         errors.extend(check.errors)
     if errors:
