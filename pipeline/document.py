@@ -73,6 +73,15 @@ class Line:
     def is_blank(self) -> bool:
         return not self.text.strip()
 
+    def drop_prefix(self, n: int) -> "Line":
+        """The line without its first ``n`` characters (a list bullet), offsets moved."""
+        return replace(
+            self,
+            text=self.text[n:],
+            markers=tuple(Marker(max(m.offset - n, 0), m.number) for m in self.markers),
+            spans=tuple(Span(max(s.start - n, 0), s.end - n, s.kind) for s in self.spans if s.end > n),
+        )
+
 
 @dataclass(frozen=True)
 class NormalizedDocument:
@@ -97,7 +106,7 @@ def collapse(text: str, markers=(), spans=()) -> CleanText:
     for ch in text:
         if ch.isspace():
             pending_space = bool(out)
-            index_map.append(len(out) + (1 if pending_space else 0))
+            index_map.append(len(out))  # an offset at a space stays before it
             continue
         if pending_space:
             out.append(" ")

@@ -1,0 +1,206 @@
+"""Footnotes: lift footnote blocks out of the body and record where markers stood.
+
+Exports drop a page's footnote block wherever the page broke, often mid-sentence.
+A paragraph is a footnote block when it opens with ``N.`` (or ``N)``, ``[N]``)
+and N continues the footnote sequence and, when the document carries explicit
+markers, a marker N stood earlier. "1. NATIONAL STRATEGIES ..." never gets here:
+sections took it as a heading. The sentence the block interrupted is joined again.
+
+Plain-text exports lose superscripts: a marker is then a number glued to a word
+("regions.4") or bracketed ("[4]"); such a candidate is accepted only when it is
+the next number of the footnote sequence, which keeps "PM2.5" and years out.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from .document import Footnote, FootnoteRef, Line, Marker, Outline, Paragraph, Section, collapse
+
+_NOTE_START = re.compile(r"^\s*(?:(?P<num>\d{1,3})[.)]|\[(?P<bracket>\d{1,3})\])\s+(?=\S)")
+_BARE_NOTE_START = re.compile(r"^\s*(?P<num>\d{1,3})\s+(?=[A-Z\"“(]|See\b|https?://)")
+_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"“”]+")
+# A number glued to the end of a word or closing punctuation, or in brackets.
+_GLUED_MARKER = re.compile(r"(?:(?<=[a-z\)\].,;:\"”’'%])(?P<glued>\d{1,3})|\[(?P<bracket>\d{1,3})\])(?=[\s,.;:)\]\"”’]|$)")
+_SENTENCE_END = ("." ,"!", "?", ":", ";", '"', "”", "’", ")")
+
+
+@dataclass(frozen=True)
+class FootnoteResult:
+    outline: Outline
+    footnotes: tuple[Footnote, ...]
+    refs: tuple[FootnoteRef, ...]
+    warnings: tuple[str, ...] = ()
+
+
+def extract_footnotes(outline: Outline) -> FootnoteResult:
+    """Lift footnote blocks, re-join interrupted sentences, and list marker positions."""
+    explicit = _explicit_marker_order(outline)
+    notes: list[Footnote] = []
+    sections = []
+    for section in outline.sections:
+        kept: list[Paragraph] = []
+        lifted_after: set[int] = set()  # indexes in `kept` followed by a lifted block
+        for paragraph in section.paragraphs:
+            found = _take_notes(paragraph, len(notes) + 1, explicit)
+            if found:
+                notes.extend(found)
+                lifted_after.add(len(kept) - 1)
+            else:
+                kept.append(paragraph)
+        sections.append(section.with_paragraphs(_rejoin(kept, lifted_after)))
+    if not explicit and notes:
+        sections = _infer_plain_markers(sections, len(notes))
+    outline = replace(outline, sections=tuple(sections))
+    refs = tuple(_refs(outline))
+    return FootnoteResult(outline, tuple(notes), refs, tuple(_check(notes, refs)))
+
+
+def _explicit_marker_order(outline: Outline) -> dict[int, tuple[int, int]]:
+    """Footnote number -> (section ordinal, line number) of its first explicit marker."""
+    first: dict[int, tuple[int, int]] = {}
+    for section in outline.sections:
+        for number in section.heading_markers:
+            first.setdefault(number, (section.ordinal, section.heading_lineno or 0))
+        for line in section.lines:
+            for marker in line.markers:
+                first.setdefault(marker.number, (section.ordinal, line.lineno))
+    return first
+
+
+def _note_number(line: Line, allow_bare: bool) -> int | None:
+    m = _NOTE_START.match(line.text) or (_BARE_NOTE_START.match(line.text) if allow_bare else None)
+    if not m:
+        return None
+    return int(m.group("num") or m.group("bracket"))
+
+
+def _take_notes(paragraph: Paragraph, expected: int, explicit: dict) -> list[Footnote]:
+    """The footnotes a paragraph holds, or [] when it is body text.
+
+    Every line that opens with the next expected number starts a note; other lines
+    continue the current one. The first line must open a note.
+    """
+    groups: list[tuple[int, list[Line]]] = []
+    allow_bare = not explicit
+    for line in paragraph.lines:
+        number = _note_number(line, allow_bare)
+        if number == expected and _marker_seen_before(number, line, explicit):
+            groups.append((number, [line]))
+            expected += 1
+        elif groups:
+            groups[-1][1].append(line)
+        else:
+            return []
+    return [_make_note(number, lines) for number, lines in groups]
+
+
+def _marker_seen_before(number: int, line: Line, explicit: dict) -> bool:
+    if not explicit:
+        return True
+    where = explicit.get(number)
+    return where is not None and where[1] <= line.lineno
+
+
+def _make_note(number: int, lines: list[Line]) -> Footnote:
+    first = lines[0]
+    body = _NOTE_START.sub("", first.text, count=1)
+    if body == first.text:
+        body = _BARE_NOTE_START.sub("", first.text, count=1)
+    text = collapse(" ".join([body] + [line.text for line in lines[1:]])).text
+    return Footnote(number, text, tuple(_urls(text)), first.page, first.lineno)
+
+
+def _urls(text: str) -> list[str]:
+    out = []
+    for m in _URL.finditer(text):
+        url = m.group(0).rstrip(".,;:")
+        while url.endswith(")") and url.count(")") > url.count("("):
+            url = url[:-1].rstrip(".,;:")
+        out.append(url)
+    return out
+
+
+def _rejoin(paragraphs: list[Paragraph], lifted_after: set[int]) -> list[Paragraph]:
+    """Join a paragraph cut by a footnote block with the lowercase text that continues it."""
+    out: list[Paragraph] = []
+    for i, paragraph in enumerate(paragraphs):
+        if out and (i - 1) in lifted_after and _continues(out[-1], paragraph):
+            out[-1] = Paragraph(out[-1].lines + paragraph.lines)
+        else:
+            out.append(paragraph)
+    return out
+
+
+def _continues(before: Paragraph, after: Paragraph) -> bool:
+    tail = before.text.rstrip()
+    head = after.text.lstrip()
+    return bool(tail) and bool(head) and not tail.endswith(_SENTENCE_END) and (head[0].islower() or head[0].isdigit())
+
+
+def _infer_plain_markers(sections: list[Section], note_count: int) -> list[Section]:
+    """Turn glued or bracketed numbers into markers, in footnote-sequence order."""
+    expected = 1
+    out = []
+    for section in sections:
+        section, expected = _infer_in_heading(section, expected, note_count)
+        paragraphs = []
+        for paragraph in section.paragraphs:
+            lines = []
+            for line in paragraph.lines:
+                line, expected = _infer_in_line(line, expected, note_count)
+                lines.append(line)
+            paragraphs.append(Paragraph(tuple(lines)))
+        out.append(section.with_paragraphs(paragraphs))
+    return out
+
+
+def _infer_in_heading(section: Section, expected: int, note_count: int) -> tuple[Section, int]:
+    m = re.search(r"(?<=[A-Za-z\)])(\d{1,3})$", section.title) or re.search(r"\s?\[(\d{1,3})\]$", section.title)
+    if m and int(m.group(1)) == expected and expected <= note_count:
+        title = section.title[: m.start()].rstrip()
+        return replace(section, title=title, heading_markers=section.heading_markers + (expected,)), expected + 1
+    return section, expected
+
+
+def _infer_in_line(line: Line, expected: int, note_count: int) -> tuple[Line, int]:
+    text, markers, spans = line.text, list(line.markers), list(line.spans)
+    pos = 0
+    while expected <= note_count:
+        m = next((c for c in _GLUED_MARKER.finditer(text, pos) if int(c.group("glued") or c.group("bracket")) == expected), None)
+        if m is None:
+            break
+        start, end = m.start(), m.end()
+        text = text[:start] + text[end:]
+        cut = end - start
+        markers = [Marker(mk.offset - cut if mk.offset >= end else mk.offset, mk.number) for mk in markers]
+        markers.append(Marker(start, expected))
+        spans = [_shift_span(s, start, cut) for s in spans]
+        pos, expected = start, expected + 1
+    markers.sort(key=lambda mk: mk.offset)
+    return replace(line, text=text, markers=tuple(markers), spans=tuple(spans)), expected
+
+
+def _shift_span(span, start: int, cut: int):
+    from .document import Span
+
+    def move(offset):
+        return offset - cut if offset >= start + cut else min(offset, start)
+
+    return Span(move(span.start), move(span.end), span.kind)
+
+
+def _refs(outline: Outline):
+    for section in outline.sections:
+        for number in section.heading_markers:
+            yield FootnoteRef(number, section.section_id, 0)
+        for marker in section.clean.markers:
+            yield FootnoteRef(marker.number, section.section_id, marker.offset)
+
+
+def _check(notes: list[Footnote], refs: tuple[FootnoteRef, ...]) -> list[str]:
+    have = {n.number for n in notes}
+    cited = {r.number for r in refs}
+    warnings = [f"footnote {n} has no marker in the text" for n in sorted(have - cited)]
+    warnings += [f"marker {n} has no footnote text" for n in sorted(cited - have)]
+    return warnings

@@ -1,0 +1,83 @@
+"""Ingest: bytes on disk -> SourceDocument. The only stage besides write that reads files.
+
+Text inputs are decoded by what their bytes say (BOM, NUL pattern, UTF-8 validity)
+rather than by guessing from the platform; PDFs go through pipeline.pdf.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import InputTooLarge, UnreadableInput
+
+TEXT_SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".txt": "text", ".text": "text"}
+PDF_SUFFIXES = {".pdf"}
+SUPPORTED_SUFFIXES = set(TEXT_SUFFIXES) | PDF_SUFFIXES
+
+
+@dataclass(frozen=True)
+class InputLimits:
+    """Bounds that keep one odd input from eating a worker."""
+
+    max_bytes: int = 50_000_000
+    max_pages: int = 60
+
+    def __post_init__(self):
+        if self.max_bytes < 1 or self.max_pages < 1:
+            raise ValueError("input limits must be positive")
+
+
+def source_format(path: Path) -> str | None:
+    suffix = path.suffix.lower()
+    if suffix in PDF_SUFFIXES:
+        return "pdf"
+    return TEXT_SUFFIXES.get(suffix)
+
+
+def decode_text(data: bytes) -> str:
+    """Decode a text export: UTF-8 (with or without BOM), UTF-16 (BOM or NUL pattern), else Latin-1/cp1252."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    if len(data) >= 4 and data.count(b"\x00") > len(data) // 4:
+        even_nuls = data[0::2].count(0)
+        odd_nuls = data[1::2].count(0)
+        return data.decode("utf-16-be" if even_nuls > odd_nuls else "utf-16-le", errors="replace")
+    if b"\x00" in data:
+        raise UnreadableInput("binary data in a text file")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:
+            return data.decode("latin-1")
+
+
+def read_source(path: Path, root: Path, limits: InputLimits = InputLimits(), keep_hyphen_prefixes=frozenset()):
+    """Read one input file into a SourceDocument (pdf, markdown or text)."""
+    from .document import SourceDocument
+
+    fmt = source_format(path)
+    if fmt is None:
+        raise UnreadableInput(f"unsupported file type '{path.suffix}'")
+    try:
+        size = path.stat().st_size
+        if size > limits.max_bytes:
+            raise InputTooLarge(f"{size} bytes (limit {limits.max_bytes})")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UnreadableInput(exc.strerror or str(exc)) from None
+    if not data.strip():
+        raise UnreadableInput("empty file")
+    rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
+    sha = hashlib.sha256(data).hexdigest()
+    if fmt == "pdf":
+        from .pdf import read_pdf
+
+        pdf = read_pdf(path, max_pages=limits.max_pages, keep_hyphen_prefixes=keep_hyphen_prefixes)
+        return SourceDocument(rel, sha, "pdf", pdf.text, pdf.pages, tuple(pdf.rating_marks))
+    text = decode_text(data).replace("\r\n", "\n").replace("\r", "\n")
+    return SourceDocument(rel, sha, fmt, text)

@@ -1,0 +1,139 @@
+"""Normalize: SourceDocument -> NormalizedDocument of clean lines.
+
+Markup becomes data instead of characters: ``<sup>N</sup>`` becomes a Marker at
+its position, ``**x**``/``*x*`` become Spans, links shrink to their URL, markdown
+escapes are undone, and words broken at a line end are mended. Form feeds
+count pages. Everything later reads lines, never markup.
+"""
+from __future__ import annotations
+
+import html
+import re
+
+from .document import Line, Marker, NormalizedDocument, SourceDocument, Span
+from .rules import Rules
+
+_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+# One inline token per alternative; the scanner copies text between tokens.
+_INLINE = re.compile(
+    r"""(?P<sup><sup>\s*\[?(?P<supnum>\d{1,3}(?:\s*[,–-]\s*\d{1,3})*)\]?\s*</sup>)
+      | (?P<link>\[(?P<label>[^\]\n]*)\]\((?P<target><[^>\n]+>|[^)\s]+(?:\([^)\s]*\)[^)\s]*)*)(?:\s+"[^"]*")?\))
+      | (?P<auto><(?P<autourl>(?:https?|ftp)://[^>\s]+|www\.[^>\s]+)>)
+      | (?P<tag></?(?:sup|sub|br|span|u|b|i|em|strong)\b[^>]*>)
+      | (?P<esc>\\+(?P<escaped>[\\`*_{}\[\]()#+\-.!|<>~"']))
+      | (?P<strong>\*\*|__(?=\S)|(?<=\S)__)
+      | (?P<em>(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])|(?<![\w\\])_(?=[^\s_])|(?<=[^\s_])_(?!\w))
+    """,
+    re.VERBOSE,
+)
+
+
+def parse_inline(text: str) -> tuple[str, tuple[Marker, ...], tuple[Span, ...]]:
+    """Strip inline markdown from one line, returning text, markers and emphasis spans."""
+    out: list[str] = []
+    markers: list[Marker] = []
+    spans: list[Span] = []
+    open_at: dict[str, int] = {}
+    pos = 0
+    length = 0
+
+    def emit(s: str) -> None:
+        nonlocal length
+        out.append(s)
+        length += len(s)
+
+    for m in _INLINE.finditer(text):
+        emit(html.unescape(text[pos : m.start()]))
+        pos = m.end()
+        if m.group("sup"):
+            for number in _expand_numbers(m.group("supnum")):
+                markers.append(Marker(length, number))
+        elif m.group("link"):
+            target = m.group("target").strip("<>")
+            emit(_unescape_url(target))
+        elif m.group("auto"):
+            emit(_unescape_url(m.group("autourl")))
+        elif m.group("tag"):
+            pass
+        elif m.group("esc"):
+            emit(m.group("escaped"))
+        else:
+            style = "bold" if m.group("strong") else "italic"
+            if style in open_at:
+                start = open_at.pop(style)
+                if length > start:
+                    spans.append(Span(start, length, style))
+            else:
+                open_at[style] = length
+    emit(html.unescape(text[pos:]))
+    return "".join(out), tuple(markers), tuple(sorted(spans, key=lambda s: (s.start, s.end)))
+
+
+def _expand_numbers(spec: str) -> list[int]:
+    """``"3"`` -> [3]; ``"3, 4"`` -> [3, 4]; ``"3-5"`` -> [3, 4, 5]."""
+    numbers: list[int] = []
+    for part in re.split(r"\s*,\s*", spec):
+        bounds = re.split(r"\s*[–-]\s*", part)
+        if len(bounds) == 2 and int(bounds[0]) < int(bounds[1]) <= int(bounds[0]) + 10:
+            numbers.extend(range(int(bounds[0]), int(bounds[1]) + 1))
+        else:
+            numbers.extend(int(b) for b in bounds)
+    return numbers
+
+
+def _unescape_url(url: str) -> str:
+    return re.sub(r"\\+([_*\[\]()#.~-])", r"\1", url)
+
+
+def normalize(source: SourceDocument, rules: Rules) -> NormalizedDocument:
+    """Turn the source text into clean lines with markers, spans and page numbers."""
+    lines: list[Line] = []
+    page = 1
+    with_pages = source.format == "pdf"
+    for lineno, raw in enumerate(source.text.split("\n"), 1):
+        page += raw.count("\f")
+        raw = raw.replace("\f", "")
+        depth = None
+        heading = _HEADING.match(raw)
+        if heading:
+            depth, raw = len(heading.group(1)), heading.group(2)
+        text, markers, spans = parse_inline(raw.rstrip())
+        lines.append(Line(text, lineno, page if with_pages else None, markers, spans, depth))
+    return NormalizedDocument(source, tuple(mend_hyphenation(lines, rules.normalize.keep_hyphen_prefixes)))
+
+
+_BROKEN_WORD = re.compile(r"(?<![\w-])([A-Za-z]*[a-z])-$")
+
+
+def mend_hyphenation(lines: list[Line], keep_prefixes: frozenset[str]) -> list[Line]:
+    """Join a word broken at a line end ("decen-" / "tralization"); keep real compounds."""
+    out: list[Line] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        nxt = lines[i + 1] if i + 1 < len(lines) else None
+        broken = _BROKEN_WORD.search(line.text.rstrip())
+        if (
+            broken
+            and nxt is not None
+            and line.heading_depth is None
+            and nxt.heading_depth is None
+            and nxt.text[:1].islower()
+            and not any(m.offset >= len(line.text.rstrip()) - 1 for m in line.markers)
+        ):
+            keep = broken.group(1).lower() in keep_prefixes
+            stem = line.text.rstrip() if keep else line.text.rstrip()[:-1]
+            shift = len(stem)
+            merged = Line(
+                stem + nxt.text,
+                line.lineno,
+                line.page,
+                line.markers + tuple(Marker(m.offset + shift, m.number) for m in nxt.markers),
+                line.spans + tuple(Span(s.start + shift, s.end + shift, s.kind) for s in nxt.spans),
+                None,
+            )
+            lines = lines[: i] + [merged] + lines[i + 2 :]
+            continue
+        out.append(line)
+        i += 1
+    return out

@@ -1,0 +1,240 @@
+"""Sections: clean lines -> Outline (country title + section tree in document order).
+
+The hierarchy comes from the printed numbering (``2.3`` is level 2 whatever its
+``#`` depth) and from canonical heading names in rules/headings.yaml; markdown
+depth is only a hint that a line is a heading at all. Exports print ``## 2.3``
+and ``# 3.`` in the same file, and plain-text exports have no ``#`` at all.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, replace
+
+from .document import Line, NormalizedDocument, Outline, Paragraph, Section, collapse
+from .rules import HeadingRules, Rules
+
+_NUMBERED = re.compile(r"^(?P<number>\d{1,2}(?:\.\d{1,2}){0,3})\.?(?=\s|$)\s*(?P<title>.*)$")
+_FOOTNOTE_START = re.compile(r"^\s*(?:\d{1,3}[.)]|\[\d{1,3}\])\s+\S")
+_MAX_HEADING_CHARS = 160
+
+
+@dataclass(frozen=True)
+class HeadingLine:
+    """A line judged to be a heading, before it is placed in the tree."""
+
+    line: Line
+    number: str | None
+    title: str
+    key: str | None
+    bullet: bool
+    usual_number: str | None = None  # from rules: where a known but unnumbered heading belongs
+
+
+def build_outline(doc: NormalizedDocument, rules: Rules) -> Outline:
+    """Find the country title and the section tree of one profile."""
+    heading_rules: HeadingRules = rules.headings
+    blocks = split_blocks(doc.lines, heading_rules)
+    title, title_lineno, blocks = take_title(blocks, heading_rules)
+    return Outline(title, place_sections(blocks), title_lineno)
+
+
+# -- recognising headings ---------------------------------------------------------
+def classify_heading(line: Line, rules: HeadingRules) -> HeadingLine | None:
+    """Decide whether one line is a heading, from numbering, case, bullets and known names."""
+    text = collapse(line.text).text
+    if not text or len(text) > _MAX_HEADING_CHARS:
+        return None
+    bullet = text[0] in rules.bullet_chars
+    body = text[1:].strip() if bullet else text
+    numbered = _NUMBERED.match(body)
+    number = None
+    if numbered and numbered.group("title") and not bullet:
+        number, body = numbered.group("number"), numbered.group("title").strip()
+    known = rules.match(body)
+    key = known.key if known else None
+    if bullet:
+        # "► In the VNR process" is a heading; "▶ Almaty adopted ..." is a case item.
+        is_heading = known is not None or (line.heading_depth is not None and not _is_sentence(body))
+    elif number is not None:
+        is_heading = (known is not None or _is_upper(body)) and not _is_sentence(body)
+    else:
+        is_heading = (line.heading_depth is not None or _is_upper(body) or known is not None) and not _is_sentence(body)
+        is_heading = is_heading and not _FOOTNOTE_START.match(text) and _has_letters(body)
+    if not is_heading:
+        return None
+    return HeadingLine(line, number, body, key, bullet, known.number if known else None)
+
+
+def _is_upper(text: str) -> bool:
+    """Mostly capitals: "LRGs INVOLVEMENT IN SDG LOCALIZATION" is, a sentence is not."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 3 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+
+
+def _is_sentence(text: str) -> bool:
+    """Body text ends like prose or runs long; headings do neither."""
+    return text.rstrip().endswith((".", ";", ",")) and not text.rstrip().endswith("..") or len(text.split()) > 20
+
+
+def _has_letters(text: str) -> bool:
+    return any(c.isalpha() for c in text)
+
+
+# -- blocks: headings and paragraphs in order ---------------------------------------
+def split_blocks(lines: tuple[Line, ...], rules: HeadingRules) -> list[HeadingLine | Paragraph]:
+    """Group body lines into paragraphs between headings and blank lines.
+
+    A line that opens a list item (``▶``) or a numbered note (``3. See ...``) starts a
+    new paragraph even without a blank line: page-break footnote blocks often
+    follow text directly.
+    """
+    blocks: list[HeadingLine | Paragraph] = []
+    current: list[Line] = []
+
+    def flush():
+        if current:
+            blocks.append(Paragraph(tuple(current)))
+            current.clear()
+
+    for line in lines:
+        if line.is_blank:
+            flush()
+            continue
+        heading = classify_heading(line, rules)
+        if heading:
+            flush()
+            blocks.append(heading)
+            continue
+        stripped = line.text.lstrip()
+        bullet = stripped[:1] in rules.bullet_chars
+        if current and (bullet or _FOOTNOTE_START.match(stripped) or _starts_table_row(current, line)):
+            flush()
+        if bullet:  # list markup, not text: "▶ Almaty adopted ..." -> "Almaty adopted ..."
+            line = line.drop_prefix(len(line.text) - len(stripped[1:].lstrip()))
+        current.append(line)
+    flush()
+    return blocks
+
+
+def _starts_table_row(current: list[Line], line: Line) -> bool:
+    """Table rows (tab-separated cells) never merge with prose around them."""
+    return ("\t" in line.text) != ("\t" in current[-1].text)
+
+
+# -- the title ------------------------------------------------------------------------
+def take_title(blocks, rules: HeadingRules):
+    """The first unknown heading before any known section is the country's name."""
+    for i, block in enumerate(blocks):
+        if not isinstance(block, HeadingLine):
+            continue
+        if block.key is not None or block.number is not None or block.bullet:
+            return None, None, blocks
+        if any(p.fullmatch(block.title) for p in rules.title_skip):
+            continue
+        return title_case(block.title), block.line.lineno, blocks[:i] + blocks[i + 1 :]
+    return None, None, blocks
+
+
+_SMALL_WORDS = {"and", "of", "the", "de", "da", "do", "du", "des", "la", "le", "del", "y", "et", "in", "for"}
+
+
+def title_case(text: str) -> str:
+    """"KAZAKHSTAN" -> "Kazakhstan"; "BOSNIA AND HERZEGOVINA" -> "Bosnia and Herzegovina"."""
+    words = collapse(text).text.split(" ")
+    out = []
+    for i, word in enumerate(words):
+        lower = word.lower()
+        if i and lower in _SMALL_WORDS:
+            out.append(lower)
+        else:
+            out.append("-".join(part[:1].upper() + part[1:] for part in lower.split("-")))
+    return " ".join(out)
+
+
+# -- the tree ---------------------------------------------------------------------------
+def slugify(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "section"
+
+
+def place_sections(blocks) -> tuple[Section, ...]:
+    """Give each heading its level, parent and id; attach following paragraphs to it."""
+    sections: list[Section] = []
+    paragraphs: list[Paragraph] = []
+    seen_ids: set[str] = set()
+    pending: list[Paragraph] = []  # body text before the first heading
+
+    def close():
+        if sections:
+            sections[-1] = sections[-1].with_paragraphs(paragraphs)
+        paragraphs.clear()
+
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            (paragraphs if sections else pending).append(block)
+            continue
+        close()
+        level, parent = place(block, sections)
+        section_id = unique_id(block.number or _join_id(parent, slugify(block.title)), seen_ids)
+        sections.append(
+            Section(
+                section_id=section_id,
+                number=block.number,
+                title=block.title,
+                key=block.key,
+                level=level,
+                parent_id=parent.section_id if parent else None,
+                ordinal=len(sections),
+                heading_markers=tuple(m.number for m in block.line.markers),
+                heading_page=block.line.page,
+                heading_lineno=block.line.lineno,
+            )
+        )
+    close()
+    if pending:
+        intro = Section("introduction", None, "", None, 1, None, 0, tuple(pending), heading_page=pending[0].page)
+        sections = [intro] + [_shift(s) for s in sections]
+    return tuple(sections)
+
+
+def _shift(section: Section) -> Section:
+    return replace(section, ordinal=section.ordinal + 1)
+
+
+def _join_id(parent: Section | None, slug: str) -> str:
+    return f"{parent.section_id}/{slug}" if parent else slug
+
+
+def unique_id(section_id: str, seen: set[str]) -> str:
+    candidate, n = section_id, 2
+    while candidate in seen:
+        candidate, n = f"{section_id}-{n}", n + 1
+    seen.add(candidate)
+    return candidate
+
+
+def place(block: HeadingLine, sections: list[Section]) -> tuple[int, Section | None]:
+    """Level and parent of a heading, from its number, bullet, or known place."""
+    if block.number is not None:
+        level = block.number.count(".") + 1
+        prefix = block.number.rsplit(".", 1)[0] if level > 1 else None
+        parent = _last(sections, lambda s: s.number == prefix) if prefix else None
+        if prefix and parent is None:
+            parent = _last(sections, lambda s: s.level < level)
+        return level, parent
+    if block.bullet:
+        parent = _last(sections, lambda s: s.level < 3 and (s.number is not None or s.parent_id is None))
+        return (parent.level + 1 if parent else 1), parent
+    if block.usual_number is not None:
+        level = block.usual_number.count(".") + 1
+        parent = _last(sections, lambda s: s.level < level) if level > 1 else None
+        return level, parent
+    if not any(s.number is not None for s in sections):
+        return 1, None
+    current = _last(sections, lambda s: s.level < 3)
+    return (min(current.level + 1, 3) if current else 1), current
+
+
+def _last(sections: list[Section], predicate) -> Section | None:
+    return next((s for s in reversed(sections) if predicate(s)), None)
