@@ -1,0 +1,80 @@
+"""Command line: ``sdg-profiles run | check | show | query`` (also ``python -m pipeline``).
+
+Exit codes: 0 all inputs ok, 1 any input failed or golden differs, 2 usage or
+configuration errors (bad options, bad rules, unwritable output folder).
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .errors import OutputError, RuleError
+
+
+def _fail_usage(message: str) -> None:
+    click.echo(f"sdg-profiles: {message}", err=True)
+    sys.exit(2)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="sdg-profiles")
+def main() -> None:
+    """Turn GTF/UCLG country profiles on SDG localization into Parquet tables."""
+
+
+@main.command()
+@click.argument("input_dir", type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("output"), show_default=True, help="Dataset folder.")
+@click.option("--workers", type=int, default=None, help="Worker processes [default: CPU count].")
+@click.option("--force", is_flag=True, help="Redo inputs unchanged since the last run.")
+@click.option("--prune", is_flag=True, help="Remove partitions of inputs no longer present.")
+@click.option("--rules", "rules_dir", type=click.Path(path_type=Path), default=None, help="Rules folder [default: rules/ of the package].")
+@click.option("--model", default=None, help="Installed spaCy model whose entities are merged (optional).")
+@click.option("--max-pages", type=int, default=60, show_default=True, help="Refuse PDFs longer than this.")
+@click.option("--max-bytes", type=int, default=50_000_000, show_default=True, help="Refuse inputs larger than this.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only failures and the summary.")
+@click.option("--debug", is_flag=True, help="Show tracebacks of failed inputs.")
+def run(input_dir, out_dir, workers, force, prune, rules_dir, model, max_pages, max_bytes, quiet, debug):
+    """Extract every profile in INPUT_DIR into the dataset at --out."""
+    from .ingest import InputLimits
+    from .progress import Reporter
+    from .run import RunConfig, discover_inputs, run_batch
+
+    try:
+        limits = InputLimits(max_bytes=max_bytes, max_pages=max_pages)
+        config = RunConfig(input_dir, out_dir, **({"workers": workers} if workers else {}), force=force, prune=prune,
+                           rules_dir=rules_dir, model=model, limits=limits, debug=debug)
+    except ValueError as exc:
+        _fail_usage(str(exc))
+    reporter = Reporter(total=len(discover_inputs(input_dir)), quiet=quiet, debug=debug)
+    try:
+        with reporter:
+            result = run_batch(config, on_event=reporter.event)
+    except (RuleError, OutputError) as exc:
+        _fail_usage(exc.line)
+    reporter.summary(result, out_dir)
+    sys.exit(result.exit_code)
+
+
+@main.command()
+@click.option("--golden", "golden_dir", type=click.Path(path_type=Path, exists=True, file_okay=False), default=Path("tests/golden"), show_default=True)
+@click.option("--input", "input_dir", type=click.Path(path_type=Path, exists=True, file_okay=False), default=Path("raw"), show_default=True)
+@click.option("--rules", "rules_dir", type=click.Path(path_type=Path), default=None)
+def check(golden_dir, input_dir, rules_dir):
+    """Extract the profiles of --input and compare every table with --golden."""
+    from .golden import check_golden
+
+    try:
+        problems, checked = check_golden(input_dir, golden_dir, rules_dir)
+    except RuleError as exc:
+        _fail_usage(exc.line)
+    for line in problems:
+        click.echo(line)
+    click.echo(f"{len(checked)} profile(s) checked against {golden_dir}: {len(problems)} difference(s)")
+    sys.exit(1 if problems else 0)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

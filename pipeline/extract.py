@@ -1,0 +1,114 @@
+"""The functional core: one SourceDocument -> every table of the contract.
+
+Each stage is a pure function of what earlier stages produced; this module only
+wires them in order. Reading files (ingest) and writing them (write) stay at
+the edges, in run.py.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import pyarrow as pa
+
+from . import __version__
+from .admin_units import extract_admin_units
+from .cases import extract_cases
+from .country import resolve_country
+from .document import SourceDocument
+from .entities import extract_entities
+from .errors import NotAProfile
+from .footnotes import extract_footnotes
+from .indicators import extract_indicators
+from .ingest import InputLimits, read_source
+from .normalize import normalize
+from .ratings import extract_ratings
+from .rules import Rules, load_rules
+from .schema import TABLES, to_arrow
+from .sections import build_outline
+from .vnrs import extract_sdg_priorities, extract_vnr_years
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """What one profile gave: its country code, its tables and what looked wrong."""
+
+    iso3: str
+    country_name: str
+    tables: dict[str, pa.Table]
+    warnings: tuple[str, ...] = ()
+
+
+def extract_document(source: SourceDocument, rules: Rules, model: str | None = None) -> Extraction:
+    """Run every stage on one source document."""
+    doc = normalize(source, rules)
+    outline = build_outline(doc, rules)
+    if not any(s.key for s in outline.sections):
+        raise NotAProfile("no known profile section (expected headings such as TERRITORIAL ORGANIZATION)")
+    iso3 = resolve_country(outline.country_name, rules)
+    notes = extract_footnotes(outline)
+    outline = notes.outline
+    units = extract_admin_units(outline, rules)
+    entities = extract_entities(outline, rules, model=model)
+    rows = {
+        "profiles": [
+            {
+                "country_name": outline.country_name,
+                "source_file": source.path,
+                "source_sha256": source.sha256,
+                "source_format": source.format,
+                "pages": source.pages,
+                "state_structure": units.state_structure,
+                "subnational_tiers": units.subnational_tiers,
+                "vnr_years": list(extract_vnr_years(outline, rules, notes.footnotes)),
+                "pipeline_version": __version__,
+                "rules_digest": rules.digest,
+            }
+        ],
+        "sections": [
+            {
+                "section_id": s.section_id,
+                "number": s.number,
+                "title": s.title,
+                "key": s.key,
+                "level": s.level,
+                "parent_id": s.parent_id,
+                "ordinal": s.ordinal,
+                "text": s.text,
+                "page_start": s.page_start,
+                "page_end": s.page_end,
+            }
+            for s in outline.sections
+        ],
+        "footnotes": [
+            {"number": f.number, "text": f.text, "urls": list(f.urls), "page": f.page} for f in notes.footnotes
+        ],
+        "footnote_refs": [asdict(r) for r in notes.refs],
+        "admin_units": [asdict(u) for u in units.rows],
+        "ratings": [asdict(r) for r in extract_ratings(outline, rules, source.rating_marks)],
+        "indicators": [asdict(i) for i in extract_indicators(outline, rules)],
+        "entities": [asdict(e) for e in entities],
+        "cases": [asdict(c) for c in extract_cases(outline, entities)],
+        "sdg_priorities": [asdict(p) for p in extract_sdg_priorities(outline, rules)],
+    }
+    tables = {name: to_arrow(name, _listify(rows[name])) for name in TABLES}
+    warnings = tuple(notes.warnings) + tuple(getattr(units, "warnings", ()))
+    return Extraction(iso3, outline.country_name, tables, warnings)
+
+
+def _listify(rows: list[dict]) -> list[dict]:
+    """Tuples from frozen dataclasses become lists, as Arrow list columns want."""
+    return [{k: list(v) if isinstance(v, tuple) else v for k, v in row.items()} for row in rows]
+
+
+def extract_file(path, rules: Rules | None = None, root=None, model: str | None = None) -> dict[str, pa.Table]:
+    """One profile file -> {table name: Arrow table}, without writing anything.
+
+    >>> tables = extract_file("raw/kazakhstan.md")
+    >>> tables["admin_units"].to_pandas()
+    """
+    rules = rules or load_rules()
+    path = Path(path)
+    source = read_source(path, Path(root) if root else path.parent, InputLimits(),
+                         keep_hyphen_prefixes=rules.normalize.keep_hyphen_prefixes)
+    return extract_document(source, rules, model=model).tables

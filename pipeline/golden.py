@@ -1,0 +1,109 @@
+"""Golden comparison: extracted tables against tests/golden/<ISO3>/<table>.jsonl.
+
+Golden rows are claims about the documents, written by reading them. Only the
+columns a golden row names are compared (tables may gain columns); a mismatch
+names table, row, field, expected and got.
+"""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+
+from .schema import TABLES
+
+# Fields that describe the run, not the document, or whose wording is free.
+IGNORED_FIELDS = {
+    "profiles": {"pipeline_version", "rules_digest"},
+    "ratings": {"evidence"},
+}
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    country: str
+    table: str
+    row: int | None
+    field: str | None
+    expected: object
+    got: object
+
+    def __str__(self) -> str:
+        where = f"{self.country} {self.table}"
+        if self.row is not None:
+            where += f" row {self.row}"
+        if self.field:
+            where += f" field {self.field}"
+        return f"{where}: expected {self.expected!r}, got {self.got!r}"
+
+
+def read_golden(golden_dir: Path, iso3: str) -> dict[str, list[dict]]:
+    """Golden rows per table for one country; tables without a file are absent."""
+    out = {}
+    for name in TABLES:
+        path = Path(golden_dir) / iso3 / f"{name}.jsonl"
+        if path.exists():
+            lines = path.read_text(encoding="utf-8").splitlines()
+            out[name] = [json.loads(line) for line in lines if line.strip()]
+    return out
+
+
+def compare_tables(iso3: str, tables: dict[str, pa.Table], golden: dict[str, list[dict]]) -> list[Mismatch]:
+    """Every difference between extracted tables and golden rows."""
+    problems: list[Mismatch] = []
+    for name, expected_rows in golden.items():
+        got_rows = tables[name].to_pylist()
+        if len(got_rows) != len(expected_rows):
+            problems.append(Mismatch(iso3, name, None, "row count", len(expected_rows), len(got_rows)))
+        for i, (want, got) in enumerate(zip(expected_rows, got_rows)):
+            for field, expected in want.items():
+                if field in IGNORED_FIELDS.get(name, set()):
+                    continue
+                actual = got.get(field, "<missing column>")
+                if not _same(expected, actual):
+                    problems.append(Mismatch(iso3, name, i, field, expected, actual))
+    return problems
+
+
+def _same(expected, actual) -> bool:
+    if isinstance(expected, float) or isinstance(actual, float):
+        if expected is None or actual is None:
+            return expected is actual
+        return math.isclose(float(expected), float(actual), rel_tol=1e-9, abs_tol=1e-9)
+    return expected == actual
+
+
+def check_golden(input_dir: Path, golden_dir: Path, rules_dir: Path | None = None) -> tuple[list[str], list[str]]:
+    """Extract every input of a folder and compare it with its golden rows.
+
+    Returns (problem lines, ISO3 codes checked). A golden country without an
+    input, or an input that fails, is a problem too.
+    """
+    from .errors import ProfileError
+    from .extract import extract_document
+    from .ingest import read_source
+    from .rules import load_rules
+    from .run import discover_inputs
+
+    rules = load_rules(rules_dir)
+    problems: list[str] = []
+    checked: list[str] = []
+    for path in discover_inputs(Path(input_dir)):
+        try:
+            source = read_source(path, Path(input_dir), keep_hyphen_prefixes=rules.normalize.keep_hyphen_prefixes)
+            result = extract_document(source, rules)
+        except ProfileError as exc:
+            problems.append(f"{path.name}: {exc.line}")
+            continue
+        golden = read_golden(golden_dir, result.iso3)
+        if not golden:
+            problems.append(f"{result.iso3} ({path.name}): no golden files")
+            continue
+        checked.append(result.iso3)
+        problems += [str(m) for m in compare_tables(result.iso3, result.tables, golden)]
+    missing = sorted({p.name for p in Path(golden_dir).iterdir() if p.is_dir()} - set(checked))
+    problems += [f"{iso3}: golden files but no input in {input_dir}" for iso3 in missing]
+    return problems, checked

@@ -1,0 +1,69 @@
+from pipeline.document import FootnoteRef
+
+INTERRUPTED = """# KENYA
+
+## TERRITORIAL ORGANIZATION
+
+Kenya has 47 counties.<sup>1</sup>
+
+## 1.2 VNR ELABORATION PROCESS
+
+The review was led by the Treasury.<sup>2</sup> Consultations took place in all
+
+1. Created by the 2010 Constitution.
+
+2. See: [https://example.org/vnr\\\\_2020.pdf](https://example.org/vnr_2020.pdf)
+
+counties, with **county assemblies** taking part.
+"""
+
+
+def test_block_is_lifted_and_sentence_joined(outline_of):
+    result = outline_of(INTERRUPTED)
+    sec = result.outline.get("1.2")
+    assert sec.text == "The review was led by the Treasury. Consultations took place in all counties, with county assemblies taking part."
+    assert [(f.number, f.text) for f in result.footnotes] == [
+        (1, "Created by the 2010 Constitution."),
+        (2, "See: https://example.org/vnr_2020.pdf"),
+    ]
+    assert result.footnotes[1].urls == ("https://example.org/vnr_2020.pdf",)
+
+
+def test_refs_point_into_clean_text(outline_of):
+    result = outline_of(INTERRUPTED)
+    assert result.refs == (FootnoteRef(1, "territorial-organization", 22), FootnoteRef(2, "1.2", 35))
+    sec = result.outline.get("1.2")
+    assert sec.text[:35].endswith("Treasury.")
+    span = [s for s in sec.clean.spans if s.kind == "bold"][0]
+    assert sec.text[span.start:span.end] == "county assemblies"
+
+
+def test_numbered_list_before_its_marker_is_body_text(outline_of):
+    text = "# KENYA\n\n## 1. NATIONAL STRATEGIES FOR SDG IMPLEMENTATION\n\nPriorities:\n\n1. Reduce poverty.\n\n2. Build roads.<sup>1</sup>\n\n1. A footnote."
+    result = outline_of(text)
+    assert [f.number for f in result.footnotes] == [1]
+    assert result.outline.get("1").text == "Priorities: 1. Reduce poverty. 2. Build roads."
+
+
+def test_sentence_ending_before_block_is_not_joined(outline_of):
+    text = "# KENYA\n\n## 2.2 VNR REFERENCES\n\nIt ends here.<sup>1</sup>\n\n1. Note.\n\nanother paragraph starts lowercase."
+    sec = outline_of(text).outline.get("2.2")
+    assert [p.text for p in sec.paragraphs] == ["It ends here.", "another paragraph starts lowercase."]
+
+
+def test_plain_text_glued_and_bracket_markers(outline_of):
+    text = (
+        "GHANA\n\nTERRITORIAL ORGANIZATION\n\nGhana has 16 regions.1 The PM2.5 level rose in 2019 and 261 districts[2] exist.\n\n"
+        "4. SDG INDICATORS3\n\nrows\n\n1. Since 2018.\n2. Local Government Act.\n3. UN database."
+    )
+    result = outline_of(text, "text")
+    sec = result.outline.get("territorial-organization")
+    assert sec.text == "Ghana has 16 regions. The PM2.5 level rose in 2019 and 261 districts exist."
+    assert [(r.number, r.section_id, r.char_offset) for r in result.refs] == [
+        (1, "territorial-organization", 21), (2, "territorial-organization", 68), (3, "4", 0)]
+    assert result.outline.get("4").title == "SDG INDICATORS"
+
+
+def test_unmatched_markers_and_notes_warn(outline_of):
+    result = outline_of("# PERU\n\n## TERRITORIAL ORGANIZATION\n\nText.<sup>1</sup> More.<sup>2</sup>\n\n1. Only one note.")
+    assert result.warnings == ("marker 2 has no footnote text",)

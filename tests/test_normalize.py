@@ -1,0 +1,80 @@
+import pytest
+
+from pipeline.document import Marker, Span, collapse
+from pipeline.normalize import normalize, parse_inline
+
+from conftest import source
+
+
+@pytest.mark.parametrize(
+    "raw, text",
+    [
+        ("plain words", "plain words"),
+        ("**Strategy Kazakhstan-2050** defines", "Strategy Kazakhstan-2050 defines"),
+        ("regions (*oblasts*)", "regions (oblasts)"),
+        ("See: <https://www.sng-wofi.org/country-profiles/>", "See: https://www.sng-wofi.org/country-profiles/"),
+        ("[https://x.org/a\\\\_b.pdf](https://x.org/a_b.pdf) (2019)", "https://x.org/a_b.pdf (2019)"),
+        ("[the report](https://x.org/r.pdf)", "https://x.org/r.pdf"),
+        ("https://gold.uclg.org/hlpf\\_2022.pdf", "https://gold.uclg.org/hlpf_2022.pdf"),
+        ("AT&amp;T and 5 \\* 3", "AT&T and 5 * 3"),
+        ("snake_case_name and hlpf_2022.pdf", "snake_case_name and hlpf_2022.pdf"),
+        ("line<br>break", "linebreak"),
+    ],
+    ids=["plain", "bold", "italic-in-parens", "autolink", "link-escaped-underscore", "link-with-label",
+         "escaped-underscore", "html-entity-and-escape", "intraword-underscore", "html-tag"],
+)
+def test_inline_markup_is_removed(raw, text):
+    assert parse_inline(raw)[0] == text
+
+
+def test_sup_becomes_marker_at_its_position():
+    text, markers, _ = parse_inline("Shymkent).<sup>1</sup> At the")
+    assert text == "Shymkent). At the"
+    assert markers == (Marker(10, 1),)
+
+
+def test_sup_lists_and_ranges_expand():
+    assert [m.number for m in parse_inline("x<sup>3,4</sup>")[1]] == [3, 4]
+    assert [m.number for m in parse_inline("x<sup>5-7</sup>")[1]] == [5, 6, 7]
+
+
+def test_emphasis_spans_point_at_clean_text():
+    text, _, spans = parse_inline("The **SDG Council** met in *Almaty*.")
+    assert [(text[s.start:s.end], s.kind) for s in spans] == [("SDG Council", "bold"), ("Almaty", "italic")]
+
+
+def test_headings_keep_depth_as_hint_only(rules):
+    doc = normalize(source("## 2.3 SPECIFIC PROJECTS\n# 3. RELEVANT INFORMATION\n"), rules)
+    assert [(l.text, l.heading_depth) for l in doc.lines[:2]] == [("2.3 SPECIFIC PROJECTS", 2), ("3. RELEVANT INFORMATION", 1)]
+
+
+def test_form_feeds_count_pages_for_pdf_only(rules):
+    pdf = normalize(source("one\n\fTwo\nthree\n\ffour", "pdf"), rules)
+    assert [l.page for l in pdf.lines] == [1, 2, 2, 3]
+    md = normalize(source("one\n\fTwo"), rules)
+    assert [l.page for l in md.lines] == [None, None]
+
+
+@pytest.mark.parametrize(
+    "lines, joined",
+    [
+        (["the decen-", "tralization process"], "the decentralization process"),
+        (["locally-", "led initiatives"], "locally-led initiatives"),
+        (["Strategy Kazakhstan-", "2050 defines"], None),
+        (["a list -", "item"], None),
+    ],
+    ids=["broken-word", "real-compound", "before-digit", "spaced-dash"],
+)
+def test_line_end_hyphenation(rules, lines, joined):
+    doc = normalize(source("\n".join(lines), "text"), rules)
+    if joined is None:
+        assert len(doc.lines) == 2
+    else:
+        assert [l.text for l in doc.lines] == [joined]
+
+
+def test_collapse_moves_markers_and_keeps_them_before_spaces():
+    clean = collapse("  a  b.\t c ", [Marker(7, 1)], [Span(2, 3, "bold")])
+    assert clean.text == "a b. c"
+    assert clean.markers == (Marker(4, 1),)
+    assert clean.spans == (Span(0, 1, "bold"),)

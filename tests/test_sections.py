@@ -1,0 +1,118 @@
+import pytest
+
+from pipeline.normalize import normalize
+from pipeline.sections import build_outline, slugify, title_case
+
+from conftest import source
+
+MIXED_DEPTHS = """# BRAZIL
+
+### TERRITORIAL ORGANIZATION
+
+Brazil is a federal republic.
+
+# 1. NATIONAL STRATEGIES FOR SDG IMPLEMENTATION
+
+Text one.
+
+1.1 NATIONAL COORDINATION MECHANISMS
+
+Text two.
+
+### 2. LRGs INVOLVEMENT IN SDG LOCALIZATION
+
+# 2.1 LRGs PARTICIPATION
+
+#### ► In the VNR process
+
+Comments: Weak.
+
+► In national coordination mechanisms for SDG implementation
+
+Comments: None.
+
+#### 2.3 LOCAL INITIATIVES AND CASES
+
+▶ **Recife** did things.
+
+▶ **Niterói** too.
+
+SPECIFIC ANNEX NOTES
+
+Annex text.
+"""
+
+
+def outline(rules, text, fmt="markdown"):
+    return build_outline(normalize(source(text, fmt), rules), rules)
+
+
+def test_hierarchy_comes_from_numbers_not_hash_depth(rules):
+    o = outline(rules, MIXED_DEPTHS)
+    got = [(s.section_id, s.level, s.parent_id, s.key) for s in o.sections]
+    assert got == [
+        ("territorial-organization", 1, None, "territorial_organization"),
+        ("1", 1, None, "national_strategies"),
+        ("1.1", 2, "1", "national_coordination_mechanisms"),
+        ("2", 1, None, "lrg_involvement"),
+        ("2.1", 2, "2", "lrg_participation"),
+        ("2.1/in-the-vnr-process", 3, "2.1", "participation_vnr_process"),
+        ("2.1/in-national-coordination-mechanisms-for-sdg-implementation", 3, "2.1", "participation_coordination_mechanisms"),
+        ("2.3", 2, "2", "projects_and_cases"),
+        ("2.3/specific-annex-notes", 3, "2.3", None),
+    ]
+    assert o.country_name == "Brazil"
+
+
+def test_case_items_are_paragraphs_not_headings_and_lose_their_bullet(rules):
+    cases = outline(rules, MIXED_DEPTHS).get("2.3")
+    assert [p.text for p in cases.paragraphs] == ["Recife did things.", "Niterói too."]
+    assert cases.text == "Recife did things. Niterói too."
+
+
+def test_numbered_footnote_line_is_not_a_heading(rules):
+    o = outline(rules, "# CHILE\n\n## TERRITORIAL ORGANIZATION\n\nText.\n\n1. They are elected by the council.\n\n## 1. NATIONAL STRATEGIES FOR SDG IMPLEMENTATION\n\nMore.")
+    assert [s.section_id for s in o.sections] == ["territorial-organization", "1"]
+
+
+def test_plain_text_headings_without_hashes(rules):
+    text = "NORWAY\n\nTERRITORIAL ORGANIZATION\n\nNorway is unitary.\n\n1. NATIONAL STRATEGIES FOR SDG IMPLEMENTATION\n\nSome text.\n\n1.2 VNR ELABORATION PROCESS\n\nMore text."
+    o = outline(rules, text, "text")
+    assert [(s.section_id, s.title) for s in o.sections] == [
+        ("territorial-organization", "TERRITORIAL ORGANIZATION"),
+        ("1", "NATIONAL STRATEGIES FOR SDG IMPLEMENTATION"),
+        ("1.2", "VNR ELABORATION PROCESS"),
+    ]
+    assert o.country_name == "Norway"
+
+
+def test_known_heading_without_number_is_placed_by_its_usual_number(rules):
+    text = "# GHANA\n\n## 2. LRGs INVOLVEMENT IN SDG LOCALIZATION\n\nx\n\n## SPECIFIC PROJECTS AND CASES\n\ny"
+    sec = outline(rules, text).sections[-1]
+    assert (sec.section_id, sec.level, sec.parent_id, sec.key) == ("2/specific-projects-and-cases", 2, "2", "projects_and_cases")
+
+
+def test_marker_on_heading_is_recorded_and_title_is_clean(rules):
+    sec = outline(rules, "# PERU\n\n## 4. SDG INDICATORS<sup>12</sup>\n\nrows").sections[0]
+    assert (sec.title, sec.heading_markers) == ("SDG INDICATORS", (12,))
+
+
+def test_text_before_any_heading_is_kept(rules):
+    o = outline(rules, "Some loose introduction.\n\n# 1. NATIONAL STRATEGIES FOR SDG IMPLEMENTATION\n\nx")
+    assert o.sections[0].section_id == "introduction"
+    assert o.sections[0].text == "Some loose introduction."
+
+
+def test_duplicate_ids_are_made_unique(rules):
+    o = outline(rules, "# MALI\n\n## ANNEX\n\na\n\n## ANNEX\n\nb")
+    assert [s.section_id for s in o.sections] == ["annex", "annex-2"]
+
+
+@pytest.mark.parametrize("raw, cased", [("KAZAKHSTAN", "Kazakhstan"), ("BOSNIA AND HERZEGOVINA", "Bosnia and Herzegovina"),
+                                        ("TIMOR-LESTE", "Timor-Leste"), ("united republic of tanzania", "United Republic of Tanzania")])
+def test_title_case(raw, cased):
+    assert title_case(raw) == cased
+
+
+def test_slugify_strips_accents_and_symbols():
+    assert slugify("► Dans le processus VNR (2022)") == "dans-le-processus-vnr-2022"
