@@ -175,7 +175,7 @@ def read_table_line(line: Line, table: IndicatorTableRules) -> TableLine:
     start = table.row_start.match(first, timeout=PATTERN_TIMEOUT)
     cells: list[Cell] = []
     if start is not None:
-        code = start.group("code").lower()
+        code = start.group("code")
         series = start.groupdict().get("series")
         series = series.lower() if series else None
         name = first[start.end():].strip()
@@ -354,15 +354,23 @@ def unit_from_name_else_value(name: str, reading: ValueReading | None, table: In
     return reading.unit if reading is not None else None
 
 
+def canonical_code(printed: str, official: SdgIndicatorList) -> str:
+    """UN codes write target letters in lower case ("11.B.2" is 11.b.2); a code
+    outside the list (a national "11.N.1") is kept as printed."""
+    lowered = printed.lower()
+    return lowered if lowered in official else printed
+
+
 def indicator_rows(draft: Draft, table: IndicatorTableRules, official: SdgIndicatorList) -> tuple[IndicatorRow, ...]:
     """One row per printed value; a label or an indicator printed with no value gives a blank row."""
     name = " ".join(" ".join(draft.name_parts).split())
-    is_official = draft.code in official
+    code = canonical_code(draft.code, official)
+    is_official = code in official
 
     def row(disaggregation: str, cell: Cell | None) -> IndicatorRow:
         reading = cell.reading if cell is not None else None
         return IndicatorRow(
-            indicator_code=draft.code,
+            indicator_code=code,
             series=draft.series,
             name=name,
             disaggregation=disaggregation,

@@ -17,6 +17,8 @@ from .rules import HeadingRules, Rules
 _NUMBERED = re.compile(r"^(?P<number>\d{1,2}(?:\.\d{1,2}){0,3})\.?(?=\s|$)\s*(?P<title>.*)$")
 _FOOTNOTE_START = re.compile(r"^\s*(?:\d{1,3}[.)]|\[\d{1,3}\])\s+\S")
 _MAX_HEADING_CHARS = 160
+# A plain-text export glues a heading's footnote number to it: "SDG INDICATORS10", "INDICATORS [9]".
+_GLUED_NOTE = re.compile(r"(?:(?<=[A-Za-z)])\d{1,3}|\s*\[\d{1,3}\])$")
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,7 @@ def classify_heading(line: Line, rules: HeadingRules) -> HeadingLine | None:
     number = None
     if numbered and numbered.group("title") and not bullet:
         number, body = numbered.group("number"), numbered.group("title").strip()
-    known = rules.match(body)
+    known = rules.match(body) or rules.match(_GLUED_NOTE.sub("", body))
     key = known.key if known else None
     if bullet:
         # "► In the VNR process" is a heading; "▶ Almaty adopted ..." is a case item.
@@ -124,15 +126,21 @@ def _starts_table_row(current: list[Line], line: Line) -> bool:
 
 # -- the title ------------------------------------------------------------------------
 def take_title(blocks, rules: HeadingRules):
-    """The first unknown heading before any known section is the country's name."""
+    """The first unknown heading before any known section is the country's name.
+
+    Front-matter headings such as "COUNTRY PROFILE" (rules: title_skip) before it are dropped.
+    """
+    skipped = set()
     for i, block in enumerate(blocks):
         if not isinstance(block, HeadingLine):
             continue
         if block.key is not None or block.number is not None or block.bullet:
             return None, None, blocks
         if any(p.fullmatch(block.title) for p in rules.title_skip):
+            skipped.add(i)
             continue
-        return title_case(block.title), block.line.lineno, blocks[:i] + blocks[i + 1 :]
+        rest = [b for j, b in enumerate(blocks) if j != i and j not in skipped]
+        return title_case(block.title), block.line.lineno, rest
     return None, None, blocks
 
 

@@ -1,0 +1,512 @@
+"""Admin units: the counts of subnational units a profile's territorial organization states.
+
+Profiles word these facts freely ("divided into 17 regions (oblasts)", "5 570
+municipalities", "eleven counties (fylker)", "first tier: 34 provinces; second
+tier: ..."), so the stage finds candidates and then decides with named rules,
+all driven by rules/admin_units.yaml:
+
+1. ``find_count_candidates``: every number of a sentence, with the unit phrase
+   read after it (modifiers, unit noun, complement such as "of regional
+   significance", local term, members in parentheses) and its qualifier;
+2. ``reject_reason``: why a candidate is no unit count (a ``not_counts`` rule such
+   as ``year`` or ``percent``, ``no_unit_noun``, ``compound_noun``);
+3. ``nested_counts``: a subset count ("18 regions, including 5 overseas regions")
+   is dropped or kept, as the rules say;
+4. ``prefer_sentence_cue``: the tier comes from a cue right after the unit, else the
+   last cue earlier in its sentence, else the tier its noun implies, else a cue
+   carried over from an earlier sentence.
+
+``state_structure`` and ``subnational_tiers`` take the first statement in the
+section (``first_in_text``).
+"""
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+import regex
+
+from .document import Outline, Section, Span
+from .errors import ExtractionTimeout
+from .rules import ADMIN_TIERS, PATTERN_TIMEOUT, AdminUnitRules
+
+SECTION_KEY = "territorial_organization"
+_INT32_MAX = 2**31 - 1
+_YEARS = (1800, 2100)
+_PLAIN_DIGITS = regex.compile(r"\d+")
+
+# A sentence ends at . ! ? (with closing quotes/brackets) before a capital or digit.
+_SENTENCE_END = regex.compile(r"[.!?]+[\"”’»)\]]*(?=\s+[\"“‘«(\[]?[\p{Lu}\d])")
+_INITIAL = regex.compile(r"\p{Lu}\.")
+# The words after a count: quotes are see-through, other punctuation ends the phrase.
+_TOKEN = regex.compile(r"\s*(?:(?P<quote>[\"“”„‘’'«»])|(?P<word>[^\W\d_](?:[\w’'-]*[^\W_])?)|(?P<other>\S))")
+_QUOTES = regex.compile(r"[\"“”„‘’«»]")
+_PARENTHESIS = regex.compile(r"[\s\"”’»]*\((?P<content>[^()]*)\)")
+_LIST_SPLIT = regex.compile(r"\s*(?:[,;&]|\band\b)\s*")
+_TERM_SPLIT = regex.compile(r"\s*(?:[,;&/]|\band\b|\bor\b)\s*")
+
+
+@dataclass(frozen=True)
+class AdminUnit:
+    """One row of the contract's ``admin_units`` table (``country`` excluded)."""
+
+    tier: str | None
+    tier_rank: int | None
+    unit_type: str
+    local_term: str | None
+    count: int
+    qualifier: str | None
+    named_members: tuple[str, ...]
+    footnotes: tuple[int, ...]
+    evidence: str
+
+
+@dataclass(frozen=True)
+class AdminUnitResult:
+    rows: tuple[AdminUnit, ...] = ()
+    state_structure: str | None = None  # unitary | federal
+    subnational_tiers: int | None = None
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+    footnotes: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class UnitPhrase:
+    """The unit a count counts: offsets are into the section text."""
+
+    start: int
+    head_start: int
+    end: int  # after the noun and its complement
+    extent_end: int  # after a following parenthesis, if any
+    unit_type: str
+    noun_tier: str | None
+    local_term: str | None = None
+    named_members: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CountCandidate:
+    """A number in a sentence, what follows it, and why it is not a unit count (if so)."""
+
+    start: int
+    end: int
+    printed: str
+    count: int
+    qualifier: str | None
+    phrase: UnitPhrase | None
+    reason: str | None  # None: a unit count
+    sentence: Sentence
+
+
+@dataclass(frozen=True)
+class TierCue:
+    start: int
+    end: int
+    tier: str | None  # regional | intermediate | municipal | national
+    ordinal: int | None
+
+
+# ---------------------------------------------------------------------------
+# The stage
+# ---------------------------------------------------------------------------
+def extract_admin_units(outline: Outline, rules) -> AdminUnitResult:
+    """Counts of subnational units with their tier, plus the stated state structure and tier count."""
+    section = territorial_section(outline)
+    if section is None or not section.text:
+        return AdminUnitResult()
+    try:
+        return _extract(section, rules.admin_units)
+    except TimeoutError as exc:
+        raise ExtractionTimeout(f"admin_units: a rule pattern ran too long on section {section.section_id!r}") from exc
+
+
+def _extract(section: Section, r: AdminUnitRules) -> AdminUnitResult:
+    text = section.text
+    structure, structure_warning = find_state_structure(text, r)
+    tiers = find_subnational_tiers(text, r)
+    cues = find_tier_cues(text, r)
+    accepted = [c for c in find_count_candidates(section, r) if c.reason is None]
+    if r.nested_counts == "drop":
+        accepted = [c for c, nested in zip(accepted, mark_nested(text, accepted, r)) if not nested]
+    tier_total = tiers or max((c.ordinal or 0 for c in cues), default=0) or None
+    rows = []
+    for c in accepted:
+        tier = prefer_sentence_cue(c, cues, text, r, tier_total, stated=tiers is not None)
+        rows.append(
+            AdminUnit(
+                tier=tier,
+                tier_rank=ADMIN_TIERS.index(tier) + 1 if tier else None,
+                unit_type=c.phrase.unit_type,
+                local_term=c.phrase.local_term,
+                count=c.count,
+                qualifier=c.qualifier,
+                named_members=c.phrase.named_members,
+                footnotes=c.sentence.footnotes,
+                evidence=c.sentence.text,
+            )
+        )
+    warnings = [structure_warning] if structure_warning else []
+    found = {row.tier for row in rows if row.tier}
+    if tiers is not None and len(found) > tiers:
+        warnings.append(f"admin_units: profile states {tiers} subnational tier(s) but units were placed in {len(found)}")
+    return AdminUnitResult(tuple(rows), structure, tiers, tuple(warnings))
+
+
+def territorial_section(outline: Outline) -> Section | None:
+    """The territorial-organization section; profiles without that heading open with it."""
+    return outline.by_key(SECTION_KEY) or (outline.sections[0] if outline.sections else None)
+
+
+# ---------------------------------------------------------------------------
+# Sentences
+# ---------------------------------------------------------------------------
+def split_sentences(section: Section, rules: AdminUnitRules) -> tuple[Sentence, ...]:
+    """Sentences of the section text, never across paragraphs; markers go to their sentence."""
+    text = section.text
+    ranges = [(s, e) for s, e in section.paragraph_ranges() if e > s] or [(0, len(text))]
+    bounds: list[tuple[int, int]] = []
+    for para_start, para_end in ranges:
+        start = para_start
+        for m in _SENTENCE_END.finditer(text, para_start, para_end, timeout=PATTERN_TIMEOUT):
+            if _is_abbreviation(text, m.start(), para_start, rules):
+                continue
+            bounds.append((start, m.end()))
+            start = m.end()
+            while start < para_end and text[start].isspace():
+                start += 1
+        if start < para_end:
+            bounds.append((start, para_end))
+    notes: list[list[int]] = [[] for _ in bounds]
+    starts = [s for s, _ in bounds]
+    for marker in section.clean.markers:
+        # A marker belongs to the last sentence that began before it, so one printed
+        # after the final period ("... Shymkent).¹ At ...") stays with its sentence.
+        i = max(bisect.bisect_left(starts, marker.offset) - 1, 0)
+        if bounds and marker.number not in notes[i]:
+            notes[i].append(marker.number)
+    return tuple(Sentence(s, e, text[s:e], tuple(n)) for (s, e), n in zip(bounds, notes))
+
+
+def _is_abbreviation(text: str, dot: int, floor: int, rules: AdminUnitRules) -> bool:
+    if text[dot] != ".":
+        return False
+    token_start = max(text.rfind(" ", floor, dot) + 1, floor)
+    token = text[token_start : dot + 1].lstrip("([\"“‘«")
+    return token.lower() in rules.abbreviations or bool(_INITIAL.fullmatch(token))
+
+
+# ---------------------------------------------------------------------------
+# Candidates
+# ---------------------------------------------------------------------------
+def find_count_candidates(section: Section, rules: AdminUnitRules) -> list[CountCandidate]:
+    """Every number in the section's sentences, read with the phrase after it."""
+    text = section.text
+    spans = tuple(s for s in section.clean.spans if s.kind == "italic")
+    out = []
+    for sentence in split_sentences(section, rules):
+        for m in rules.count.finditer(text, sentence.start, sentence.end, timeout=PATTERN_TIMEOUT):
+            value = parse_count(m.group(), rules)
+            phrase, phrase_reason = read_unit_phrase(text, m.end(), sentence.end, value, spans, rules)
+            reason = reject_reason(text, m.start(), m.end(), value, rules) or phrase_reason
+            qualifier = rules.qualifier.search(text, max(sentence.start, m.start() - 40), m.start(), timeout=PATTERN_TIMEOUT)
+            out.append(
+                CountCandidate(
+                    start=m.start(),
+                    end=m.end(),
+                    printed=m.group(),
+                    count=value,
+                    qualifier=rules.qualifiers[" ".join(qualifier.group().lower().split())] if qualifier else None,
+                    phrase=phrase,
+                    reason=reason,
+                    sentence=sentence,
+                )
+            )
+    return out
+
+
+def parse_count(printed: str, rules: AdminUnitRules) -> int:
+    """17, 2,186, 2 186, seventeen, twenty-six, one hundred and five -> int."""
+    if printed[0].isdigit():
+        return int(regex.sub(r"\D", "", printed))
+    total = current = 0
+    for m in rules.number_word.finditer(printed):
+        kind, value = rules.number_values[" ".join(m.group().lower().split())]
+        if kind == "scales" and value == 100:
+            current = (current or 1) * value
+        elif kind == "scales":
+            total += (current or 1) * value
+            current = 0
+        else:
+            current += value
+    return total + current
+
+
+def reject_reason(text: str, start: int, end: int, value: int, rules: AdminUnitRules) -> str | None:
+    """The name of the first ``not_counts`` rule the number's surroundings meet."""
+    if value > _INT32_MAX or value < 1:
+        return "out_of_range"
+    printed = text[start:end]
+    for rule in rules.not_counts:
+        if rule.years and not (_PLAIN_DIGITS.fullmatch(printed) and _YEARS[0] <= value <= _YEARS[1]):
+            continue
+        before = rule.before is None or rule.before.search(text, max(0, start - 60), start, timeout=PATTERN_TIMEOUT)
+        after = rule.after is None or rule.after.match(text, end, timeout=PATTERN_TIMEOUT)
+        if before and after:
+            return rule.name
+    return None
+
+
+def read_unit_phrase(
+    text: str, pos: int, limit: int, count: int, italics: tuple[Span, ...], rules: AdminUnitRules
+) -> tuple[UnitPhrase | None, str | None]:
+    """The unit phrase starting after a count, or why there is none."""
+    words = _words_after(text, pos, limit, rules.max_modifiers + rules.max_noun_words + 1)
+    head = _find_head(words, rules)
+    if head is None:
+        return None, "no_unit_noun"
+    first, head_first, head_last = head
+    noun = rules.unit_nouns[tuple(w for w, _, _ in words[head_first : head_last + 1])]
+    if not noun.plural and head_last + 1 < len(words) and words[head_last + 1][0] not in rules.stop_words:
+        return None, "compound_noun"  # "15 city councils": the unit noun only modifies
+    start, head_start, end = words[first][1], words[head_first][1], words[head_last][2]
+    for complement in rules.complements:
+        m = complement.match(text, end, limit, timeout=PATTERN_TIMEOUT)
+        if m:
+            end = m.end()
+            break
+    unit_type = " ".join(_QUOTES.sub("", text[start:end]).lower().split())
+    local_term, members, extent_end = _local_term_and_members(text, head_start, end, limit, count, italics, rules)
+    return UnitPhrase(start, head_start, end, extent_end, unit_type, noun.tier, local_term, members), None
+
+
+def _words_after(text: str, pos: int, limit: int, most: int) -> list[tuple[str, int, int]]:
+    """Up to ``most`` lower-cased words after ``pos``, stopping at punctuation other than quotes."""
+    words = []
+    while len(words) < most:
+        m = _TOKEN.match(text, pos, limit)
+        if m is None or m.group("other"):
+            break
+        if m.group("word"):
+            words.append((m.group("word").lower(), m.start("word"), m.end("word")))
+        pos = m.end()
+    return words
+
+
+def _find_head(words: list[tuple[str, int, int]], rules: AdminUnitRules) -> tuple[int, int, int] | None:
+    """(first word, head's first word, head's last word) of the unit phrase.
+
+    The head is the first unit noun within ``max_modifiers`` words, no stop word
+    before it; a singular noun directly followed by another unit noun is a
+    modifier of it ("city districts"), so the later noun heads.
+    """
+    for i in range(min(len(words), rules.max_modifiers + 1)):
+        if words[i][0] in rules.stop_words:
+            return None
+        size = _noun_at(words, i, rules)
+        if size:
+            first, last = i, i + size - 1
+            while not rules.unit_nouns[tuple(w for w, _, _ in words[first : last + 1])].plural:
+                following = _noun_at(words, last + 1, rules)
+                if not following:
+                    break
+                first, last = last + 1, last + following
+            return 0, first, last
+    return None
+
+
+def _noun_at(words: list[tuple[str, int, int]], i: int, rules: AdminUnitRules) -> int:
+    """Word count of the longest unit noun starting at word ``i`` (0: none)."""
+    for size in range(min(rules.max_noun_words, len(words) - i), 0, -1):
+        if tuple(w for w, _, _ in words[i : i + size]) in rules.unit_nouns:
+            return size
+    return 0
+
+
+def _local_term_and_members(
+    text: str, head_start: int, end: int, limit: int, count: int, italics: tuple[Span, ...], rules: AdminUnitRules
+) -> tuple[str | None, tuple[str, ...], int]:
+    """Local term and named members: from a parenthesis after the unit, else from italics."""
+    m = _PARENTHESIS.match(text, end, limit)
+    if m:
+        content_italic = any(s.start < m.end("content") and s.end > m.start("content") for s in italics)
+        term, members = read_parenthesis(m.group("content"), content_italic, count, rules)
+        if term or members:
+            return term, members, m.end()
+    for span in italics:
+        if span.start <= head_start < span.end:  # "17 *oblasts*": the noun itself is the local word
+            return _clean_term(text[span.start : span.end]), (), end
+        gap = text[end : span.start] if span.start >= end else None
+        if gap is not None and span.start - end <= 40 and _is_term_gap(gap, rules):
+            return _clean_term(text[span.start : span.end]), (), span.end
+    return None, (), end
+
+
+def _is_term_gap(gap: str, rules: AdminUnitRules) -> bool:
+    """", or", " known as" between a unit and an italic local word."""
+    gap = gap.lstrip(" ,")
+    return any(p.fullmatch(gap) for p in rules.local_term_prefixes)
+
+
+def read_parenthesis(content: str, italic: bool, count: int, rules: AdminUnitRules) -> tuple[str | None, tuple[str, ...]]:
+    """(local term, members) a parenthesis gives: "(oblasts)" a term, "(Astana, Almaty and Shymkent)" members."""
+    content = " ".join(_QUOTES.sub("", content).split()).strip(" .,;:")
+    if not content or regex.search(r"\d", content):
+        return None, ()  # a nested count or a date, read on its own
+    prefix = rules.member_prefix.match(content)
+    if prefix:
+        members = _members(content[prefix.end() :])
+        return None, members if all(_capitalised(m) for m in members) else ()
+    for p in rules.local_term_prefixes:
+        m = p.match(content)
+        if m:
+            return _term(content[m.end() :], rules), ()
+    members = _members(content)
+    if not italic and all(_capitalised(m) for m in members) and (len(members) > 1 or count == 1):
+        return None, members
+    return _term(content, rules), ()
+
+
+def _members(content: str) -> tuple[str, ...]:
+    return tuple(item.strip(" .") for item in _LIST_SPLIT.split(content) if item.strip(" ."))
+
+
+def _capitalised(item: str) -> bool:
+    return item[:1].isupper()
+
+
+def _term(content: str, rules: AdminUnitRules) -> str | None:
+    """A short name in the local language; an explanation ("which are headed by ...") is none."""
+    content = _clean_term(content)
+    items = [i for i in _TERM_SPLIT.split(content) if i]
+    if not items or any(len(i.split()) > 3 or any(w.lower() in rules.stop_words for w in i.split()) for i in items):
+        return None
+    return content
+
+
+def _clean_term(term: str) -> str:
+    return " ".join(_QUOTES.sub("", term).split()).strip(" .,;:")
+
+
+# ---------------------------------------------------------------------------
+# Decisions
+# ---------------------------------------------------------------------------
+def mark_nested(text: str, accepted: list[CountCandidate], rules: AdminUnitRules) -> list[bool]:
+    """Which counts are a subset of an earlier count of their sentence.
+
+    Nested: a nesting marker ("including", "of which") stands right before this
+    count, after the previous unit; or the previous count was nested inside a parenthesis
+    that is still open ("18 regions (including 5 overseas and 2 ... regions)").
+    """
+    out: list[bool] = []
+    parent = previous = None
+    for c in accepted:
+        if previous is None or previous.sentence != c.sentence:
+            parent = None
+        nested = False
+        if parent is not None:
+            marked = rules.nesting_marker.search(text, previous.phrase.extent_end, c.start, timeout=PATTERN_TIMEOUT)
+            opened = text[parent.phrase.end : c.start]
+            still_open = out[-1] and opened.count("(") > opened.count(")")
+            nested = bool(marked) or still_open
+        if not nested:
+            parent = c
+        out.append(nested)
+        previous = c
+    return out
+
+
+def find_tier_cues(text: str, rules: AdminUnitRules) -> list[TierCue]:
+    """Tier cues in the text; where two overlap, the first and then longest wins (``first_longest``)."""
+    found = [
+        TierCue(m.start(), m.end(), cue.tier, cue.ordinal)
+        for cue in rules.tier_cues
+        for m in cue.pattern.finditer(text, timeout=PATTERN_TIMEOUT)
+    ]
+    found.sort(key=lambda c: (c.start, -(c.end - c.start)))
+    out: list[TierCue] = []
+    for cue in found:
+        if not out or cue.start >= out[-1].end:
+            out.append(cue)
+    return out
+
+
+def prefer_sentence_cue(
+    c: CountCandidate, cues: list[TierCue], text: str, rules: AdminUnitRules, tier_total: int | None, stated: bool
+) -> str | None:
+    """The unit's tier: trailing cue > earlier cue in its sentence > the noun's own tier > carried cue.
+
+    A ``national`` cue places nothing: it stops a carried tier and leaves the noun's.
+    """
+    trailing = next(
+        (
+            cue
+            for cue in cues
+            if cue.start >= c.phrase.extent_end
+            and rules.trailing_cue_gap is not None
+            and rules.trailing_cue_gap.fullmatch(text, c.phrase.extent_end, cue.start, timeout=PATTERN_TIMEOUT)
+        ),
+        None,
+    )
+    if trailing is not None and trailing.tier != "national":
+        return _cue_tier(trailing, tier_total, stated)
+    before = [cue for cue in cues if cue.end <= c.start]
+    in_sentence = [cue for cue in before if cue.start >= c.sentence.start]
+    if in_sentence and in_sentence[-1].tier != "national":
+        return _cue_tier(in_sentence[-1], tier_total, stated)
+    if c.phrase.noun_tier:
+        return c.phrase.noun_tier
+    if before and not in_sentence and before[-1].tier != "national":
+        return _cue_tier(before[-1], tier_total, stated)
+    return None
+
+
+def _cue_tier(cue: TierCue, tier_total: int | None, stated: bool) -> str | None:
+    """A named tier as is; an ordinal counted from the top: 1 regional, the last municipal."""
+    if cue.ordinal is None:
+        return cue.tier
+    if tier_total == 1 and stated:
+        return "municipal"  # a single-tier country has municipalities only
+    if cue.ordinal == 1:
+        return "regional"
+    if tier_total is not None and cue.ordinal >= tier_total:
+        return "municipal"
+    return "intermediate"
+
+
+def find_state_structure(text: str, rules: AdminUnitRules) -> tuple[str | None, str | None]:
+    """``unitary`` or ``federal`` as the text first states it (``first_in_text``), and a warning on conflict."""
+    found = sorted(
+        (m.start(), i, structure)
+        for i, (structure, pattern) in enumerate(rules.state_structure)
+        for m in [pattern.search(text, timeout=PATTERN_TIMEOUT)]
+        if m
+    )
+    if not found:
+        return None, None
+    kinds = {structure for _, _, structure in found}
+    warning = None
+    if len(kinds) > 1:
+        warning = f"admin_units: the text calls the country both {' and '.join(sorted(kinds))}; took {found[0][2]!r}"
+    return found[0][2], warning
+
+
+def find_subnational_tiers(text: str, rules: AdminUnitRules) -> int | None:
+    """The number of subnational tiers the text first states ("three-tiered" -> 3)."""
+    found = sorted(
+        (m.start(), i, m.group("n"))
+        for i, pattern in enumerate(rules.subnational_tiers)
+        for m in [pattern.search(text, timeout=PATTERN_TIMEOUT)]
+        if m
+    )
+    for _, _, printed in found:
+        value = parse_count(printed, rules)
+        if 1 <= value <= 9:
+            return value
+    return None

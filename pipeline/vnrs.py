@@ -1,0 +1,184 @@
+"""VNR years and SDG priorities: which reviews a profile discusses, and the goals they singled out.
+
+A year counts only where the text ties it to a VNR ("the 2022 VNR", "VNR, 2019, p. 137");
+a goal list counts only in a sentence that speaks of priorities, and takes the year
+nearest to it in its clause (rule ``nearest_year_same_clause``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from .document import Footnote, Outline
+from .errors import ExtractionTimeout
+from .rules import PATTERN_TIMEOUT, PriorityRules, Rules, VnrRules
+
+_URL = regex.compile(r"(?:https?://|www\.)\S+", regex.IGNORECASE)
+_NUMBER = regex.compile(r"(?<![\d.])(\d{1,2})(?:\s*(?:-|–|to)\s*(\d{1,2}))?(?!\d)")
+_PARENTHETICAL = regex.compile(r"\([^()]*\)")
+_SENTENCE_END = regex.compile(r"(?<=[.!?][\"”’)\]]*)\s+(?=[\"“‘(\[]?[A-Z0-9])")
+_LAST_WORD = regex.compile(r"([\w.]+)\.[\"”’)\]]*\s*$")
+
+
+@dataclass(frozen=True)
+class SdgPriority:
+    """One row of the contract's ``sdg_priorities`` table."""
+
+    year: int
+    sdg: int
+
+
+@dataclass(frozen=True)
+class YearMention:
+    year: int
+    phrase: str
+    start: int  # offset of the phrase in the text searched
+
+
+@dataclass(frozen=True)
+class GoalList:
+    """A candidate list of goals in one sentence: ``start``/``end`` are offsets in it."""
+
+    start: int
+    end: int
+    goals: tuple[int, ...]
+
+
+# -- VNR years --------------------------------------------------------------------------
+def extract_vnr_years(outline: Outline, rules: Rules, footnotes: tuple[Footnote, ...] = ()) -> tuple[int, ...]:
+    """Years of the VNRs the profile discusses, in headings, body text and footnotes."""
+    vnr: VnrRules = rules.vnrs
+    texts = [t for s in outline.sections for t in (s.title, s.text)] + [f.text for f in footnotes]
+    return tuple(sorted({m.year for text in texts for m in vnr_year_mentions(text, vnr)}))
+
+
+def vnr_year_mentions(text: str, rules: VnrRules) -> list[YearMention]:
+    """Every plausible year a VNR pattern ties to a review, URLs blanked first."""
+    text = _URL.sub(lambda m: " " * len(m.group()), text)
+    out = []
+    for pattern in rules.mentions:
+        for found in _finditer(pattern, text, "vnr_mentions"):
+            for year in _years_in(found.group("years"), rules):
+                out.append(YearMention(year, " ".join(found.group().split()), found.start()))
+    return out
+
+
+def _years_in(text: str, rules: VnrRules) -> list[int]:
+    years = [int(y) for y in regex.findall(r"(?<!\d)\d{4}(?!\d)", text)]
+    return [y for y in years if rules.min_year <= y <= rules.max_year]
+
+
+# -- SDG priorities ---------------------------------------------------------------------
+def extract_sdg_priorities(outline: Outline, rules: Rules) -> tuple[SdgPriority, ...]:
+    """The SDGs a VNR singled out, one row per (year, goal), sorted."""
+    vnr: VnrRules = rules.vnrs
+    known = extract_vnr_years(outline, rules)
+    rows: set[SdgPriority] = set()
+    for section in outline.sections:
+        before = ""  # section text up to the current sentence: a fallback for the year
+        for sentence in split_sentences(section.text, vnr):
+            if any(_search(cue, sentence, "priorities.cues") for cue in vnr.priorities.cues):
+                for goals in goal_lists(sentence, vnr.priorities):
+                    year = nearest_year(sentence, goals, vnr) or fallback_year(before, known, vnr)
+                    if year is not None:
+                        rows.update(SdgPriority(year, goal) for goal in goals.goals)
+            before += " " + sentence
+    return tuple(sorted(rows, key=lambda r: (r.year, r.sdg)))
+
+
+def goal_lists(sentence: str, rules: PriorityRules) -> list[GoalList]:
+    """Labelled goal lists and bare lists in a comparison, minus lists of indicators/targets."""
+    out = []
+    for pattern in rules.goal_lists + rules.comparison_lists:
+        for found in _finditer(pattern, sentence, "priorities.lists"):
+            start, end = found.span("list")
+            if rules.not_goals is not None and _match(rules.not_goals, sentence, end):
+                continue
+            goals = goal_numbers(found.group("list"))
+            if goals:
+                out.append(GoalList(start, end, goals))
+    return out
+
+
+def goal_numbers(text: str) -> tuple[int, ...]:
+    """Goal numbers of a printed list; "1-5" is a range; goal names in parentheses dropped."""
+    text = _PARENTHETICAL.sub(lambda m: " " * len(m.group()), text)
+    goals = []
+    for found in _NUMBER.finditer(text):
+        first = int(found.group(1))
+        last = int(found.group(2)) if found.group(2) else first
+        goals.extend(range(first, last + 1) if first <= last else (first, last))
+    return tuple(dict.fromkeys(g for g in goals if 1 <= g <= 17))
+
+
+def nearest_year(sentence: str, goals: GoalList, rules: VnrRules) -> int | None:
+    """Rule ``nearest_year_same_clause``: the closest year in the list's parenthetical
+    clause if there is one there, else the closest in the sentence; horizons excluded."""
+    horizons = [m.span() for m in _finditer(rules.priorities.horizon, sentence, "priorities.horizon")] if rules.priorities.horizon else []
+    candidates = []
+    for found in _finditer(rules.priorities.year, sentence, "priorities.year") if rules.priorities.year else []:
+        year = int(found.group())
+        if not rules.min_year <= year <= rules.max_year or any(a <= found.start() < b for a, b in horizons):
+            continue
+        distance = goals.start - found.end() if found.end() <= goals.start else found.start() - goals.end
+        same_clause = _clause(sentence, found.start()) == _clause(sentence, goals.start)
+        candidates.append((not same_clause, max(distance, 0), found.start() > goals.start, year))
+    return min(candidates)[3] if candidates else None
+
+
+def fallback_year(before: str, known: tuple[int, ...], rules: VnrRules) -> int | None:
+    """No year in the sentence: the VNR year named last earlier in the section, else the
+    profile's only VNR year."""
+    earlier = vnr_year_mentions(before, rules)
+    if earlier:
+        return max(earlier, key=lambda m: (m.start, m.year)).year
+    return known[0] if len(known) == 1 else None
+
+
+def _clause(text: str, offset: int) -> int:
+    """Opening offset of the innermost parenthesis around ``offset`` (-1 outside any)."""
+    stack = []
+    for i, ch in enumerate(text[:offset]):
+        if ch == "(":
+            stack.append(i)
+        elif ch == ")" and stack:
+            stack.pop()
+    return stack[-1] if stack else -1
+
+
+# -- sentences --------------------------------------------------------------------------
+def split_sentences(text: str, rules: VnrRules) -> list[str]:
+    """Split at . ! ? before a capital or digit, except after an abbreviation ("p. 48")."""
+    out, start = [], 0
+    for boundary in _SENTENCE_END.finditer(text):
+        head = text[start: boundary.start()]
+        last = _LAST_WORD.search(head)
+        if last and last.group(1).lower() in rules.abbreviations:
+            continue
+        out.append(head.strip())
+        start = boundary.end()
+    out.append(text[start:].strip())
+    return [s for s in out if s]
+
+
+# -- regex calls on document text, bounded in time --------------------------------------
+def _finditer(pattern, text: str, what: str):
+    try:
+        return list(pattern.finditer(text, timeout=PATTERN_TIMEOUT))
+    except TimeoutError:
+        raise ExtractionTimeout(f"vnrs: {what} on {text[:60]!r}") from None
+
+
+def _search(pattern, text: str, what: str):
+    try:
+        return pattern.search(text, timeout=PATTERN_TIMEOUT)
+    except TimeoutError:
+        raise ExtractionTimeout(f"vnrs: {what} on {text[:60]!r}") from None
+
+
+def _match(pattern, text: str, pos: int):
+    try:
+        return pattern.match(text, pos, timeout=PATTERN_TIMEOUT)
+    except TimeoutError:
+        raise ExtractionTimeout(f"vnrs: not_goals on {text[:60]!r}") from None

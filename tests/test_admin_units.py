@@ -1,0 +1,405 @@
+"""The admin_units stage: unit counts, tiers, state structure and tier count."""
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipeline.admin_units import (
+    AdminUnit,
+    extract_admin_units,
+    find_count_candidates,
+    split_sentences,
+)
+from pipeline.document import Line, Marker, Outline, Paragraph, Section, Span
+from pipeline.errors import RuleError
+from pipeline.rules import DEFAULT_RULES_DIR, RULE_PARSERS, RuleChecker, Rules, load_rules
+
+ROOT = Path(__file__).resolve().parent.parent
+KEY = "territorial_organization"
+
+
+@pytest.fixture(scope="module")
+def rules() -> Rules:
+    """Only this stage's rule file, so the tests do not depend on other stages' files."""
+    filename, parser = RULE_PARSERS["admin_units"]
+    check = RuleChecker(DEFAULT_RULES_DIR / filename)
+    parsed = parser(DEFAULT_RULES_DIR, check)
+    if check.errors:
+        raise RuleError(check.errors)
+    return Rules(DEFAULT_RULES_DIR, "test", {"admin_units": parsed})
+
+
+def para(markup: str) -> Paragraph:
+    """A one-line paragraph from light markup: ``*italic*`` and ``<sup>N</sup>`` markers."""
+    text, markers, spans = "", [], []
+    for piece in re.split(r"(<sup>\d+</sup>|\*[^*]+\*)", markup):
+        if piece.startswith("<sup>"):
+            markers.append(Marker(len(text), int(piece[5:-6])))
+        elif piece.startswith("*"):
+            spans.append(Span(len(text), len(text) + len(piece) - 2, "italic"))
+            text += piece[1:-1]
+        else:
+            text += piece
+    return Paragraph((Line(text, 1, None, tuple(markers), tuple(spans)),))
+
+
+def section(*paragraphs: str, key: str | None = KEY, title: str = "TERRITORIAL ORGANIZATION") -> Section:
+    return Section(title.lower().replace(" ", "-"), None, title, key, 1, None, 0, tuple(para(p) for p in paragraphs))
+
+
+def run(rules, *paragraphs: str):
+    return extract_admin_units(Outline("Testland", (section(*paragraphs),)), rules)
+
+
+def brief(row: AdminUnit) -> tuple:
+    return (row.tier, row.unit_type, row.local_term, row.count, row.qualifier, row.named_members)
+
+
+# -- unit counts ------------------------------------------------------------------------
+# (id, paragraphs, rows as (tier, unit_type, local_term, count, qualifier, named_members))
+UNIT_CASES = [
+    (
+        "kaz-regional-term-and-members",
+        ["At the regional level, the country is divided into 17 regions (*oblasts*) and 3 cities of national sub-ordination (Astana, Almaty and Shymkent)."],
+        [("regional", "regions", "oblasts", 17, None, ()),
+         ("regional", "cities of national sub-ordination", None, 3, None, ("Astana", "Almaty", "Shymkent"))],
+    ),
+    (
+        "quoted-unit-with-comma-inside-quotes",
+        ["At the municipal level, Kazakhstan counts 48 small “cities of district significance,” 2186 rural districts, and 4593 rural settlements (*aul*)."],
+        [("municipal", "small cities of district significance", None, 48, None, ()),
+         ("municipal", "rural districts", None, 2186, None, ()),
+         ("municipal", "rural settlements", "aul", 4593, None, ())],
+    ),
+    (
+        "federal-states-and-one-federal-district",
+        ["Brazil is a federal republic divided into 26 states and one Federal District. At the local level, there are 5 570 municipalities."],
+        [("regional", "states", None, 26, None, ()),
+         ("regional", "federal district", None, 1, None, ()),
+         ("municipal", "municipalities", None, 5570, None, ())],
+    ),
+    (
+        "digit-groups-comma-space-nbsp-thin-space",
+        ["The country has 2,186 villages, 34 945 communes, 1\u00a0200 towns and 3\u202f100 settlements."],
+        [("municipal", "villages", None, 2186, None, ()),
+         ("municipal", "communes", None, 34945, None, ()),
+         (None, "towns", None, 1200, None, ()),
+         (None, "settlements", None, 3100, None, ())],
+    ),
+    (
+        "number-words",
+        ["Norway has eleven counties (fylker), twenty-six cantons, one hundred and five municipalities and a dozen cities."],
+        [(None, "counties", "fylker", 11, None, ()),
+         ("regional", "cantons", None, 26, None, ()),
+         ("municipal", "municipalities", None, 105, None, ()),
+         (None, "cities", None, 12, None, ())],
+    ),
+    (
+        "qualifiers-as-printed-abbreviation-spelled-out",
+        ["There are over 300 communes, some 2,136 villages, approx. 40 districts, Almost 90 towns, at least 12 regions and more  than 1,000 settlements."],
+        [("municipal", "communes", None, 300, "over", ()),
+         ("municipal", "villages", None, 2136, "some", ()),
+         (None, "districts", None, 40, "approximately", ()),
+         (None, "towns", None, 90, "almost", ()),
+         ("regional", "regions", None, 12, "at least", ()),
+         (None, "settlements", None, 1000, "more than", ())],
+    ),
+    (
+        "nested-count-dropped",
+        ["France is composed of 18 regions, including 5 overseas regions, 101 departments (including 5 overseas departments) and 34 945 municipalities."],
+        [("regional", "regions", None, 18, None, ()),
+         (None, "departments", None, 101, None, ()),
+         ("municipal", "municipalities", None, 34945, None, ())],
+    ),
+    (
+        "of-which-far-from-count-is-no-nesting",
+        ["At the municipal level, there are 34 945 municipalities (*communes*), almost all of which belong to one of about 1,250 intercommunal bodies (*intercommunalités*)."],
+        [("municipal", "municipalities", "communes", 34945, None, ()),
+         ("municipal", "intercommunal bodies", "intercommunalités", 1250, "about", ())],
+    ),
+    (
+        "of-which-right-before-count-is-nesting",
+        ["The country has 308 municipalities, of which more than 20 cities."],
+        [("municipal", "municipalities", None, 308, None, ())],
+    ),
+    (
+        "four-tiers-by-ordinal",
+        ["Indonesia has four levels of subnational government. First tier: 34 provinces; second tier: 416 regencies (kabupaten) and 98 cities (kota); third tier: 7,277 districts (kecamatan); fourth tier: 83,763 villages (desa/kelurahan)."],
+        [("regional", "provinces", None, 34, None, ()),
+         ("intermediate", "regencies", "kabupaten", 416, None, ()),
+         ("intermediate", "cities", "kota", 98, None, ()),
+         ("intermediate", "districts", "kecamatan", 7277, None, ()),
+         ("municipal", "villages", "desa/kelurahan", 83763, None, ())],
+    ),
+    (
+        "two-tiers-second-tier-is-municipal",
+        ["The country has a two-tier system. The first tier comprises 13 regions; the second tier comprises 308 towns."],
+        [("regional", "regions", None, 13, None, ()), ("municipal", "towns", None, 308, None, ())],
+    ),
+    (
+        "upper-tier-cue-carries-to-next-sentence",
+        ["The upper tier consists of 17 counties.", "There are also 3 cities with county status."],
+        [("regional", "counties", None, 17, None, ()), ("regional", "cities with county status", None, 3, None, ())],
+    ),
+    (
+        "sentence-cue-beats-noun-tier",
+        ["At the intermediate level, there are 107 provinces and 14 metropolitan cities."],
+        [("intermediate", "provinces", None, 107, None, ()), ("intermediate", "metropolitan cities", None, 14, None, ())],
+    ),
+    (
+        "noun-tier-beats-carried-cue",
+        ["At the regional level, there are 13 regions. These are divided into 308 municipalities and 40 towns."],
+        [("regional", "regions", None, 13, None, ()),
+         ("municipal", "municipalities", None, 308, None, ()),
+         ("regional", "towns", None, 40, None, ())],
+    ),
+    (
+        "trailing-cue-binds-to-its-unit",
+        ["There are 17 regions at the regional level and 179 districts at the intermediate level."],
+        [("regional", "regions", None, 17, None, ()), ("intermediate", "districts", None, 179, None, ())],
+    ),
+    (
+        "national-cue-stops-carried-tier",
+        ["At the municipal level, there are 85 villages.", "At the national level, 12 districts are deconcentrated units."],
+        [("municipal", "villages", None, 85, None, ()), (None, "districts", None, 12, None, ())],
+    ),
+    (
+        "no-cue-no-tier",
+        ["The country is divided into 120 districts."],
+        [(None, "districts", None, 120, None, ())],
+    ),
+    (
+        "italic-noun-and-or-italic-term",
+        ["The country has 14 *oblasts* and 170 districts, or *rayons*."],
+        [("regional", "oblasts", "oblasts", 14, None, ()), (None, "districts", "rayons", 170, None, ())],
+    ),
+    (
+        "capitalised-local-term-and-single-member",
+        ["Germany has 16 federal states (Länder) and one federal district (Berlin)."],
+        [("regional", "federal states", "Länder", 16, None, ()), ("regional", "federal district", None, 1, None, ("Berlin",))],
+    ),
+    (
+        "explanation-in-parenthesis-is-no-term",
+        ["The country has 47 counties (which are headed by elected governors)."],
+        [(None, "counties", None, 47, None, ())],
+    ),
+    (
+        "e-g-members-and-no-split-on-abbreviation",
+        ["The country is divided into 10 regions (e.g. Centre, Littoral), 58 departments and 360 communes."],
+        [("regional", "regions", None, 10, None, ("Centre", "Littoral")),
+         (None, "departments", None, 58, None, ()),
+         ("municipal", "communes", None, 360, None, ())],
+    ),
+    (
+        "year-like-count-without-year-preposition",
+        ["There are 12 towns and 1999 villages."],
+        [(None, "towns", None, 12, None, ()), ("municipal", "villages", None, 1999, None, ())],
+    ),
+    (
+        "single-tier-hyphenated-noun",
+        ["Kenya has one level of devolved government: 47 counties, divided into 290 sub-counties and approximately 1,450 wards."],
+        [(None, "counties", None, 47, None, ()),
+         (None, "sub-counties", None, 290, None, ()),
+         (None, "wards", None, 1450, "approximately", ())],
+    ),
+    (
+        "compound-noun-city-districts",
+        ["The capital has 12 city districts."],
+        [(None, "city districts", None, 12, None, ())],
+    ),
+]
+
+
+@pytest.mark.parametrize("paragraphs, expected", [c[1:] for c in UNIT_CASES], ids=[c[0] for c in UNIT_CASES])
+def test_unit_counts(rules, paragraphs, expected):
+    assert [brief(r) for r in run(rules, *paragraphs).rows] == expected
+
+
+def test_tier_rank_follows_tier(rules):
+    four_tiers = next(c[1][0] for c in UNIT_CASES if c[0] == "four-tiers-by-ordinal")
+    rows = run(rules, four_tiers).rows
+    assert [(r.tier, r.tier_rank) for r in rows] == [
+        ("regional", 1), ("intermediate", 2), ("intermediate", 2), ("intermediate", 2), ("municipal", 3)
+    ]
+    assert run(rules, "The country is divided into 120 districts.").rows[0].tier_rank is None
+
+
+def test_nested_counts_kept_when_rules_say_keep(rules):
+    keep = Rules(rules.directory, "test", {"admin_units": dataclasses.replace(rules.admin_units, nested_counts="keep")})
+    rows = run(keep, "France is composed of 18 regions, including 5 overseas regions, and 34 945 municipalities.").rows
+    assert [(r.unit_type, r.count) for r in rows] == [("regions", 18), ("overseas regions", 5), ("municipalities", 34945)]
+
+
+# -- numbers that are not unit counts ---------------------------------------------------
+# (id, sentence, printed number, reason)
+NOT_UNIT_CASES = [
+    ("year-after-in", "Elections were held in 2021, the first in decades.", "2021", "year"),
+    ("year-before-unit-noun", "Since 2013 municipalities have elected their mayors.", "2013", "year"),
+    ("people", "Discussions engaged more than 2,500 citizens including representatives of civil society.", "2,500", "no_unit_noun"),
+    ("heads-of-administrations", "The reform led to the first direct elections of over 700 rural heads of local administrations.", "700", "no_unit_noun"),
+    ("percent-sign", "The share of women was 22 % in local councils.", "22", "percent"),
+    ("percent-of-municipalities", "About 30 percent municipalities lack a plan.", "30", "percent"),
+    ("indicators", "The national list includes 262 indicators.", "262", "no_unit_noun"),
+    ("sdgs", "All the 17 SDGs are covered.", "17", "no_unit_noun"),
+    ("money", "The fund gave USD 5 municipalities grants.", "5", "money"),
+    ("sdg-label", "SDG 11 cities are a priority.", "11", "label"),
+    ("range-dash", "Some 10–20 municipalities merge each year.", "20", "range"),
+    ("range-to", "From 10 to 20 municipalities merge each year.", "20", "range"),
+    ("compound-noun", "In 2019, 15 city councils were renewed.", "15", "compound_noun"),
+    ("people-in-regions", "Some 3 million people live in regions.", "3", "no_unit_noun"),
+]
+
+
+@pytest.mark.parametrize("sentence, printed, reason", [c[1:] for c in NOT_UNIT_CASES], ids=[c[0] for c in NOT_UNIT_CASES])
+def test_numbers_that_are_not_unit_counts(rules, sentence, printed, reason):
+    candidates = {c.printed: c for c in find_count_candidates(section(sentence), rules.admin_units)}
+    assert candidates[printed].reason == reason
+    assert run(rules, sentence).rows == ()
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["The country has a three-tiered structure.", "Clinics are within a 20-minute walk.", "It is the 2nd region to adopt it.", "The rate rose to 22.2 in 2020."],
+    ids=["three-tiered", "twenty-minute", "ordinal", "decimal"],
+)
+def test_hyphenated_ordinal_and_decimal_numbers_are_no_candidates(rules, sentence):
+    printed = [c.printed for c in find_count_candidates(section(sentence), rules.admin_units)]
+    assert all(p in {"2020"} for p in printed), printed
+
+
+# -- sentences, footnotes, evidence -----------------------------------------------------
+def test_footnote_after_final_period_belongs_to_its_sentence(rules):
+    rows = run(
+        rules,
+        "At the regional level, there are 17 regions (*oblasts*).<sup>1</sup> At the intermediate level, there are 179 districts<sup>2</sup> and 37 cities.<sup>3</sup>",
+    ).rows
+    assert [(r.count, r.footnotes) for r in rows] == [(17, (1,)), (179, (2, 3)), (37, (2, 3))]
+    assert rows[0].evidence == "At the regional level, there are 17 regions (oblasts)."
+    assert rows[1].evidence == "At the intermediate level, there are 179 districts and 37 cities."
+
+
+def test_sentences_split_at_paragraphs_and_not_at_abbreviations(rules):
+    sec = section("Units (e.g. Almaty) count 3 cities. No. 5 is a law", "second paragraph")
+    texts = [s.text for s in split_sentences(sec, rules.admin_units)]
+    assert texts == ["Units (e.g. Almaty) count 3 cities.", "No. 5 is a law", "second paragraph"]
+
+
+# -- state structure and tier count -----------------------------------------------------
+@pytest.mark.parametrize(
+    "sentence, structure",
+    [
+        ("Kazakhstan is a unitary country with a three-tiered subnational government structure.", "unitary"),
+        ("Portugal is a decentralised unitary state.", "unitary"),
+        ("Brazil is a federal republic.", "federal"),
+        ("Switzerland is a federation of 26 cantons.", "federal"),
+        ("Spain is a unitary country, though quasi-federal in practice.", "unitary"),
+        ("The capital is a Federal District.", None),
+        ("The country has 13 regions.", None),
+    ],
+    ids=["unitary-country", "unitary-state", "federal-republic", "federation-of", "quasi-federal", "federal-district-only", "silent"],
+)
+def test_state_structure(rules, sentence, structure):
+    assert run(rules, sentence).state_structure == structure
+
+
+def test_conflicting_structure_takes_first_and_warns(rules):
+    result = run(rules, "Once a federal republic, the country is now a unitary state.")
+    assert result.state_structure == "federal"
+    assert any("both federal and unitary" in w for w in result.warnings)
+
+
+@pytest.mark.parametrize(
+    "sentence, tiers",
+    [
+        ("It has a three-tiered subnational government structure.", 3),
+        ("It has a two-tier system of local government.", 2),
+        ("Local government is organised in 3 tiers.", 3),
+        ("There are four levels of subnational government.", 4),
+        ("There is a single tier of local government.", 1),
+        ("Kenya has one level of devolved government.", 1),
+        ("There are three levels of government.", None),
+        ("Each tier of government is subordinate to the tier above.", None),
+    ],
+    ids=["three-tiered", "two-tier", "3-tiers", "four-levels", "single-tier", "one-level-devolved", "levels-of-government", "no-number"],
+)
+def test_subnational_tiers(rules, sentence, tiers):
+    assert run(rules, sentence).subnational_tiers == tiers
+
+
+# -- which section ----------------------------------------------------------------------
+def test_reads_the_territorial_section_else_the_first(rules):
+    other = section("The 2022 VNR covers 14 regions.", key="national_strategies", title="NATIONAL STRATEGIES")
+    territorial = section("The country has 17 regions.")
+    rows = extract_admin_units(Outline("X", (other, territorial)), rules).rows
+    assert [r.count for r in rows] == [17]
+    untitled = section("The country has 5 provinces.", key=None, title="OVERVIEW")
+    assert [r.count for r in extract_admin_units(Outline("X", (untitled, other)), rules).rows] == [5]
+    assert extract_admin_units(Outline("X", ()), rules).rows == ()
+
+
+# -- the real profile -------------------------------------------------------------------
+def _kazakhstan_section() -> Section:
+    """The territorial section of raw/kazakhstan.md, built from its markdown paragraphs."""
+    raw = (ROOT / "raw" / "kazakhstan.md").read_text(encoding="utf-8")
+    body = raw.split("## TERRITORIAL ORGANIZATION", 1)[1].split("\n## ", 1)[0]
+    return section(*[p.strip() for p in body.split("\n\n") if p.strip()])
+
+
+def test_kazakhstan_matches_golden(rules):
+    result = extract_admin_units(Outline("Kazakhstan", (_kazakhstan_section(),)), rules)
+    golden = [json.loads(line) for line in (ROOT / "tests/golden/KAZ/admin_units.jsonl").read_text(encoding="utf-8").splitlines()]
+    got = [{k: list(v) if isinstance(v, tuple) else v for k, v in dataclasses.asdict(r).items()} for r in result.rows]
+    assert got == golden
+    assert len(got) == 9
+    profile = json.loads((ROOT / "tests/golden/KAZ/profiles.jsonl").read_text(encoding="utf-8"))
+    assert (result.state_structure, result.subnational_tiers) == (profile["state_structure"], profile["subnational_tiers"])
+    assert result.warnings == ()
+
+
+# -- the rule file ----------------------------------------------------------------------
+def test_broken_rule_file_fails_with_file_and_line(tmp_path):
+    rules_dir = tmp_path / "rules"
+    shutil.copytree(DEFAULT_RULES_DIR, rules_dir)
+    text = (DEFAULT_RULES_DIR / "admin_units.yaml").read_text(encoding="utf-8")
+    text = (
+        text.replace("  - tier: intermediate\n", "  - tier: munic\n")
+        .replace("nested_counts: drop", "nested_counts: sometimes")
+        .replace("  - '\\s+ with \\s+ (?:[\\w-]+\\s+){0,2}? status\\b'", "  - '(x?)'")
+        .replace("    - commune\n", "    - ''\n")
+        .replace("  - name: percent\n", "  - name: Percent Sign\n")
+        .replace("{approx.: approximately,", "{approx.: approximatly,")
+    )
+    (rules_dir / "admin_units.yaml").write_text(text, encoding="utf-8")
+    lines = text.splitlines()
+    line_of = lambda needle: next(i for i, line in enumerate(lines, 1) if line.startswith(needle))  # noqa: E731
+    with pytest.raises(RuleError) as exc:
+        load_rules(rules_dir)
+    errors = [e for e in exc.value.errors if e.startswith("rules/admin_units.yaml:")]
+    vacuous, empty_noun = line_of("  - '(x?)'"), line_of("    - ''")
+    expected = [
+        f"rules/admin_units.yaml:{line_of('  - tier: munic')}: unknown tier 'munic'",
+        f"rules/admin_units.yaml:{line_of('nested_counts:')}: unknown nested_counts policy 'sometimes'",
+        f"rules/admin_units.yaml:{vacuous}: vacuous pattern",
+        f"rules/admin_units.yaml:{empty_noun}: 'municipal' item",
+        f"rules/admin_units.yaml:{line_of('  - name: Percent Sign')}: not_counts name 'Percent Sign' must be snake_case",
+        f"rules/admin_units.yaml:{line_of('qualifier_aliases:')}: qualifier alias 'approx.' names 'approximatly'",
+    ]
+    for prefix in expected:
+        assert any(e.startswith(prefix) for e in errors), (prefix, errors)
+
+
+def test_number_placeholder_is_required_in_tier_count_patterns(tmp_path):
+    rules_dir = tmp_path / "rules"
+    rules_dir.mkdir()
+    text = (DEFAULT_RULES_DIR / "admin_units.yaml").read_text(encoding="utf-8")
+    text = text.replace("  - '(?<![\\w-]){number} [\\s-]+ tier(?:s|ed)?\\b'", "  - 'three [\\s-]+ tiered'")
+    (rules_dir / "admin_units.yaml").write_text(text, encoding="utf-8")
+    check = RuleChecker(rules_dir / "admin_units.yaml")
+    RULE_PARSERS["admin_units"][1](rules_dir, check)
+    line = next(i for i, l in enumerate(text.splitlines(), 1) if l.startswith("  - 'three"))
+    assert check.errors == [f"rules/admin_units.yaml:{line}: a subnational_tiers pattern must contain '{{number}}' exactly once"]
