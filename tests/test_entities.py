@@ -1,0 +1,344 @@
+"""Entities: rule patterns, conflict rules, the model-merge path and rules/entities.jsonl checks."""
+from __future__ import annotations
+
+import re
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+import spacy
+from spacy.language import Language
+
+from pipeline import entities as E
+from pipeline.document import Line, Outline, Paragraph, Section, Span
+from pipeline.entities import Candidate, Entity, build_nlp, extract_entities, longest_first
+from pipeline.errors import RuleError
+from pipeline.rules import DEFAULT_RULES_DIR, load_rules
+
+RAW = Path(__file__).resolve().parent.parent / "raw" / "kazakhstan.md"
+
+
+# -- builders ---------------------------------------------------------------------------
+def md_line(text: str, lineno: int = 1) -> Line:
+    """A markdown line as normalize leaves it: ``**bold**`` -> a bold span, ``<sup>`` dropped."""
+    text = re.sub(r"<sup>\d+</sup>", "", text)
+    out, spans, pos = [], [], 0
+    for part in re.split(r"(\*\*[^*]+\*\*)", text):
+        if part.startswith("**") and part.endswith("**") and len(part) > 4:
+            spans.append(Span(pos, pos + len(part) - 4, "bold"))
+            part = part[2:-2]
+        part = re.sub(r"(?<!\*)\*([^*]+)\*(?!\*)", r"\1", part)  # italics: markup only
+        out.append(part)
+        pos += len(part)
+    return Line("".join(out), lineno, spans=tuple(spans))
+
+
+def section(texts, section_id="1", key=None, ordinal=0) -> Section:
+    paragraphs = tuple(Paragraph((md_line(t, i + 1),)) for i, t in enumerate(texts))
+    return Section(section_id, None, "T", key, 1, None, ordinal, paragraphs)
+
+
+def outline(*texts: str, country: str | None = None) -> Outline:
+    return Outline(country, tuple(section([t], str(i), ordinal=i) for i, t in enumerate(texts)))
+
+
+def found(text: str, country: str | None = None, rules=None) -> list[tuple[str, str]]:
+    return [(e.label, e.text) for e in extract_entities(outline(text, country=country), rules)]
+
+
+def raw_sections(headings: dict[str, str]) -> Outline:
+    """Sections of raw/kazakhstan.md cut by hand: heading line -> section id; footnote lines dropped."""
+    lines = RAW.read_text(encoding="utf-8").splitlines()
+    out, current, paragraphs = [], None, []
+    for lineno, line in enumerate(lines, 1):
+        stripped = line.strip()
+        if stripped.startswith("#"):
+            if current:
+                out.append((current, paragraphs))
+            title = stripped.lstrip("#").strip()
+            current, paragraphs = headings.get(title), []
+            continue
+        if current and stripped and not re.match(r"^\d+\. ", stripped):
+            text = re.sub(r"^[▶►]\s*", "", stripped)
+            paragraphs.append(Paragraph((md_line(text, lineno),)))
+    if current:
+        out.append((current, paragraphs))
+    return Outline(
+        "Kazakhstan",
+        tuple(Section(sid, None, "T", key, 1, None, i, tuple(ps)) for i, ((sid, key), ps) in enumerate(out)),
+    )
+
+
+KAZ_HEADINGS = {
+    "1. NATIONAL STRATEGIES FOR SDG IMPLEMENTATION": ("1", "national_strategies"),
+    "1.3 MONITORING": ("1.3", "monitoring"),
+    "2.3 SPECIFIC PROJECTS AND CASES": ("2.3", "projects_and_cases"),
+    "2.5 MEANS OF IMPLEMENTATION": ("2.5", "means_of_implementation"),
+    "3. RELEVANT INFORMATION": ("3", "relevant_information"),
+    "3.1 WOMEN PARTICIPATION": ("3.1", "women_participation"),
+}
+
+
+# -- inline examples --------------------------------------------------------------------
+EXAMPLES = [
+    # organisations by shape
+    ("org-suffix", "The SDG Coordination Council met twice.", [("ORG", "SDG Coordination Council")]),
+    ("org-prefix-and", "It was led by the Ministry of Local Government and Rural Development.",
+     [("ORG", "Ministry of Local Government and Rural Development")]),
+    ("org-suffix-tail", "The Economic Research Institute of the Ministry of National Economy wrote it.",
+     [("ORG", "Economic Research Institute of the Ministry of National Economy")]),
+    ("org-association-of", "The National Association of Local Authorities of Ghana took part.",
+     [("ORG", "National Association of Local Authorities of Ghana")]),
+    ("org-programme", "with the UN Development Programme in the country", [("ORG", "UN Development Programme")]),
+    ("org-united-nations", "the United Nations Joint SDG Fund", [("ORG", "United Nations Joint SDG Fund")]),
+    ("org-listed", "UN-Habitat, UNDP and UCLG", [("ORG", "UN-Habitat"), ("ORG", "UNDP"), ("ORG", "UCLG")]),
+    ("org-and-the-is-two", "UNDP and the European Union signed.", [("ORG", "UNDP"), ("ORG", "European Union")]),
+    ("org-split-at-listed-name", "the Government of Kenya and UN-Habitat launched",
+     [("ORG", "Government of Kenya"), ("ORG", "UN-Habitat")]),
+    ("org-no-leading-the", "The Secretariat and The National Treasury Office", [("ORG", "National Treasury Office")]),
+    ("acronym-defined", "the Kenya Urban Support Programme (KUSP). Later KUSP grew.",
+     [("ORG", "Kenya Urban Support Programme"), ("ORG", "KUSP"), ("ORG", "KUSP")]),
+    ("acronym-of-longer-name-not-copied", "Statistics Norway (SSB) and the Agency. Ghana (GH) too.",
+     [("ORG", "Statistics Norway"), ("ORG", "SSB"), ("GPE", "Ghana"), ("GPE", "GH")]),
+    # plans and laws
+    ("law-strategy-name-year", "The Strategy Kazakhstan-2050 defines goals.", [("LAW", "Strategy Kazakhstan-2050")]),
+    ("law-year-plan", "the new 2025 Strategic Development Plan", [("LAW", "2025 Strategic Development Plan")]),
+    ("law-plan-of", "the National Development Plan of the Republic of Kazakhstan 2025, while",
+     [("LAW", "National Development Plan of the Republic of Kazakhstan 2025")]),
+    ("law-on", "The Law on Local Self-Government was passed.", [("LAW", "Law on Local Self-Government")]),
+    ("law-act-year", "The County Governments Act 2012 applies.", [("LAW", "County Governments Act 2012")]),
+    ("law-act-number", "see (Act 936) for details", [("LAW", "Act 936")]),
+    ("law-constitution", "under the Constitution, counties", [("LAW", "Constitution")]),
+    ("law-vision", "Vision 2030 and the 2030 Agenda", [("LAW", "Vision 2030"), ("LAW", "2030 Agenda")]),
+    # countries and regions
+    ("country-pycountry", "Kazakhstan, Kyrgyzstan and Uzbekistan",
+     [("GPE", "Kazakhstan"), ("GPE", "Kyrgyzstan"), ("GPE", "Uzbekistan")]),
+    ("country-common-name", "Bolivia and Viet Nam", [("GPE", "Bolivia"), ("GPE", "Viet Nam")]),
+    ("country-alias-from-countries-yaml", "Russia and Türkiye, not a turkey",
+     [("GPE", "Russia"), ("GPE", "Türkiye")]),
+    ("country-official-name", "the Plurinational State of Bolivia", [("GPE", "Plurinational State of Bolivia")]),
+    ("country-accents-folded", "Cote d'Ivoire and Côte d'Ivoire",
+     [("GPE", "Cote d'Ivoire"), ("GPE", "Côte d'Ivoire")]),
+    ("region-loc", "countries of Central Asia and Latin America", [("LOC", "Central Asia"), ("LOC", "Latin America")]),
+    # places by shape
+    ("place-before-noun", "using the example of the Akmola region.", [("GPE", "Akmola")]),
+    ("place-city-of", "In the city of Nur-Sultan, clinics", [("GPE", "Nur-Sultan")]),
+    ("place-settlements-of", "the informal settlements of Mukuru, together", [("GPE", "Mukuru")]),
+    ("place-capitalised-noun", "Mexico City and the City of Cape Town",
+     [("GPE", "Mexico City"), ("GPE", "City of Cape Town")]),
+    ("place-list-member", "programmes in Upper Nile, Jonglei and South Sudan",
+     [("GPE", "Upper Nile"), ("GPE", "Jonglei"), ("GPE", "South Sudan")]),
+    ("place-list-extends-country", "in East Kazakhstan, Kyzylorda and Aktobe",
+     [("GPE", "East Kazakhstan"), ("GPE", "Kyzylorda"), ("GPE", "Aktobe")]),
+    ("no-place-list-without-place", "the pillars People, Planet and Prosperity", []),
+    ("no-place-list-with-org", "UNDP, UNICEF and Kampala", [("ORG", "UNDP"), ("ORG", "UNICEF")]),
+    ("no-sentence-start-adjective", "Large cities grew. Some large towns shrank.", []),
+    ("no-nationality-place", "the first Mexican cities and Norwegian municipalities",
+     [("NORP", "Mexican"), ("NORP", "Norwegian")]),
+    ("no-title-words", "Member States and the Head of State", []),
+    # numbers and dates
+    ("percent", "The share was 22.2% and a 30 per cent quota", [("PERCENT", "22.2%"), ("PERCENT", "30 per cent")]),
+    ("date-year", "the 2022 VNR", [("DATE", "2022")]),
+    ("date-month-range", "in June 2021 and over 2019-2023", [("DATE", "June 2021"), ("DATE", "2019-2023")]),
+    ("cardinal", "2,500 citizens, 2 186 districts, seventeen regions",
+     [("CARDINAL", "2,500"), ("CARDINAL", "2 186"), ("CARDINAL", "seventeen")]),
+    ("no-indicator-code", "5.5.1. Proportion of seats", []),
+]
+
+
+@pytest.mark.parametrize("text,expected", [e[1:] for e in EXAMPLES], ids=[e[0] for e in EXAMPLES])
+def test_examples(rules, text, expected):
+    assert found(text, rules=rules) == expected
+
+
+@pytest.mark.parametrize(
+    "country,text,expected",
+    [
+        ("Kenya", "Kisumu and Nairobi City work with counties.", [("GPE", "Kisumu"), ("GPE", "Nairobi City")]),
+        ("Kenya", "Nairobi hosts it.", [("GPE", "Nairobi")]),  # 'City' stripped from the ISO name
+        (None, "Kisumu works with counties.", []),  # no country: no subdivision list
+        ("Ghana", "Central banks lend in Ashanti.", [("GPE", "Ashanti")]),  # 'Central' is a skipped common word
+        ("Brazil", "Sao Paulo and São Paulo", [("GPE", "Sao Paulo"), ("GPE", "São Paulo")]),
+    ],
+    ids=["kenya-counties", "kenya-strip-city", "no-country", "ghana-skip-central", "brazil-accents"],
+)
+def test_subdivisions_of_the_profile_country(rules, country, text, expected):
+    assert found(text, country, rules) == expected
+
+
+def test_offsets_are_characters_of_section_text(rules):
+    sec = section(["The **SDG Coordination Council** met.", "In 2022, 22.2% of seats in the Akmola region."])
+    ents = extract_entities(Outline(None, (sec,)), rules)
+    assert ents
+    for e in ents:
+        assert sec.text[e.start : e.end] == e.text
+        assert e.section_id == "1" and e.method == "ruler"
+
+
+def test_hyphenated_names_stay_one_token(rules):
+    doc = build_nlp(rules).make_doc("Nur-Sultan, UN-Habitat and decision-making - 2019–2023")
+    assert [t.text for t in doc][:5] == ["Nur-Sultan", ",", "UN-Habitat", "and", "decision-making"]
+
+
+# -- conflict rules ---------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "candidates,expected",
+    [
+        ([Candidate(0, 4, "DATE", 5), Candidate(0, 30, "LAW", 9)], [Candidate(0, 30, "LAW", 9)]),
+        ([Candidate(0, 10, "GPE", 9), Candidate(0, 10, "ORG", 3)], [Candidate(0, 10, "ORG", 3)]),
+        ([Candidate(0, 10, "ORG", 1), Candidate(5, 15, "GPE", 1)], [Candidate(0, 10, "ORG", 1)]),
+        ([Candidate(20, 25, "GPE", 1), Candidate(0, 10, "ORG", 1)],
+         [Candidate(0, 10, "ORG", 1), Candidate(20, 25, "GPE", 1)]),
+    ],
+    ids=["longer-wins", "tie-earlier-line-wins", "tie-earlier-start-wins", "no-overlap-keeps-both-in-order"],
+)
+def test_longest_first(candidates, expected):
+    assert longest_first(candidates) == expected
+
+
+def test_year_inside_plan_is_not_a_separate_date(rules):
+    assert found("the 2025 Strategic Development Plan", rules=rules) == [("LAW", "2025 Strategic Development Plan")]
+
+
+def test_country_inside_organisation_is_not_separate(rules):
+    text = "The Agency for Strategic Planning and Reforms of the Republic of Kazakhstan collected data."
+    assert found(text, rules=rules) == [("ORG", text[4 : text.index(" collected")])]
+
+
+# -- the model path -----------------------------------------------------------------------
+@Language.component("fake_ner_for_tests")
+def _fake_ner(doc):
+    """Labels 'Jane Doe' PERSON and 'Kazakhstan' NORP (the ruler already calls it GPE)."""
+    spans = []
+    for name, label in (("Jane Doe", "PERSON"), ("Kazakhstan", "NORP")):
+        start = doc.text.find(name)
+        if start >= 0:
+            spans.append(doc.char_span(start, start + len(name), label))
+    doc.ents = [s for s in spans if s is not None]
+    return doc
+
+
+def test_model_entities_fill_gaps_only(rules, monkeypatch):
+    def fake_load(name, *args, **kwargs):
+        assert name == "xx_fake_model"
+        fake = spacy.blank("en")
+        fake.add_pipe("fake_ner_for_tests")
+        return fake
+
+    monkeypatch.setattr(spacy.util, "is_package", lambda name: name == "xx_fake_model")
+    monkeypatch.setattr(spacy, "load", fake_load)
+    nlp = build_nlp(rules, "xx_fake_model")
+    assert build_nlp(rules, "xx_fake_model") is nlp  # built once per process
+    ents = extract_entities(outline("Jane Doe visited Kazakhstan in 2022."), rules, nlp)
+    assert [(e.label, e.text, e.method) for e in ents] == [
+        ("PERSON", "Jane Doe", "model"),
+        ("GPE", "Kazakhstan", "ruler"),
+        ("DATE", "2022", "ruler"),
+    ]
+    via_keyword = extract_entities(outline("Jane Doe visited Kazakhstan in 2022."), rules, model="xx_fake_model")
+    assert via_keyword == ents
+
+
+def test_missing_model_is_an_error(rules):
+    with pytest.raises(LookupError, match="not installed"):
+        build_nlp(rules, "xx_no_such_model_installed")
+
+
+def test_ruler_builds_fast(rules):
+    E._build_nlp.cache_clear()
+    started = time.perf_counter()
+    build_nlp(rules)
+    assert time.perf_counter() - started < 2.0
+
+
+# -- real text ------------------------------------------------------------------------------
+def test_kazakhstan_sections(rules):
+    ents = extract_entities(raw_sections(KAZ_HEADINGS), rules)
+    got = {(e.section_id, e.label, e.text) for e in ents}
+    expected = {
+        ("1", "LAW", "Strategy Kazakhstan-2050"),
+        ("1", "LAW", "2025 Strategic Development Plan"),
+        ("1", "LAW", "National Development Plan of the Republic of Kazakhstan 2025"),
+        ("1", "LAW", "National Security Strategy of the Republic of Kazakhstan"),
+        ("1.3", "ORG", "Bureau of National Statistics of the Agency for Strategic Planning and Reforms"
+                       " of the Republic of Kazakhstan"),
+        ("1.3", "ORG", "BNS ASPR RK"),
+        ("1.3", "ORG", "SDG Coordination Council"),
+        ("1.3", "CARDINAL", "262"),
+        ("2.3", "GPE", "Almaty"),
+        ("2.3", "GPE", "Nur-Sultan"),
+        ("2.3", "GPE", "East Kazakhstan"),
+        ("2.3", "GPE", "Kyzylorda"),
+        ("2.3", "GPE", "Aktobe"),
+        ("2.3", "GPE", "Akmola"),
+        ("2.3", "ORG", "Ministry of Investment and Development"),
+        ("2.5", "ORG", "United Nations Joint SDG Fund"),
+        ("2.5", "ORG", "UN Development Programme"),
+        ("3", "ORG", "UNDP"),
+        ("3", "ORG", "European Union"),
+        ("3", "GPE", "Turkmenistan"),
+        ("3.1", "PERCENT", "22.2%"),
+        ("3.1", "PERCENT", "30%"),
+        ("3.1", "DATE", "2019"),
+        ("3", "NORP", "Central Asian"),
+    }
+    assert expected <= got
+    assert not {(s, l, t) for s, l, t in got if t in {"SEZ Pavlodar", "UNDP and the European Union", "Ontustik"}}
+    by_section = {}
+    for e in ents:  # ordered by section, then start; offsets point into the section text
+        by_section.setdefault(e.section_id, []).append(e.start)
+    assert all(starts == sorted(starts) for starts in by_section.values())
+
+
+# -- rules/entities.jsonl checks --------------------------------------------------------------
+BAD_LINES = [
+    ('{"label": "PLACE", "pattern": "Almaty"}', "unknown label 'PLACE'"),
+    ('{"label": "GPE", "pattern": ""}', "vacuous pattern: empty phrase"),
+    ('{"label": "ORG", "pattern": []}', "non-empty list"),
+    ('{"label": "ORG", "pattern": [{"LOWR": "council"}]}', "LOWR"),
+    ('{"label": "ORG", "pattern": [{"POS": "PROPN"}]}', "not set by a blank pipeline"),
+    ('{"label": "ORG", "pattern": [{"OP": "*"}]}', "vacuous pattern"),
+    ('{"label": "ORG", "pattern": [{"_": {"is_capital": true}}]}', "unknown extension 'is_capital'"),
+    ('{"label": "ORG", "pattern": [{"TEXT": {"REGEX": "(unclosed"}}]}', "bad TEXT REGEX"),
+    ('{"label": "ORG", "pattern": [{"LOWER": "x", "OP": "&"}]}', "OP"),
+    ('{"label": "GPE", "pattern": [{"LOWER": "city"}], "context": [1, 0]}', "leaves no required token"),
+    ('{"label": "GPE", "pattern": "Almaty", "context": [1, 0]}', "needs a token pattern"),
+    ('{"label": "GPE", "patern": "Almaty"}', "unknown key(s) 'patern'"),
+    ('{"label": "GPE", "generate": "cities"}', "unknown generator 'cities'"),
+    ('{"label": "GPE", "pattern": "Almaty"', "not valid JSON"),
+    ('["GPE", "Almaty"]', "must be a JSON object"),
+]
+
+
+def test_bad_entities_file_reports_every_line(tmp_path):
+    rules_dir = tmp_path / "rules"
+    shutil.copytree(DEFAULT_RULES_DIR, rules_dir)
+    good = (DEFAULT_RULES_DIR / "entities.jsonl").read_text(encoding="utf-8").splitlines()
+    first_bad = len(good) + 1
+    broken = "\n".join(good + [line for line, _ in BAD_LINES]) + "\n"
+    (rules_dir / "entities.jsonl").write_text(broken, encoding="utf-8")
+    with pytest.raises(RuleError) as caught:
+        load_rules(rules_dir)
+    mine = [e for e in caught.value.errors if e.startswith("rules/entities.jsonl:")]
+    for offset, (_, message) in enumerate(BAD_LINES):
+        prefix = f"rules/entities.jsonl:{first_bad + offset}: "
+        assert any(e.startswith(prefix) and message in e for e in mine), (prefix, message, mine)
+    assert len({e.split(":")[1] for e in mine}) == len(BAD_LINES)
+
+
+def test_entities_file_needs_connectors(tmp_path):
+    rules_dir = tmp_path / "rules"
+    shutil.copytree(DEFAULT_RULES_DIR, rules_dir)
+    lines = (rules_dir / "entities.jsonl").read_text(encoding="utf-8").splitlines()
+    (rules_dir / "entities.jsonl").write_text("\n".join(l for l in lines if '"connectors"' not in l), encoding="utf-8")
+    with pytest.raises(RuleError, match=r"rules/entities.jsonl:1: missing the 'connectors' line"):
+        load_rules(rules_dir)
+
+
+def test_shipped_rules_load(rules):
+    entity_rules = rules.entities
+    assert {p.label for p in entity_rules.patterns} >= {"GPE", "LOC", "ORG", "LAW", "DATE", "PERCENT", "CARDINAL"}
+    assert {g.source for g in entity_rules.generators} == {"countries", "subdivisions"}
+    assert isinstance(extract_entities(Outline(None, ()), rules), tuple)
+    assert Entity.__dataclass_fields__.keys() == {"section_id", "text", "label", "start", "end", "method"}
