@@ -44,7 +44,7 @@ def run(input_dir, out_dir, workers, force, prune, rules_dir, model, max_pages, 
 
     try:
         limits = InputLimits(max_bytes=max_bytes, max_pages=max_pages)
-        config = RunConfig(input_dir, out_dir, **({"workers": workers} if workers else {}), force=force, prune=prune,
+        config = RunConfig(input_dir, out_dir, **({"workers": workers} if workers is not None else {}), force=force, prune=prune,
                            rules_dir=rules_dir, model=model, limits=limits, debug=debug)
     except ValueError as exc:
         _fail_usage(str(exc))

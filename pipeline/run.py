@@ -11,7 +11,8 @@ import hashlib
 import os
 import time
 import traceback
-from concurrent.futures import ProcessPoolExecutor
+import itertools
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
@@ -20,7 +21,8 @@ from . import __version__
 from .errors import OutputError, ProfileError
 from .ingest import SUPPORTED_SUFFIXES, InputLimits, read_source, source_format
 from .rules import Rules, load_rules
-from .write import MANIFEST, partition_dir, read_manifest, remove_country, write_country, write_json_atomic
+from .write import (MANIFEST, partition_dir, read_manifest, remove_country, write_country, write_json_atomic,
+                    written_countries)
 
 # When two inputs name one country, the published PDF wins over exports of it;
 # among equals, the path that sorts first. Documented in the README.
@@ -159,10 +161,16 @@ def _results(todo: list[Path], config: RunConfig, rules: Rules) -> Iterator[dict
         for path in todo:
             yield process_input(path, *args)
         return
+    # A bounded window of work in flight keeps memory flat however large the folder.
+    pending = iter(todo)
     with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(config.rules_dir,)) as pool:
-        futures = [pool.submit(process_input, path, *args) for path in todo]
-        for future in futures:
-            yield future.result()
+        in_flight = {pool.submit(process_input, path, *args) for path in itertools.islice(pending, 2 * workers)}
+        while in_flight:
+            done, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
+            for path in itertools.islice(pending, len(done)):
+                in_flight.add(pool.submit(process_input, path, *args))
+            for future in done:
+                yield future.result()
 
 
 def _claim(entry: dict, tables, owners: dict, entries: dict, out_dir: Path) -> dict:
@@ -201,11 +209,14 @@ def _unchanged(old: dict | None, path: Path, rules: Rules, out_dir: Path) -> boo
 
 
 def _prune(out_dir: Path, previous: dict, entries: dict) -> None:
-    """Remove partitions of countries whose inputs are gone."""
+    """Remove partitions of every country no current input produced.
+
+    An input that failed this time keeps what an earlier run wrote for it.
+    """
     live = {e.get("iso3") for e in entries.values() if e.get("status") in {"ok", "warning", "skipped"}}
-    for rel, old in previous.items():
-        if rel not in entries and old.get("iso3") and old["iso3"] not in live:
-            remove_country(out_dir, old["iso3"])
+    live |= {previous.get(rel, {}).get("iso3") for rel, e in entries.items() if e["status"] == "failed"}
+    for iso3 in sorted(written_countries(out_dir) - live):
+        remove_country(out_dir, iso3)
 
 
 def _check_writable(out_dir: Path) -> None:

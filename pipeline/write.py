@@ -30,31 +30,49 @@ def partition_dir(out_dir: Path, table: str, iso3: str) -> Path:
 
 
 def write_country(out_dir: Path, iso3: str, tables: dict[str, pa.Table]) -> dict[str, int]:
-    """Write one country's partitions of every table; return row counts per table."""
-    counts = {}
-    for name in TABLES:
-        table = tables[name]
-        target = partition_dir(out_dir, name, iso3) / "part-0.parquet"
-        _write_parquet_atomic(table, target)
-        counts[name] = table.num_rows
-    return counts
+    """Write one country's partitions of every table; return row counts per table.
 
-
-def _write_parquet_atomic(table: pa.Table, target: Path) -> None:
+    All files are written aside first, then moved into place one after the other,
+    so a failure while writing leaves the previous partitions untouched.
+    """
+    staged: list[tuple[Path, Path]] = []
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        # Fixed options and no wall-clock metadata: the same table gives the same bytes.
-        pq.write_table(table, tmp, compression="zstd", use_dictionary=True, write_statistics=True)
-        os.replace(tmp, target)
+        for name in TABLES:
+            target = partition_dir(out_dir, name, iso3) / "part-0.parquet"
+            staged.append((_write_aside(tables[name], target), target))
+        for tmp, target in staged:
+            os.replace(tmp, target)
     except OSError as exc:
-        raise OutputError(f"{target.parent}: {exc.strerror or exc}") from None
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
+        raise OutputError(f"{out_dir}: {exc.strerror or exc}") from None
+    return {name: tables[name].num_rows for name in TABLES}
+
+
+def _write_aside(table: pa.Table, target: Path) -> Path:
+    """Write beside the target under a dot-name that dataset readers skip."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    # Fixed options and no wall-clock metadata: the same table gives the same bytes.
+    pq.write_table(table, tmp, compression="zstd", use_dictionary=True, write_statistics=True)
+    return tmp
 
 
 def remove_country(out_dir: Path, iso3: str) -> None:
     """Drop every partition of one country (used by --prune)."""
     for name in TABLES:
         shutil.rmtree(partition_dir(out_dir, name, iso3), ignore_errors=True)
+
+
+def written_countries(out_dir: Path) -> set[str]:
+    """ISO3 codes that have a partition of any table in the dataset."""
+    found = set()
+    for name in TABLES:
+        for part in (out_dir / name).glob("country=*"):
+            iso3 = part.name.split("=", 1)[1]
+            if _ISO3.fullmatch(iso3):
+                found.add(iso3)
+    return found
 
 
 def write_json_atomic(path: Path, data) -> None:

@@ -1,0 +1,231 @@
+"""The batch runner: manifest, isolation, incremental runs, conflicts, atomic output."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli import main
+from pipeline.run import RunConfig, discover_inputs, run_batch
+from pipeline.schema import TABLES
+
+from conftest import RAW
+
+KAZ = (RAW / "kazakhstan.md").read_text(encoding="utf-8")
+
+
+def folder(tmp_path: Path, files: dict[str, bytes | str]) -> Path:
+    root = tmp_path / "in"
+    root.mkdir(parents=True, exist_ok=True)
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    return root
+
+
+def run(tmp_path, root, **options):
+    return run_batch(RunConfig(root, tmp_path / "out", workers=options.pop("workers", 1), **options))
+
+
+def manifest(tmp_path) -> dict:
+    return {e["path"]: e for e in json.loads((tmp_path / "out" / "_manifest.json").read_text())["inputs"]}
+
+
+def digest_tree(out: Path) -> dict[str, str]:
+    return {p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(out.rglob("*.parquet"))}
+
+
+def test_every_table_gets_a_partition_even_when_empty(tmp_path):
+    root = folder(tmp_path, {"kaz.md": KAZ})
+    result = run(tmp_path, root)
+    assert result.exit_code == 0
+    for table in TABLES:
+        part = tmp_path / "out" / table / "country=KAZ" / "part-0.parquet"
+        assert part.exists(), table
+        assert pq.read_schema(part).names == TABLES[table].column_names
+    assert manifest(tmp_path)["kaz.md"]["rows"]["admin_units"] == 9
+
+
+def test_same_input_gives_byte_identical_parquet_with_one_or_two_workers(tmp_path):
+    a = run_batch(RunConfig(RAW, tmp_path / "a", workers=1))
+    b = run_batch(RunConfig(RAW, tmp_path / "b", workers=2))
+    assert a.exit_code == b.exit_code == 0
+    assert digest_tree(tmp_path / "a") == digest_tree(tmp_path / "b")
+
+
+BAD_TEXT_INPUTS = {
+    "empty.md": b"",
+    "no-known-section.md": "# KENYA\n\n## INTRODUCTION\n\nSome text about something else.\n",
+    "not-a-country.md": "# ATLANTIS\n\n## TERRITORIAL ORGANIZATION\n\nAtlantis has 10 regions.\n",
+    "binary.txt": bytes(range(256)) * 4,
+}
+
+
+def test_bad_inputs_fail_alone_with_one_line_each(tmp_path):
+    root = folder(tmp_path, {"kazakhstan.md": KAZ, **BAD_TEXT_INPUTS})
+    result = run(tmp_path, root)
+    assert result.exit_code == 1
+    entries = manifest(tmp_path)
+    assert entries["kazakhstan.md"]["status"] == "ok"
+    expected = {
+        "empty.md": ("UnreadableInput", "empty file"),
+        "no-known-section.md": ("NotAProfile", "not a country profile: no known profile section"),
+        "not-a-country.md": ("UnknownCountry", "'Atlantis' is not a country name"),
+        "binary.txt": ("UnreadableInput", "binary data"),
+    }
+    for name, (cls, words) in expected.items():
+        entry = entries[name]
+        assert entry["status"] == "failed"
+        assert entry["error_class"] == cls
+        assert words in entry["error"] and "\n" not in entry["error"]
+    assert sorted(p.name for p in (tmp_path / "out" / "sections").iterdir()) == ["country=KAZ"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-8-sig", "latin-1"])
+def test_text_encodings_decode_to_the_same_extraction(tmp_path, encoding):
+    text = KAZ if encoding != "latin-1" else KAZ.encode("latin-1", "replace").decode("latin-1")
+    root = folder(tmp_path, {"kazakhstan.md": text.encode(encoding)})
+    assert run(tmp_path, root).exit_code == 0
+    units = pq.read_table(tmp_path / "out" / "admin_units" / "country=KAZ" / "part-0.parquet")
+    assert units.column("count").to_pylist()[:2] == [17, 3]
+
+
+def test_names_with_spaces_and_non_ascii_and_a_symlink_loop(tmp_path):
+    root = folder(tmp_path, {"sub dir/Kazakhstan – export é.md": KAZ})
+    os.symlink(root, root / "sub dir" / "loop")
+    assert [p.name for p in discover_inputs(root)] == ["Kazakhstan – export é.md"]
+    assert run(tmp_path, root).exit_code == 0
+    assert manifest(tmp_path)["sub dir/Kazakhstan – export é.md"]["iso3"] == "KAZ"
+
+
+def test_unchanged_inputs_are_skipped_until_forced_or_changed(tmp_path):
+    root = folder(tmp_path, {"kazakhstan.md": KAZ})
+    run(tmp_path, root)
+    part = tmp_path / "out" / "sections" / "country=KAZ" / "part-0.parquet"
+    before = part.stat().st_mtime_ns
+    run(tmp_path, root)
+    assert manifest(tmp_path)["kazakhstan.md"]["status"] == "skipped"
+    assert part.stat().st_mtime_ns == before
+    run(tmp_path, root, force=True)
+    assert manifest(tmp_path)["kazakhstan.md"]["status"] == "ok"
+    (root / "kazakhstan.md").write_text(KAZ.replace("17 regions", "18 regions"), encoding="utf-8")
+    run(tmp_path, root)
+    assert manifest(tmp_path)["kazakhstan.md"]["status"] == "ok"
+    units = pq.read_table(tmp_path / "out" / "admin_units" / "country=KAZ" / "part-0.parquet")
+    assert units.column("count").to_pylist()[0] == 18
+
+
+def test_prune_removes_partitions_of_vanished_inputs_only_when_asked(tmp_path):
+    root = folder(tmp_path, {"kazakhstan.md": KAZ, "norway.txt": (RAW / "norway.txt").read_bytes()})
+    run(tmp_path, root)
+    (root / "norway.txt").unlink()
+    run(tmp_path, root)
+    assert (tmp_path / "out" / "sections" / "country=NOR").exists()
+    run(tmp_path, root, prune=True)
+    assert not (tmp_path / "out" / "sections" / "country=NOR").exists()
+    assert (tmp_path / "out" / "sections" / "country=KAZ").exists()
+
+
+def test_two_inputs_for_one_country_keep_a_deterministic_winner(tmp_path):
+    plain = KAZ.replace("<sup>", "").replace("</sup>", "")
+    root = folder(tmp_path, {"a_kazakhstan.txt": plain, "b_kazakhstan.md": KAZ})
+    run(tmp_path, root)
+    entries = manifest(tmp_path)
+    assert entries["b_kazakhstan.md"]["status"] == "ok"  # markdown outranks text
+    assert entries["a_kazakhstan.txt"]["status"] == "skipped"
+    assert "b_kazakhstan.md" in entries["a_kazakhstan.txt"]["reason"]
+    profile = pq.read_table(tmp_path / "out" / "profiles" / "country=KAZ" / "part-0.parquet")
+    assert profile.column("source_file").to_pylist() == ["b_kazakhstan.md"]
+
+
+def test_failed_rerun_keeps_the_earlier_partitions(tmp_path):
+    root = folder(tmp_path, {"kazakhstan.md": KAZ})
+    run(tmp_path, root)
+    before = digest_tree(tmp_path / "out")
+    (root / "kazakhstan.md").write_text("# KAZAKHSTAN\n\nnothing here", encoding="utf-8")
+    assert run(tmp_path, root).exit_code == 1
+    assert digest_tree(tmp_path / "out") == before
+
+
+def test_cli_exit_codes_and_one_line_per_failure(tmp_path):
+    root = folder(tmp_path, {"kazakhstan.md": KAZ, "empty.md": b""})
+    runner = CliRunner()
+    result = runner.invoke(main, ["run", str(root), "--out", str(tmp_path / "out"), "--workers", "1"])
+    assert result.exit_code == 1
+    failed = [line for line in result.output.splitlines() if line.startswith("FAILED")]
+    assert failed == ["FAILED empty.md: [E100] unreadable input: empty file"]
+    assert "Traceback" not in result.output
+    assert runner.invoke(main, ["run", str(root), "--workers", "0"]).exit_code == 2
+    assert runner.invoke(main, ["run", str(tmp_path / "missing")]).exit_code == 2
+    good = folder(tmp_path / "g", {"kazakhstan.md": KAZ})
+    assert runner.invoke(main, ["run", str(good), "--out", str(tmp_path / "g" / "out")]).exit_code == 0
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere; see test_output_folder_that_is_a_file")
+def test_unwritable_output_folder(tmp_path):
+    root = folder(tmp_path, {"kazakhstan.md": KAZ})
+    out = tmp_path / "ro"
+    out.mkdir()
+    out.chmod(0o500)
+    result = CliRunner().invoke(main, ["run", str(root), "--out", str(out)])
+    assert result.exit_code == 2 and "cannot write output" in result.output
+
+
+def test_output_folder_that_is_a_file(tmp_path):
+    root = folder(tmp_path, {"kazakhstan.md": KAZ})
+    out = tmp_path / "out"
+    out.write_text("not a folder")
+    result = CliRunner().invoke(main, ["run", str(root), "--out", str(out)])
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines()[-1].startswith("sdg-profiles: [E500] cannot write output")
+
+
+def test_bad_rules_stop_the_run_with_file_and_line(tmp_path):
+    rules = tmp_path / "rules"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "rules", rules)
+    (rules / "headings.yaml").write_text("headings:\n  - key: Bad Key\n    pattern: ''\n", encoding="utf-8")
+    root = folder(tmp_path, {"kazakhstan.md": KAZ})
+    result = CliRunner().invoke(main, ["run", str(root), "--out", str(tmp_path / "out"), "--rules", str(rules)])
+    assert result.exit_code == 2
+    assert "rules/headings.yaml:2: heading key 'Bad Key' must be snake_case" in result.output
+
+
+def test_killed_run_leaves_earlier_partitions_readable(tmp_path):
+    """SIGKILL mid-run: every partition present is a complete Parquet file."""
+    root = folder(tmp_path, {f"k{i:03d}.md": KAZ for i in range(1)})
+    out = tmp_path / "out"
+    run_batch(RunConfig(root, out, workers=1))
+    before = digest_tree(out)
+    many = folder(tmp_path / "many", {f"p{i:03d}/{name}": (RAW / name).read_bytes()
+                                      for i in range(6) for name in ("kazakhstan.md", "norway.txt", "brazil.md")})
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "run", str(many), "--out", str(out), "--workers", "1", "-q", "--force"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and digest_tree(out) == before and proc.poll() is None:
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    for part in out.rglob("*.parquet"):
+        pq.read_table(part)  # raises if a file is partial
+    assert not [p for p in out.rglob("part-0.parquet") if p.stat().st_size == 0]
+    assert json.loads((out / "_manifest.json").read_text())["inputs"]
+
+
+def test_prune_keeps_the_partitions_of_an_input_that_failed_this_time(tmp_path):
+    root = folder(tmp_path, {"kazakhstan.md": KAZ})
+    run(tmp_path, root)
+    (root / "kazakhstan.md").write_text("# KAZAKHSTAN\n\nbroken now", encoding="utf-8")
+    assert run(tmp_path, root, prune=True).exit_code == 1
+    assert (tmp_path / "out" / "sections" / "country=KAZ" / "part-0.parquet").exists()
