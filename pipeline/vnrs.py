@@ -57,11 +57,24 @@ def vnr_year_mentions(text: str, rules: VnrRules) -> list[YearMention]:
     """Every plausible year a VNR pattern ties to a review, URLs blanked first."""
     text = _URL.sub(lambda m: " " * len(m.group()), text)
     out = []
-    for pattern in rules.mentions:
-        for found in _finditer(pattern, text, "vnr_mentions"):
-            for year in _years_in(found.group("years"), rules):
-                out.append(YearMention(year, " ".join(found.group().split()), found.start()))
-    return out
+    for start, window in _cue_windows(text, rules):
+        for pattern in rules.mentions:
+            for found in _finditer(pattern, window, "vnr_mentions"):
+                for year in _years_in(found.group("years"), rules):
+                    out.append(YearMention(year, " ".join(found.group().split()), start + found.start()))
+    return sorted(set(out), key=lambda m: (m.start, m.year))
+
+
+def _cue_windows(text: str, rules: VnrRules) -> list[tuple[int, str]]:
+    """Stretches of text around each VNR cue, merged: the mention patterns are slow on whole sections."""
+    spans: list[list[int]] = []
+    for cue in _finditer(rules.mention_cue, text, "mention_cue"):
+        lo, hi = max(0, cue.start() - rules.cue_window), min(len(text), cue.end() + rules.cue_window)
+        if spans and lo <= spans[-1][1]:
+            spans[-1][1] = hi
+        else:
+            spans.append([lo, hi])
+    return [(lo, text[lo:hi]) for lo, hi in spans]
 
 
 def _years_in(text: str, rules: VnrRules) -> list[int]:
