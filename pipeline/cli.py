@@ -76,5 +76,33 @@ def check(golden_dir, input_dir, rules_dir):
     sys.exit(1 if problems else 0)
 
 
+@main.command()
+@click.argument("country")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("output"), show_default=True, help="Dataset folder.")
+def show(country, out_dir):
+    """Print what was extracted for COUNTRY (ISO3 code or name) from the dataset at --out."""
+    from .inspect import InspectError, show_country
+
+    try:
+        click.echo(show_country(out_dir, country), nl=False)
+    except InspectError as exc:
+        click.echo(f"sdg-profiles: {exc}", err=True)
+        sys.exit(exc.exit_code)
+
+
+@main.command()
+@click.argument("sql")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("output"), show_default=True, help="Dataset folder.")
+def query(sql, out_dir):
+    """Run SQL (DuckDB) over the dataset at --out; every table is a view, with a `country` column."""
+    from .inspect import InspectError, query as run_query
+
+    try:
+        click.echo(run_query(out_dir, sql), nl=False)
+    except InspectError as exc:
+        click.echo(f"sdg-profiles: {exc}", err=True)
+        sys.exit(exc.exit_code)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -7,7 +7,7 @@ pipeline still points at where it was printed (section, page, source line).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 _WS = re.compile(r"\s+")

@@ -134,3 +134,126 @@ def to_arrow(table: str, rows: list[dict]) -> pa.Table:
         if not column.nullable and any(v is None for v in columns[column.name]):
             raise ValueError(f"{table}.{column.name} is not nullable but a row has no value")
     return pa.Table.from_pydict(columns, schema=spec.arrow_schema)
+
+
+# -- documentation derived from TABLES ------------------------------------------------
+PARTITION = Column("country", S, "ISO 3166-1 alpha-3 code (`KAZ`), from the partition path `country=<ISO3>`; not stored inside the files.")
+LAYOUT = "output/{table}/country=<ISO3>/part-0.parquet"
+MEDIATYPE = "application/vnd.apache.parquet"
+
+
+def arrow_type_name(dtype: pa.DataType) -> str:
+    """The contract's spelling of an Arrow type: `string`, `int16`, `double`, `bool`, `list<int16>`."""
+    if pa.types.is_list(dtype):
+        return f"list<{arrow_type_name(dtype.value_type)}>"
+    return "bool" if pa.types.is_boolean(dtype) else str(dtype)
+
+
+def frictionless_type(dtype: pa.DataType) -> str:
+    """Table Schema field type of an Arrow type; an unknown type is an error, not `any`."""
+    if pa.types.is_string(dtype):
+        return "string"
+    if pa.types.is_integer(dtype):
+        return "integer"
+    if pa.types.is_floating(dtype):
+        return "number"
+    if pa.types.is_boolean(dtype):
+        return "boolean"
+    if pa.types.is_list(dtype):
+        return "array"
+    raise ValueError(f"no Table Schema type for Arrow type {dtype}")
+
+
+def _row_order(table: Table) -> str:
+    if table.sort_key:
+        return "sorted by " + ", ".join(f"`{k}`" for k in table.sort_key)
+    return "in extraction order (document order)"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def data_dictionary_markdown() -> str:
+    """docs/data-dictionary.md, generated so the documentation cannot drift from the writer."""
+    out = [
+        "# Data dictionary",
+        "",
+        "<!-- Generated from pipeline/schema.py by `python -m pipeline.schema > docs/data-dictionary.md`;",
+        "     do not edit by hand (tests/test_schema.py fails when this file is stale). -->",
+        "",
+        "Each table is a Hive-partitioned Parquet dataset with one partition per country:",
+        "",
+        "    " + LAYOUT.format(table="<table>"),
+        "",
+        "Read the folder `output/<table>` (pandas, pyarrow) or the glob",
+        "`output/<table>/*/*.parquet` with `hive_partitioning=true` (DuckDB) to get every",
+        "country at once; the `country` column comes from the partition path and readers",
+        "append it after the stored columns. A profile whose table has no rows still has a",
+        "zero-row partition. `output/datapackage.json` describes the same tables as a",
+        "Frictionless Data Package; `output/_manifest.json` lists every input with its status,",
+        "ISO3 code, rows per table, warnings and errors.",
+        "",
+        "| table | meaning |",
+        "|---|---|",
+    ]
+    out += [f"| [{t.name}](#{t.name}) | {_cell(t.meaning)} |" for t in TABLES.values()]
+    for table in TABLES.values():
+        out += [
+            "",
+            f"## {table.name}",
+            "",
+            table.meaning,
+            "",
+            f"Partitions: `{LAYOUT.format(table=table.name)}`; rows {_row_order(table)}.",
+            "",
+            "| column | Arrow type | nullable | meaning |",
+            "|---|---|---|---|",
+        ]
+        for column in table.columns + (PARTITION,):
+            name = f"`{column.name}`" + (" (partition)" if column is PARTITION else "")
+            nullable = "yes" if column.nullable else "no"
+            out.append(f"| {name} | `{arrow_type_name(column.type)}` | {nullable} | {_cell(column.meaning)} |")
+    return "\n".join(out) + "\n"
+
+
+def _field(column: Column) -> dict:
+    field = {
+        "name": column.name,
+        "type": frictionless_type(column.type),
+        "description": column.meaning,
+        "arrowType": arrow_type_name(column.type),
+    }
+    if not column.nullable:
+        field["constraints"] = {"required": True}
+    return field
+
+
+def datapackage_descriptor() -> dict:
+    """A Frictionless Data Package descriptor of the dataset (written as output/datapackage.json)."""
+    resources = []
+    for table in TABLES.values():
+        country = dict(_field(PARTITION), constraints={"required": True, "pattern": "[A-Z]{3}"})
+        resources.append({
+            "name": table.name,
+            "path": f"{table.name}/",
+            "format": "parquet",
+            "mediatype": MEDIATYPE,
+            "description": f"{table.meaning} Hive-partitioned: {table.name}/country=<ISO3>/part-0.parquet.",
+            "partitioning": {"flavor": "hive", "fields": [PARTITION.name]},
+            "schema": {"fields": [_field(c) for c in table.columns] + [country]},
+        })
+    return {
+        "profile": "data-package",
+        "name": "sdg-profiles",
+        "title": "GTF/UCLG country profiles on SDG localization, as tables",
+        "description": "Tables extracted by sdg-profiles; one Hive-partitioned Parquet dataset per table "
+                       "(partition column `country`, ISO 3166-1 alpha-3). Column types in `arrowType`.",
+        "resources": resources,
+    }
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.stdout.write(data_dictionary_markdown())

@@ -1,0 +1,316 @@
+"""Rules for admin_units.yaml: tier cues, unit nouns, number words, qualifiers."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import regex
+
+from .core import (
+    LDict,
+    LList,
+    RuleChecker,
+    _key_line,
+    read_yaml,
+    rule_file,
+)
+
+# --- admin_units: admin_units.yaml --------------------------------------------
+
+ADMIN_TIERS = ("regional", "intermediate", "municipal")  # tier_rank 1, 2, 3
+_NOUN_GROUPS = ADMIN_TIERS + ("any",)
+_CUE_TIERS = ADMIN_TIERS + ("national",)
+_ADMIN_KEYS = (
+    "number_words", "qualifiers", "qualifier_aliases", "unit_nouns", "max_modifiers", "stop_words", "complements",
+    "local_term_prefixes", "member_prefixes", "not_counts", "nesting_markers", "nested_counts",
+    "trailing_cue_gap", "tier_cues", "state_structure", "subnational_tiers", "abbreviations",
+)
+_NUMBER_KINDS = ("units", "tens", "scales", "phrases")
+# A count printed in digits: 17, 2186, 2,186, 2 186 (collapsed thin/no-break space).
+_DIGITS = r"(?:\d{1,3}(?:[,\x20\u00a0\u202f\u2009]\d{3})+(?!\d)|\d+)"
+
+
+@dataclass(frozen=True)
+class UnitNoun:
+    """One printed form of a unit noun: its words, the tier it implies, its number."""
+
+    words: tuple[str, ...]
+    tier: str | None
+    plural: bool
+
+
+@dataclass(frozen=True)
+class NotCountRule:
+    """A reason a number is no unit count, judged on the text around it."""
+
+    name: str
+    before: regex.Pattern | None
+    after: regex.Pattern | None
+    years: bool
+
+
+@dataclass(frozen=True)
+class TierCueRule:
+    """Words placing what follows in a tier (``tier``) or at a tier ``ordinal`` from the top."""
+
+    pattern: regex.Pattern
+    tier: str | None  # regional | intermediate | municipal | national
+    ordinal: int | None
+
+
+@dataclass(frozen=True)
+class AdminUnitRules:
+    number_values: Mapping  # "twenty" -> ("tens", 20)
+    number_word: regex.Pattern  # one number word or phrase
+    count: regex.Pattern  # a whole count in digits or words, not part of "3-tier"
+    qualifiers: Mapping  # printed phrase -> value written ("approx." -> "approximately")
+    qualifier: regex.Pattern  # a qualifier phrase ending where the search ends
+    unit_nouns: Mapping  # ("autonomous", "communities") -> UnitNoun
+    max_noun_words: int
+    max_modifiers: int
+    stop_words: frozenset[str]
+    complements: tuple[regex.Pattern, ...]
+    local_term_prefixes: tuple[regex.Pattern, ...]
+    member_prefix: regex.Pattern
+    not_counts: tuple[NotCountRule, ...]
+    nesting_marker: regex.Pattern  # a marker ending at most two words before the search end
+    nested_counts: str  # drop | keep
+    trailing_cue_gap: regex.Pattern | None
+    tier_cues: tuple[TierCueRule, ...]
+    state_structure: tuple[tuple[str, regex.Pattern], ...]
+    subnational_tiers: tuple[regex.Pattern, ...]
+    abbreviations: frozenset[str]
+
+
+def _phrase_regex(phrases) -> str:
+    """An alternation of literal phrases, longest first, any whitespace between words."""
+    parts = sorted({" ".join(p.lower().split()) for p in phrases}, key=len, reverse=True)
+    return "(?:" + "|".join(r"\s+".join(regex.escape(w) for w in p.split()) for p in parts) + ")"
+
+
+def _plural(singular: str) -> str:
+    """English plural of the last word: region -> regions, city -> cities, parish -> parishes."""
+    head, _, last = singular.rpartition(" ")
+    if regex.search(r"[^aeiou]y$", last):
+        last = last[:-1] + "ies"
+    elif regex.search(r"(?:s|x|z|ch|sh)$", last):
+        last += "es"
+    else:
+        last += "s"
+    return f"{head} {last}" if head else last
+
+
+def _located_items(check: RuleChecker, data: Any, key: str) -> list[tuple[Any, int | None]]:
+    """Items of a required non-empty list with their lines."""
+    items = data.get(key) if isinstance(data, dict) else None
+    if not isinstance(items, list) or not items:
+        check.error(_key_line(data, key) or getattr(data, "line", None), f"'{key}' must be a non-empty list")
+        return []
+    lines = items.item_lines if isinstance(items, LList) else [_key_line(data, key)] * len(items)
+    return list(zip(items, lines))
+
+
+def _admin_number_words(check: RuleChecker, data: Any) -> dict[str, tuple[str, int]]:
+    words = check.mapping(data, "number_words")
+    out: dict[str, tuple[str, int]] = {}
+    for kind in words:
+        if kind not in _NUMBER_KINDS:
+            check.error(_key_line(words, kind), f"unknown number word kind {kind!r} (expected one of {', '.join(_NUMBER_KINDS)})")
+    for kind in _NUMBER_KINDS:
+        group = check.mapping(words, kind, required=kind != "phrases")
+        for word, value in group.items():
+            line = _key_line(group, word)
+            if not isinstance(word, str) or not word.strip():
+                check.error(line, f"number word {word!r} must be a non-empty string")
+            elif not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                check.error(line, f"number word {word!r} needs a positive integer value, got {value!r}")
+            elif " ".join(word.lower().split()) in out:
+                check.error(line, f"duplicate number word {word!r}")
+            else:
+                out[" ".join(word.lower().split())] = (kind, value)
+    return out
+
+
+def _admin_unit_nouns(check: RuleChecker, data: Any) -> dict[tuple[str, ...], UnitNoun]:
+    groups = check.mapping(data, "unit_nouns")
+    out: dict[tuple[str, ...], UnitNoun] = {}
+    for group, nouns in groups.items():
+        line = _key_line(groups, group)
+        if check.choice(group, _NOUN_GROUPS, line, "unit noun group") is None:
+            continue
+        for entry in check.strings(groups, group):
+            singular, plural = _split_noun(entry)
+            forms = [(singular, False), (plural, True)] if plural != singular else [(singular, True)]
+            for form, is_plural in forms:
+                words = tuple(form.split())
+                if not words:
+                    check.error(line, f"unit noun {entry!r} is empty")
+                elif words in out and out[words].tier != (None if group == "any" else group):
+                    check.error(line, f"unit noun {form!r} listed under two tiers")
+                else:
+                    out[words] = UnitNoun(words, None if group == "any" else group, is_plural)
+    if not out and groups:
+        check.error(getattr(groups, "line", None), "'unit_nouns' lists no noun")
+    return out
+
+
+def _split_noun(entry: str) -> tuple[str, str]:
+    """'land | länder' -> ('land', 'länder'); 'city' -> ('city', 'cities')."""
+    singular, sep, plural = (part.strip().lower() for part in entry.partition("|"))
+    singular = " ".join(singular.split())
+    plural = " ".join(plural.split()) if sep else _plural(singular)
+    return singular, plural
+
+
+def _admin_phrases(check: RuleChecker, data: Any, key: str) -> str | None:
+    """A required list of literal phrases as one alternation (None when unusable)."""
+    phrases = check.strings(data, key)
+    return _phrase_regex(phrases) if phrases else None
+
+
+@rule_file("admin_units", "admin_units.yaml")
+def parse_admin_unit_rules(rules_dir: Path, check: RuleChecker) -> AdminUnitRules:
+    data = read_yaml(rules_dir / "admin_units.yaml", check)
+    if not isinstance(data, dict):
+        if data is not None:
+            check.error(getattr(data, "line", None), "expected a mapping of admin unit rules")
+        data = LDict()
+    for key in data:
+        if key not in _ADMIN_KEYS:
+            check.error(_key_line(data, key), f"unknown key {key!r}")
+
+    values = _admin_number_words(check, data)
+    word = _phrase_regex(values) + r"\b" if values else r"(?!)"
+    scales = [w for w, (kind, _) in values.items() if kind == "scales"]
+    joiner = r"(?:[\s-]+" + (rf"|(?<=\b{_phrase_regex(scales)})\s+and\s+" if scales else "") + ")"
+    words = f"{word}(?:{joiner}{word})*"
+    core = f"(?:{_DIGITS}|{words})"
+    flags = regex.IGNORECASE
+    count = regex.compile(
+        rf"(?<![\w.,-])(?:{_DIGITS}(?![\w]|[.,]\d|-[^\W\d_])|{words}(?![\w-]))", flags
+    )
+
+    qualifiers = {" ".join(q.lower().split()): " ".join(q.lower().split()) for q in check.strings(data, "qualifiers")}
+    aliases = check.mapping(data, "qualifier_aliases", required=False)
+    for alias, phrase in aliases.items():
+        canonical = " ".join(str(phrase).lower().split())
+        if canonical not in qualifiers:
+            check.error(_key_line(aliases, alias), f"qualifier alias {alias!r} names {phrase!r}, which is not in 'qualifiers'")
+        else:
+            qualifiers[" ".join(str(alias).lower().split())] = canonical
+    qualifier = regex.compile(rf"(?<![\w-]){_phrase_regex(qualifiers)}\s+$", flags) if qualifiers else regex.compile(r"(?!)")
+
+    nouns = _admin_unit_nouns(check, data)
+    max_modifiers = data.get("max_modifiers")
+    if not isinstance(max_modifiers, int) or isinstance(max_modifiers, bool) or not 0 <= max_modifiers <= 8:
+        check.error(_key_line(data, "max_modifiers") or data.line, f"'max_modifiers' must be an integer 0-8, got {max_modifiers!r}")
+        max_modifiers = 0
+    stop_words = frozenset(w.lower() for w in check.strings(data, "stop_words"))
+
+    complements = tuple(p for p in (check.pattern(s, line) for s, line in _located_items(check, data, "complements")) if p)
+    prefixes = tuple(p for p in (check.pattern(s, line) for s, line in _located_items(check, data, "local_term_prefixes")) if p)
+    member = _admin_phrases(check, data, "member_prefixes")
+    member_prefix = regex.compile(rf"^\s*{member}\s*[:,]?\s*", flags) if member else regex.compile(r"(?!)")
+
+    not_counts = []
+    for item, line in _located_items(check, data, "not_counts"):
+        if not isinstance(item, dict):
+            check.error(line, "each not_counts rule is a mapping with 'name' and 'before' and/or 'after'")
+            continue
+        name = item.get("name")
+        if not isinstance(name, str) or not regex.fullmatch(r"[a-z][a-z0-9_]*", name):
+            check.error(_key_line(item, "name"), f"not_counts name {name!r} must be snake_case")
+        unknown = set(item) - {"name", "before", "after", "years"}
+        if unknown:
+            check.error(line, f"unknown not_counts field(s) {', '.join(sorted(map(str, unknown)))}")
+        if "before" not in item and "after" not in item:
+            check.error(line, f"not_counts rule {name!r} needs 'before' or 'after'")
+            continue
+        before = check.pattern(item["before"], _key_line(item, "before")) if "before" in item else None
+        after = check.pattern(item["after"], _key_line(item, "after")) if "after" in item else None
+        years = item.get("years", False)
+        if not isinstance(years, bool):
+            check.error(_key_line(item, "years"), f"'years' must be true or false, got {years!r}")
+        not_counts.append(NotCountRule(str(name), before, after, years is True))
+
+    nesting = _admin_phrases(check, data, "nesting_markers")
+    # The marker must stand right before the count (a qualifier may come between):
+    # "including 5 overseas regions", not "of which belong to one of about 1,250 bodies".
+    nesting_marker = (
+        regex.compile(rf"(?<![\w-]){nesting}(?![\w-])[\s,:]*(?:[^\s\d]+\s+){{0,2}}$", flags)
+        if nesting
+        else regex.compile(r"(?!)")
+    )
+    nested_counts = check.choice(data.get("nested_counts"), ("drop", "keep"), _key_line(data, "nested_counts") or data.line, "nested_counts policy") or "drop"
+
+    trailing_cue_gap = check.pattern(data.get("trailing_cue_gap"), _key_line(data, "trailing_cue_gap") or data.line)
+    cues = []
+    for item, line in _located_items(check, data, "tier_cues"):
+        if not isinstance(item, dict) or "pattern" not in item or ("tier" in item) == ("ordinal" in item):
+            check.error(line, "each tier cue needs 'pattern' and exactly one of 'tier' or 'ordinal'")
+            continue
+        tier = ordinal = None
+        if "tier" in item:
+            tier = check.choice(item["tier"], _CUE_TIERS, _key_line(item, "tier"), "tier")
+            if tier is None:
+                continue
+        else:
+            ordinal = item["ordinal"]
+            if not isinstance(ordinal, int) or isinstance(ordinal, bool) or not 1 <= ordinal <= 9:
+                check.error(_key_line(item, "ordinal"), f"ordinal must be an integer 1-9, got {ordinal!r}")
+                continue
+        pattern = check.pattern(item["pattern"], _key_line(item, "pattern"))
+        if pattern is not None:
+            cues.append(TierCueRule(pattern, tier, ordinal))
+
+    structures = []
+    by_structure = check.mapping(data, "state_structure")
+    for structure in by_structure:
+        if check.choice(structure, ("unitary", "federal"), _key_line(by_structure, structure), "state structure") is None:
+            continue
+        for source, line in _located_items(check, by_structure, structure):
+            pattern = check.pattern(source, line)
+            if pattern is not None:
+                structures.append((structure, pattern))
+
+    tier_counts = []
+    for source, line in _located_items(check, data, "subnational_tiers"):
+        if not isinstance(source, str) or source.count("{number}") != 1:
+            check.error(line, "a subnational_tiers pattern must contain '{number}' exactly once")
+            continue
+        pattern = check.pattern(source.replace("{number}", f"(?P<n>{core})"), line)
+        if pattern is not None:
+            tier_counts.append(pattern)
+
+    abbreviations = set()
+    for item, line in _located_items(check, data, "abbreviations"):
+        if not isinstance(item, str) or not item.strip().endswith(".") or " " in item.strip():
+            check.error(line, f"abbreviation {item!r} must be one token ending in '.'")
+        else:
+            abbreviations.add(item.strip().lower())
+
+    return AdminUnitRules(
+        number_values=MappingProxyType(values),
+        number_word=regex.compile(word, flags),
+        count=count,
+        qualifiers=MappingProxyType(qualifiers),
+        qualifier=qualifier,
+        unit_nouns=MappingProxyType(nouns),
+        max_noun_words=max((len(w) for w in nouns), default=1),
+        max_modifiers=max_modifiers,
+        stop_words=stop_words,
+        complements=complements,
+        local_term_prefixes=prefixes,
+        member_prefix=member_prefix,
+        not_counts=tuple(not_counts),
+        nesting_marker=nesting_marker,
+        nested_counts=nested_counts,
+        trailing_cue_gap=trailing_cue_gap,
+        tier_cues=tuple(cues),
+        state_structure=tuple(structures),
+        subnational_tiers=tuple(tier_counts),
+        abbreviations=frozenset(abbreviations),
+    )
