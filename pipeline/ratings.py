@@ -10,8 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .document import Outline, Paragraph, RatingMark, Section, join_lines
-from .errors import ExtractionTimeout
-from .rules import PATTERN_TIMEOUT, RATING_LEVELS, RatingRules, Rules
+from .rules import RATING_LEVELS, RatingRules, Rules, bounded
 
 COMMENT_RULES = "comment_rules"
 LABEL = "label"
@@ -129,10 +128,10 @@ def find_comment(block: Block, rules: RatingRules) -> Comment | None:
     """Text after "Comments:" to the end of its paragraph (or the next one when empty)."""
     for i, paragraph in enumerate(block.paragraphs):
         for j, line in enumerate(paragraph.lines):
-            if _search(rules.comment_prefix, line.text, "comment_prefix") is None:
+            if bounded("search", rules.comment_prefix, line.text, "ratings: comment_prefix") is None:
                 continue
             rest = join_lines(paragraph.lines[j:]).text
-            found = _search(rules.comment_prefix, rest, "comment_prefix")
+            found = bounded("search", rules.comment_prefix, rest, "ratings: comment_prefix")
             text = cut_boilerplate(rest[found.end():], rules)
             used = {(i, k) for k in range(j, len(paragraph.lines))}
             if not text and i + 1 < len(block.paragraphs):
@@ -145,7 +144,7 @@ def find_comment(block: Block, rules: RatingRules) -> Comment | None:
 
 def cut_boilerplate(text: str, rules: RatingRules) -> str:
     """Drop "This assessment is based on ..." when an export ran it into the comment."""
-    ends = [m.start() for p in rules.comment_end if (m := _search(p, text, "comment_end"))]
+    ends = [m.start() for p in rules.comment_end if (m := bounded("search", p, text, "ratings: comment_end"))]
     return text[: min(ends, default=len(text))].strip(" \t:-–—")
 
 
@@ -169,12 +168,12 @@ def match_label(text: str, rules: RatingRules) -> LabelMatch | None:
     labels = rules.labels
     body, assigned = text.strip(), False
     for opener in (labels.checked, labels.prefix):
-        found = _search(opener, body, "labels") if opener is not None else None
+        found = bounded("search", opener, body, "ratings: labels") if opener is not None else None
         if found is not None and found.start() == 0:
             body, assigned = body[found.end():], True
     body = body.strip().rstrip(".")
     for level, patterns in labels.levels:
-        if any(_fullmatch(p, body, "labels") for p in patterns):
+        if any(bounded("fullmatch", p, body, "ratings: labels") for p in patterns):
             return LabelMatch(level, text.strip(), assigned)
     return None
 
@@ -209,7 +208,7 @@ def negated_clauses(text: str, rules: RatingRules) -> list[tuple[int, int]]:
     spans = []
     for rule in (r for r in rules.rubric if r.negates):
         for pattern in rule.patterns:
-            for found in _finditer(pattern, text, f"rubric rule {rule.id}"):
+            for found in bounded("finditer", pattern, text, f"ratings: rubric rule {rule.id}"):
                 spans.append((found.start(), clause_end(text, found.end(), rules)))
     return spans
 
@@ -217,10 +216,10 @@ def negated_clauses(text: str, rules: RatingRules) -> list[tuple[int, int]]:
 def clause_end(text: str, pos: int, rules: RatingRules) -> int:
     """Where the clause holding ``pos`` ends: a `scope_end`, or the first comma of a
     sentence that opens with a concession ("While X, Y")."""
-    ends = [m.start() for p in rules.scope_end if (m := _search_from(p, text, pos, "scope_end"))]
+    ends = [m.start() for p in rules.scope_end if (m := bounded("search", p, text, "ratings: scope_end", pos))]
     sentence_start = max(text.rfind(".", 0, pos), text.rfind(";", 0, pos)) + 1
     sentence = text[sentence_start:pos]
-    if "," in text[pos:] and any(_search(p, sentence, "concede") for p in rules.concessions):
+    if "," in text[pos:] and any(bounded("search", p, sentence, "ratings: concede") for p in rules.concessions):
         comma = text.find(",", pos)
         if "," not in sentence:  # only the comma that closes the conceding clause
             ends.append(comma)
@@ -241,7 +240,7 @@ def rubric_matches(text: str, silenced: str, rules: RatingRules) -> list[RubricM
     out = []
     for order, rule in enumerate(rules.rubric):
         for pattern in rule.patterns:
-            found = _search(pattern, text if rule.negates else silenced, f"rubric rule {rule.id}")
+            found = bounded("search", pattern, text if rule.negates else silenced, f"ratings: rubric rule {rule.id}")
             if found is not None:
                 out.append(RubricMatch(rule.id, rule.level, _whole_words(text, found.start(), found.end()), order))
                 break
@@ -258,32 +257,3 @@ def _whole_words(text: str, start: int, end: int) -> str:
 def first_rule_wins(matches: list[RubricMatch]) -> RubricMatch | None:
     """Rule ``first_rule_wins``: the earliest rule in the rubric that matched decides."""
     return min(matches, key=lambda m: m.order, default=None)
-
-
-# -- regex calls on document text, bounded in time --------------------------------------
-def _search(pattern, text: str, what: str):
-    try:
-        return pattern.search(text, timeout=PATTERN_TIMEOUT)
-    except TimeoutError:
-        raise ExtractionTimeout(f"ratings: {what} on {text[:60]!r}") from None
-
-
-def _search_from(pattern, text: str, pos: int, what: str):
-    try:
-        return pattern.search(text, pos, timeout=PATTERN_TIMEOUT)
-    except TimeoutError:
-        raise ExtractionTimeout(f"ratings: {what} on {text[:60]!r}") from None
-
-
-def _fullmatch(pattern, text: str, what: str):
-    try:
-        return pattern.fullmatch(text, timeout=PATTERN_TIMEOUT)
-    except TimeoutError:
-        raise ExtractionTimeout(f"ratings: {what} on {text[:60]!r}") from None
-
-
-def _finditer(pattern, text: str, what: str):
-    try:
-        return list(pattern.finditer(text, timeout=PATTERN_TIMEOUT))
-    except TimeoutError:
-        raise ExtractionTimeout(f"ratings: {what} on {text[:60]!r}") from None

@@ -11,8 +11,7 @@ from dataclasses import dataclass
 import regex
 
 from .document import Footnote, Outline
-from .errors import ExtractionTimeout
-from .rules import PATTERN_TIMEOUT, PriorityRules, Rules, VnrRules
+from .rules import PriorityRules, Rules, VnrRules, bounded
 
 _URL = regex.compile(r"(?:https?://|www\.)\S+", regex.IGNORECASE)
 _NUMBER = regex.compile(r"(?<![\d.])(\d{1,2})(?:\s*(?:-|–|to)\s*(\d{1,2}))?(?!\d)")
@@ -59,7 +58,7 @@ def vnr_year_mentions(text: str, rules: VnrRules) -> list[YearMention]:
     out = []
     for start, window in _cue_windows(text, rules):
         for pattern in rules.mentions:
-            for found in _finditer(pattern, window, "vnr_mentions"):
+            for found in bounded("finditer", pattern, window, "vnrs: vnr_mentions"):
                 for year in _years_in(found.group("years"), rules):
                     out.append(YearMention(year, " ".join(found.group().split()), start + found.start()))
     return sorted(set(out), key=lambda m: (m.start, m.year))
@@ -68,7 +67,7 @@ def vnr_year_mentions(text: str, rules: VnrRules) -> list[YearMention]:
 def _cue_windows(text: str, rules: VnrRules) -> list[tuple[int, str]]:
     """Stretches of text around each VNR cue, merged: the mention patterns are slow on whole sections."""
     spans: list[list[int]] = []
-    for cue in _finditer(rules.mention_cue, text, "mention_cue"):
+    for cue in bounded("finditer", rules.mention_cue, text, "vnrs: mention_cue"):
         lo, hi = max(0, cue.start() - rules.cue_window), min(len(text), cue.end() + rules.cue_window)
         if spans and lo <= spans[-1][1]:
             spans[-1][1] = hi
@@ -91,7 +90,7 @@ def extract_sdg_priorities(outline: Outline, rules: Rules) -> tuple[SdgPriority,
     for section in outline.sections:
         before = ""  # section text up to the current sentence: a fallback for the year
         for sentence in split_sentences(section.text, vnr):
-            if any(_search(cue, sentence, "priorities.cues") for cue in vnr.priorities.cues):
+            if any(bounded("search", cue, sentence, "vnrs: priorities.cues") for cue in vnr.priorities.cues):
                 for goals in goal_lists(sentence, vnr.priorities):
                     year = nearest_year(sentence, goals, vnr) or fallback_year(before, known, vnr)
                     if year is not None:
@@ -104,9 +103,9 @@ def goal_lists(sentence: str, rules: PriorityRules) -> list[GoalList]:
     """Labelled goal lists and bare lists in a comparison, minus lists of indicators/targets."""
     out = []
     for pattern in rules.goal_lists + rules.comparison_lists:
-        for found in _finditer(pattern, sentence, "priorities.lists"):
+        for found in bounded("finditer", pattern, sentence, "vnrs: priorities.lists"):
             start, end = found.span("list")
-            if rules.not_goals is not None and _match(rules.not_goals, sentence, end):
+            if rules.not_goals is not None and bounded("match", rules.not_goals, sentence, "vnrs: not_goals", end):
                 continue
             goals = goal_numbers(found.group("list"))
             if goals:
@@ -128,9 +127,9 @@ def goal_numbers(text: str) -> tuple[int, ...]:
 def nearest_year(sentence: str, goals: GoalList, rules: VnrRules) -> int | None:
     """Rule ``nearest_year_same_clause``: the closest year in the list's parenthetical
     clause if there is one there, else the closest in the sentence; horizons excluded."""
-    horizons = [m.span() for m in _finditer(rules.priorities.horizon, sentence, "priorities.horizon")] if rules.priorities.horizon else []
+    horizons = [m.span() for m in bounded("finditer", rules.priorities.horizon, sentence, "vnrs: priorities.horizon")] if rules.priorities.horizon else []
     candidates = []
-    for found in _finditer(rules.priorities.year, sentence, "priorities.year") if rules.priorities.year else []:
+    for found in bounded("finditer", rules.priorities.year, sentence, "vnrs: priorities.year") if rules.priorities.year else []:
         year = int(found.group())
         if not rules.min_year <= year <= rules.max_year or any(a <= found.start() < b for a, b in horizons):
             continue
@@ -173,25 +172,3 @@ def split_sentences(text: str, rules: VnrRules) -> list[str]:
         start = boundary.end()
     out.append(text[start:].strip())
     return [s for s in out if s]
-
-
-# -- regex calls on document text, bounded in time --------------------------------------
-def _finditer(pattern, text: str, what: str):
-    try:
-        return list(pattern.finditer(text, timeout=PATTERN_TIMEOUT))
-    except TimeoutError:
-        raise ExtractionTimeout(f"vnrs: {what} on {text[:60]!r}") from None
-
-
-def _search(pattern, text: str, what: str):
-    try:
-        return pattern.search(text, timeout=PATTERN_TIMEOUT)
-    except TimeoutError:
-        raise ExtractionTimeout(f"vnrs: {what} on {text[:60]!r}") from None
-
-
-def _match(pattern, text: str, pos: int):
-    try:
-        return pattern.match(text, pos, timeout=PATTERN_TIMEOUT)
-    except TimeoutError:
-        raise ExtractionTimeout(f"vnrs: not_goals on {text[:60]!r}") from None

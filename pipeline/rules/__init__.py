@@ -18,6 +18,7 @@ from .core import (
     read_csv,
     read_jsonl,
     read_yaml,
+    bounded,
     rule_file,
     rules_digest,
 )
@@ -33,5 +34,5 @@ __all__ = [
     "AdminUnitRules", "CountryRules", "EntityGenerator", "EntityPattern", "EntityRules", "HeadingRule",
     "HeadingRules", "IndicatorTableRules", "LDict", "LList", "NormalizeRules", "PriorityRules", "RatingRules",
     "RuleChecker", "Rules", "SdgIndicatorList", "VnrRules", "expand_defines", "fold_name", "load_rules",
-    "read_csv", "read_jsonl", "read_yaml", "rule_file", "rules_digest",
+    "read_csv", "read_jsonl", "read_yaml", "rule_file", "rules_digest", "bounded",
 ]

@@ -16,7 +16,7 @@ from typing import Any, Callable
 import regex
 import yaml
 
-from ..errors import RuleError
+from ..errors import ExtractionTimeout, RuleError
 
 DEFAULT_RULES_DIR = Path(__file__).resolve().parent.parent.parent / "rules"
 
@@ -202,6 +202,16 @@ RULE_PARSERS: dict[str, tuple[str, Callable[[Path, RuleChecker], Any]]] = {}
 # Seconds any one rule pattern may run on one text: no line can hang a worker.
 # Pass it to every regex call on document text: ``pattern.finditer(text, timeout=PATTERN_TIMEOUT)``.
 PATTERN_TIMEOUT = 2.0
+
+
+def bounded(method: str, pattern: regex.Pattern, text: str, what: str, pos: int = 0):
+    """Run ``pattern.<method>(text, pos)`` under PATTERN_TIMEOUT; a runaway pattern
+    becomes an ExtractionTimeout naming the rule (``what``) and the text it ran on."""
+    try:
+        result = getattr(pattern, method)(text, pos, timeout=PATTERN_TIMEOUT)
+        return list(result) if method == "finditer" else result
+    except TimeoutError:
+        raise ExtractionTimeout(f"{what} on {text[:60]!r}") from None
 
 
 def rule_file(name: str, filename: str):
