@@ -21,6 +21,7 @@ from . import __version__
 from .errors import OutputError, ProfileError
 from .ingest import SUPPORTED_SUFFIXES, InputLimits, read_source, source_format
 from .rules import Rules, load_rules
+from .schema import datapackage_descriptor
 from .write import (MANIFEST, partition_dir, read_manifest, remove_country, write_country, write_json_atomic,
                     written_countries)
 
@@ -142,6 +143,7 @@ def run_batch(config: RunConfig, on_event: Callable[[str, dict], None] = lambda 
     if config.prune:
         _prune(out_dir, previous, entries)
     ordered = [entries[p.relative_to(config.input_dir).as_posix()] for p in inputs]
+    write_json_atomic(out_dir / "datapackage.json", datapackage_descriptor())
     write_json_atomic(out_dir / MANIFEST, {
         "pipeline_version": __version__,
         "rules_digest": rules.digest,

@@ -229,3 +229,10 @@ def test_prune_keeps_the_partitions_of_an_input_that_failed_this_time(tmp_path):
     (root / "kazakhstan.md").write_text("# KAZAKHSTAN\n\nbroken now", encoding="utf-8")
     assert run(tmp_path, root, prune=True).exit_code == 1
     assert (tmp_path / "out" / "sections" / "country=KAZ" / "part-0.parquet").exists()
+
+
+def test_run_writes_a_datapackage_descriptor_of_every_table(tmp_path):
+    root = folder(tmp_path, {"kazakhstan.md": KAZ})
+    run(tmp_path, root)
+    package = json.loads((tmp_path / "out" / "datapackage.json").read_text())
+    assert sorted(r["name"] for r in package["resources"]) == sorted(TABLES)

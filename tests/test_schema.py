@@ -1,0 +1,217 @@
+"""The one schema: contract coverage (snapshot), the data dictionary and datapackage.json.
+
+tests/schema_snapshot.json keeps the contract's column lists and types so CI can
+check TABLES without /work/shared; when the contract is present, the snapshot
+must still equal what the contract says. Regenerate it with
+``python tests/test_schema.py /path/to/data-contract.md``.
+"""
+from __future__ import annotations
+
+import copy
+import json
+import re
+import sys
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+
+from pipeline.schema import (
+    TABLES,
+    Column,
+    arrow_type_name,
+    data_dictionary_markdown,
+    datapackage_descriptor,
+    frictionless_type,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+SNAPSHOT = ROOT / "tests" / "schema_snapshot.json"
+CONTRACT = ROOT.parent / "shared" / "spec" / "data-contract.md"
+DICTIONARY = ROOT / "docs" / "data-dictionary.md"
+
+_HEADING = re.compile(r"^## (\w+)")
+_ROW = re.compile(r"^\|(.+)\|\s*$")
+
+
+def parse_contract(text: str) -> dict[str, dict[str, dict]]:
+    """The contract's markdown tables -> {table: {column: {"type", "nullable"}}}."""
+    tables: dict[str, dict[str, dict]] = {}
+    current = None
+    for line in text.splitlines():
+        heading = _HEADING.match(line)
+        if heading:
+            current = heading.group(1)
+            continue
+        row = _ROW.match(line)
+        if current is None or not row:
+            continue
+        cells = [c.strip() for c in row.group(1).split("|")]
+        if cells[0] in {"column", ""} or set(cells[0]) <= {"-"}:
+            continue
+        kind, _, null = cells[1].partition(",")
+        for name in cells[0].split(","):
+            tables.setdefault(current, {})[name.strip()] = {"type": kind.strip(), "nullable": null.strip() == "null"}
+    return tables
+
+
+def contract_violations(tables: dict, snapshot: dict) -> list[str]:
+    """Every contract column missing from TABLES or typed differently there."""
+    problems = []
+    for table, columns in snapshot.items():
+        if table not in tables:
+            problems.append(f"{table}: table missing")
+            continue
+        have = {c.name: c for c in tables[table].columns}
+        for name, want in columns.items():
+            column = have.get(name)
+            if column is None:
+                problems.append(f"{table}.{name}: column missing")
+            elif arrow_type_name(column.type) != want["type"]:
+                problems.append(f"{table}.{name}: type {arrow_type_name(column.type)}, contract says {want['type']}")
+            elif column.nullable != want["nullable"]:
+                problems.append(f"{table}.{name}: nullable {column.nullable}, contract says {want['nullable']}")
+    return problems
+
+
+def load_snapshot() -> dict:
+    return json.loads(SNAPSHOT.read_text(encoding="utf-8"))["tables"]
+
+
+# -- the contract ------------------------------------------------------------------------
+def test_snapshot_covers_the_contract_tables():
+    snapshot = load_snapshot()
+    assert len(snapshot) == 10
+    assert snapshot["admin_units"]["named_members"] == {"type": "list<string>", "nullable": False}
+    assert snapshot["sections"]["page_end"] == {"type": "int16", "nullable": True}
+    types = {c["type"] for cols in snapshot.values() for c in cols.values()}
+    assert types == {"string", "int8", "int16", "int32", "double", "bool", "list<string>", "list<int16>"}
+
+
+def test_tables_hold_every_contract_column_with_its_type():
+    assert contract_violations(TABLES, load_snapshot()) == []
+
+
+@pytest.mark.parametrize("change, expected", [
+    (lambda t: t.pop("cases"), "cases: table missing"),
+    (lambda t: _replace(t, "admin_units", "count", type=pa.int64()), "admin_units.count: type int64, contract says int32"),
+    (lambda t: _replace(t, "indicators", "value", nullable=False), "indicators.value: nullable False"),
+    (lambda t: _replace(t, "footnotes", "urls", name="links"), "footnotes.urls: column missing"),
+])
+def test_a_schema_that_breaks_the_contract_is_reported(change, expected):
+    tables = copy.copy(TABLES)
+    change(tables)
+    problems = contract_violations(tables, load_snapshot())
+    assert any(p.startswith(expected) for p in problems), problems
+
+
+def _replace(tables, table, column, **changes):
+    from dataclasses import replace
+
+    spec = tables[table]
+    columns = tuple(replace(c, **changes) if c.name == column else c for c in spec.columns)
+    tables[table] = replace(spec, columns=columns)
+
+
+@pytest.mark.skipif(not CONTRACT.exists(), reason="the shared contract is not in this checkout")
+def test_snapshot_still_matches_the_contract():
+    assert parse_contract(CONTRACT.read_text(encoding="utf-8")) == load_snapshot()
+
+
+def test_parse_contract_splits_shared_rows_and_null_marks():
+    text = "## t — x\n| column | type | meaning |\n|---|---|---|\n| a, b | int16, null | m |\n| c | list<string> | n |\nprose\n"
+    assert parse_contract(text) == {"t": {
+        "a": {"type": "int16", "nullable": True},
+        "b": {"type": "int16", "nullable": True},
+        "c": {"type": "list<string>", "nullable": False},
+    }}
+
+
+# -- type names ------------------------------------------------------------------------
+@pytest.mark.parametrize("dtype, arrow, frictionless", [
+    (pa.string(), "string", "string"),
+    (pa.int8(), "int8", "integer"),
+    (pa.int32(), "int32", "integer"),
+    (pa.float64(), "double", "number"),
+    (pa.bool_(), "bool", "boolean"),
+    (pa.list_(pa.string()), "list<string>", "array"),
+    (pa.list_(pa.int16()), "list<int16>", "array"),
+])
+def test_type_names(dtype, arrow, frictionless):
+    assert arrow_type_name(dtype) == arrow
+    assert frictionless_type(dtype) == frictionless
+
+
+def test_an_arrow_type_without_a_table_schema_type_is_an_error():
+    with pytest.raises(ValueError, match="timestamp"):
+        frictionless_type(pa.timestamp("s"))
+
+
+# -- the data dictionary -----------------------------------------------------------------
+def test_data_dictionary_is_up_to_date():
+    assert DICTIONARY.exists(), "run: python -m pipeline.schema > docs/data-dictionary.md"
+    assert DICTIONARY.read_text(encoding="utf-8") == data_dictionary_markdown(), (
+        "docs/data-dictionary.md is stale; run: python -m pipeline.schema > docs/data-dictionary.md")
+
+
+def test_data_dictionary_is_deterministic_and_lists_every_column():
+    text = data_dictionary_markdown()
+    assert text == data_dictionary_markdown()
+    for table in TABLES.values():
+        assert f"\n## {table.name}\n" in text
+        assert f"`output/{table.name}/country=<ISO3>/part-0.parquet`" in text
+        for column in table.columns:
+            assert re.search(rf"^\| `{column.name}` \| `{re.escape(arrow_type_name(column.type))}` \| "
+                             rf"{'yes' if column.nullable else 'no'} \|", text, re.M), (table.name, column.name)
+
+
+def test_data_dictionary_escapes_pipes_in_meanings(monkeypatch):
+    import pipeline.schema as schema
+
+    table = schema.Table("t", "a | b", (Column("c", pa.string(), "x | y"),))
+    monkeypatch.setattr(schema, "TABLES", {"t": table})
+    text = schema.data_dictionary_markdown()
+    assert "| `c` | `string` | no | x \\| y |" in text
+
+
+def test_python_m_pipeline_schema_prints_the_dictionary():
+    import subprocess
+
+    done = subprocess.run([sys.executable, "-m", "pipeline.schema"], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert done.stdout == data_dictionary_markdown()
+
+
+# -- datapackage.json ----------------------------------------------------------------------
+def test_datapackage_lists_every_table_and_column():
+    descriptor = datapackage_descriptor()
+    json.dumps(descriptor)  # serialisable as is
+    assert descriptor["name"] == "sdg-profiles"
+    resources = {r["name"]: r for r in descriptor["resources"]}
+    assert list(resources) == list(TABLES)
+    for table in TABLES.values():
+        resource = resources[table.name]
+        assert resource["path"] == f"{table.name}/"
+        assert resource["format"] == "parquet"
+        assert resource["mediatype"] == "application/vnd.apache.parquet"
+        fields = resource["schema"]["fields"]
+        assert [f["name"] for f in fields] == table.column_names + ["country"]
+        for column, field in zip(table.columns, fields):
+            assert field["type"] == frictionless_type(column.type)
+            assert field["description"] == column.meaning
+            assert ("constraints" in field) == (not column.nullable)
+            if not column.nullable:
+                assert field["constraints"]["required"] is True
+        assert fields[-1]["constraints"] == {"required": True, "pattern": "[A-Z]{3}"}
+
+
+def test_datapackage_types_match_frictionless_names():
+    allowed = {"string", "integer", "number", "boolean", "array"}
+    for resource in datapackage_descriptor()["resources"]:
+        assert {f["type"] for f in resource["schema"]["fields"]} <= allowed
+
+
+if __name__ == "__main__":  # regenerate the snapshot from the contract
+    source = Path(sys.argv[1]) if len(sys.argv) > 1 else CONTRACT
+    data = {"source": "shared/spec/data-contract.md", "tables": parse_contract(source.read_text(encoding="utf-8"))}
+    SNAPSHOT.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {SNAPSHOT} from {source}")
