@@ -15,7 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from .document import Footnote, FootnoteRef, Line, Marker, Outline, Paragraph, Section, collapse
+from .document import Footnote, FootnoteRef, Line, Marker, Outline, Paragraph, Section, Span, collapse
+from .sections import GLUED_NOTE
 
 _NOTE_START = re.compile(r"^\s*(?:(?P<num>\d{1,3})[.)]|\[(?P<bracket>\d{1,3})\])\s+(?=\S)")
 _BARE_NOTE_START = re.compile(r"^\s*(?P<num>\d{1,3})\s+(?=[A-Z\"“(]|See\b|https?://)")
@@ -156,8 +157,8 @@ def _infer_plain_markers(sections: list[Section], note_count: int) -> list[Secti
 
 
 def _infer_in_heading(section: Section, expected: int, note_count: int) -> tuple[Section, int]:
-    m = re.search(r"(?<=[A-Za-z\)])(\d{1,3})$", section.title) or re.search(r"\s?\[(\d{1,3})\]$", section.title)
-    if m and int(m.group(1)) == expected and expected <= note_count:
+    m = GLUED_NOTE.search(section.title)
+    if m and int(m.group("glued") or m.group("bracket")) == expected and expected <= note_count:
         title = section.title[: m.start()].rstrip()
         return replace(section, title=title, heading_markers=section.heading_markers + (expected,)), expected + 1
     return section, expected
@@ -181,9 +182,7 @@ def _infer_in_line(line: Line, expected: int, note_count: int) -> tuple[Line, in
     return replace(line, text=text, markers=tuple(markers), spans=tuple(spans)), expected
 
 
-def _shift_span(span, start: int, cut: int):
-    from .document import Span
-
+def _shift_span(span: Span, start: int, cut: int) -> Span:
     def move(offset):
         return offset - cut if offset >= start + cut else min(offset, start)
 

@@ -18,7 +18,7 @@ _NUMBERED = re.compile(r"^(?P<number>\d{1,2}(?:\.\d{1,2}){0,3})\.?(?=\s|$)\s*(?P
 _FOOTNOTE_START = re.compile(r"^\s*(?:\d{1,3}[.)]|\[\d{1,3}\])\s+\S")
 _MAX_HEADING_CHARS = 160
 # A plain-text export glues a heading's footnote number to it: "SDG INDICATORS10", "INDICATORS [9]".
-_GLUED_NOTE = re.compile(r"(?:(?<=[A-Za-z)])\d{1,3}|\s*\[\d{1,3}\])$")
+GLUED_NOTE = re.compile(r"(?:(?<=[A-Za-z)])(?P<glued>\d{1,3})|\s*\[(?P<bracket>\d{1,3})\])$")
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ def classify_heading(line: Line, rules: HeadingRules) -> HeadingLine | None:
     number = None
     if numbered and numbered.group("title") and not bullet:
         number, body = numbered.group("number"), numbered.group("title").strip()
-    known = rules.match(body) or rules.match(_GLUED_NOTE.sub("", body))
+    known = rules.match(body) or rules.match(GLUED_NOTE.sub("", body))
     key = known.key if known else None
     if bullet:
         # "► In the VNR process" is a heading; "▶ Almaty adopted ..." is a case item.
