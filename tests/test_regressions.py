@@ -1,0 +1,34 @@
+"""One test per bug found, named for it, with its minimal input."""
+from pipeline.normalize import normalize
+from pipeline.sections import build_outline
+
+from conftest import source
+
+
+def test_front_matter_heading_before_the_title_is_not_a_section(rules):
+    """kenya.txt: "COUNTRY PROFILE" above the country name became section 0."""
+    o = build_outline(normalize(source("COUNTRY PROFILE\n\nKENYA\n\nTERRITORIAL ORGANIZATION\n\nText.", "text"), rules), rules)
+    assert o.country_name == "Kenya"
+    assert [s.section_id for s in o.sections] == ["territorial-organization"]
+
+
+def test_plain_text_heading_with_a_glued_marker_keeps_its_key(outline_of):
+    """norway.txt: "4. SDG INDICATORS10" lost its canonical key."""
+    result = outline_of("NORWAY\n\nTERRITORIAL ORGANIZATION\n\nText.1\n\n4. SDG INDICATORS2\n\nrows\n\n1. One.\n2. Two.", "text")
+    section = result.outline.get("4")
+    assert (section.title, section.key, section.heading_markers) == ("SDG INDICATORS", "sdg_indicators", (2,))
+
+
+def test_marker_before_a_space_stays_after_the_punctuation(outline_of):
+    """kazakhstan.md: markers followed by a space were placed one character late."""
+    result = outline_of("# PERU\n\n## TERRITORIAL ORGANIZATION\n\nOne.<sup>1</sup> Two.")
+    assert result.refs[0].char_offset == len("One.")
+
+
+def test_national_indicator_code_keeps_its_printed_case(outline_of, rules):
+    """brazil.md: 11.N.1 was lower-cased to 11.n.1; UN codes still fold (11.B.2 -> 11.b.2)."""
+    from pipeline.indicators import extract_indicators
+
+    text = "# PERU\n\n## 4. SDG INDICATORS\n\n11.N.1. Share of towns (%)\t\t5 (2020)\n11.B.2. Local strategies (%)\t\t7 (2020)\n"
+    rows = extract_indicators(outline_of(text).outline, rules)
+    assert [(r.indicator_code, r.official) for r in rows] == [("11.N.1", False), ("11.b.2", True)]
