@@ -109,6 +109,5 @@ def extract_file(path, rules: Rules | None = None, root=None, model: str | None 
     """
     rules = rules or load_rules()
     path = Path(path)
-    source = read_source(path, Path(root) if root else path.parent, InputLimits(),
-                         keep_hyphen_prefixes=rules.normalize.keep_hyphen_prefixes)
+    source = read_source(path, Path(root) if root else path.parent, InputLimits(), rules)
     return extract_document(source, rules, model=model).tables

@@ -113,7 +113,7 @@ def check_golden(input_dir: Path, golden_dir: Path, rules_dir: Path | None = Non
     checked: list[str] = []
     for path in discover_inputs(Path(input_dir)):
         try:
-            source = read_source(path, Path(input_dir), keep_hyphen_prefixes=rules.normalize.keep_hyphen_prefixes)
+            source = read_source(path, Path(input_dir), rules=rules)
             result = extract_document(source, rules)
         except ProfileError as exc:
             problems.append(f"{path.name}: {exc.line}")

@@ -56,8 +56,12 @@ def decode_text(data: bytes) -> str:
             return data.decode("latin-1")
 
 
-def read_source(path: Path, root: Path, limits: InputLimits = InputLimits(), keep_hyphen_prefixes=frozenset()):
-    """Read one input file into a SourceDocument (pdf, markdown or text)."""
+def read_source(path: Path, root: Path, limits: InputLimits = InputLimits(), rules=None):
+    """Read one input file into a SourceDocument (pdf, markdown or text).
+
+    ``rules`` (pipeline.rules.Rules) tells the PDF reader which words keep their
+    line-end hyphen, what bullets open headings and how rating labels read.
+    """
     from .document import SourceDocument
 
     fmt = source_format(path)
@@ -77,7 +81,13 @@ def read_source(path: Path, root: Path, limits: InputLimits = InputLimits(), kee
     if fmt == "pdf":
         from .pdf import read_pdf
 
-        pdf = read_pdf(path, max_pages=limits.max_pages, keep_hyphen_prefixes=keep_hyphen_prefixes)
+        pdf = read_pdf(
+            path,
+            max_pages=limits.max_pages,
+            keep_hyphen_prefixes=rules.normalize.keep_hyphen_prefixes if rules else frozenset(),
+            headings=rules.headings if rules else None,
+            ratings=rules.ratings if rules else None,
+        )
         return SourceDocument(rel, sha, "pdf", pdf.text, pdf.pages, tuple(pdf.rating_marks))
     text = decode_text(data).replace("\r\n", "\n").replace("\r", "\n")
     return SourceDocument(rel, sha, fmt, text)

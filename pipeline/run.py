@@ -93,7 +93,7 @@ def process_input(path: Path, input_dir: Path, model: str | None, limits: InputL
     rel = path.relative_to(input_dir).as_posix()
     entry = {"path": rel, "format": source_format(path), "sha256": None, "iso3": None, "warnings": []}
     try:
-        source = read_source(path, input_dir, limits, keep_hyphen_prefixes=_WORKER_RULES.normalize.keep_hyphen_prefixes)
+        source = read_source(path, input_dir, limits, _WORKER_RULES)
         entry["sha256"] = source.sha256
         result = extract_document(source, _WORKER_RULES, model=model)
     except ProfileError as exc:

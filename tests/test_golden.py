@@ -18,7 +18,7 @@ INPUTS = discover_inputs(RAW)
 def extractions(rules):
     out = {}
     for path in INPUTS:
-        source = read_source(path, RAW, keep_hyphen_prefixes=rules.normalize.keep_hyphen_prefixes)
+        source = read_source(path, RAW, rules=rules)
         out[path.name] = extract_document(source, rules)
     return out
 

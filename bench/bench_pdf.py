@@ -1,0 +1,78 @@
+"""PDF reading speed: pipeline.pdf.read_pdf against pdfplumber's bare extract_words.
+
+Usage: python bench/bench_pdf.py [--rounds 3]
+
+Builds the PDF fixtures (tests/fixtures/build_pdfs.py, every profile in raw/, both
+layouts) into a temporary folder, then times, in the same run and over the same
+pages, (a) ``read_pdf`` and (b) opening each file with pdfplumber and calling
+``page.extract_words()`` on every page. Prints pages/second for both and the ratio
+(how many times slower the full reader is than bare word extraction).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pdfplumber
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests" / "fixtures"))
+
+from build_pdfs import build_all, load_pdf_rules
+
+from pipeline.pdf import read_pdf
+
+
+def bare(paths: list[Path]) -> int:
+    words = 0
+    for path in paths:
+        with pdfplumber.open(path) as pdf:
+            for page in pdf.pages:
+                words += len(page.extract_words())
+    return words
+
+
+def ours(paths: list[Path], rules) -> int:
+    chars = 0
+    for path in paths:
+        chars += len(read_pdf(path, keep_hyphen_prefixes=rules.normalize.keep_hyphen_prefixes,
+                              headings=rules.headings, ratings=rules.ratings).text)
+    return chars
+
+
+def best_of(rounds: int, fn, *args) -> float:
+    times = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        fn(*args)
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args(argv)
+    rules = load_pdf_rules()
+    with tempfile.TemporaryDirectory() as tmp:
+        started = time.perf_counter()
+        fixtures = build_all(Path(tmp), rules=rules)
+        build = time.perf_counter() - started
+        paths = [f.path for f in fixtures]
+        pages = sum(f.pages for f in fixtures)
+        ours(paths[:1], rules)  # warm imports and caches before timing
+        t_bare = best_of(args.rounds, bare, paths)
+        t_ours = best_of(args.rounds, ours, paths, rules)
+    print(f"fixtures: {len(paths)} PDFs, {pages} pages, built in {build:.2f}s")
+    print(f"pdfplumber extract_words: {t_bare:.2f}s  {pages / t_bare:6.1f} pages/s")
+    print(f"pipeline.pdf.read_pdf:    {t_ours:.2f}s  {pages / t_ours:6.1f} pages/s")
+    print(f"ratio read_pdf / extract_words: {t_ours / t_bare:.2f}x (best of {args.rounds})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

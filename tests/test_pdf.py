@@ -1,0 +1,491 @@
+"""pipeline.pdf: profile PDFs read back into the text path's markdown-like form.
+
+Every profile in raw/ is typeset by tests/fixtures/build_pdfs.py in two layouts
+(two columns with bands, drawn scales and a ruled table; one column in core fonts
+with hyphenation and an unruled table); the reader must give back the source's
+headings, words, markers, footnotes, table rows and ratings.
+"""
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from fpdf import FPDF
+
+from pipeline.errors import EncryptedPdf, InputTooLarge, NoTextLayer, UnreadablePdf
+from pipeline.pdf import Token, ends_open, join_lines, layout_overlay, read_pdf, render
+
+
+def _load_builder():
+    path = Path(__file__).parent / "fixtures" / "build_pdfs.py"
+    spec = importlib.util.spec_from_file_location("build_pdfs", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["build_pdfs"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+bp = _load_builder()
+PROFILES = [p.name for p in bp.profile_paths()]
+LAYOUTS = sorted(bp.layouts())
+CASES = [pytest.param(p, lay, id=f"{Path(p).stem}-{lay}") for p in PROFILES for lay in LAYOUTS]
+SUP = re.compile(r"<sup>(\d+)</sup>")
+
+
+@pytest.fixture(scope="module")
+def pdf_rules():
+    return bp.load_pdf_rules()
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, pdf_rules):
+    out = tmp_path_factory.mktemp("pdfs")
+    return {(f.profile.source.name, f.layout.name): f for f in bp.build_all(out, rules=pdf_rules)}
+
+
+def _read(path, rules, **kw):
+    return read_pdf(path, keep_hyphen_prefixes=rules.normalize.keep_hyphen_prefixes,
+                    headings=rules.headings, ratings=rules.ratings, **kw)
+
+
+@pytest.fixture(scope="module")
+def read(built, pdf_rules):
+    cache = {}
+
+    def get(profile, layout):
+        if (profile, layout) not in cache:
+            fx = built[(profile, layout)]
+            cache[(profile, layout)] = (fx, _read(fx.path, pdf_rules))
+        return cache[(profile, layout)]
+
+    return get
+
+
+# -- helpers: what the source says, what the reader wrote ---------------------
+def _printed(fx, text: str) -> str:
+    return bp.printed(text, fx.layout, "►▶▸•")
+
+
+def _plain(text: str) -> str:
+    """Markdown-like text without emphasis and markers."""
+    return SUP.sub("", text).replace("***", "").replace("**", "").replace("*", "")
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [p.strip("\f\n ") for p in re.split(r"\n\s*\n", text) if p.strip("\f\n ")]
+
+
+def _body(fx, text: str) -> list[str]:
+    """Output paragraphs that are body text: no headings, table rows or footnotes."""
+    notes = set(fx.profile.footnotes)
+    out = []
+    for p in _paragraphs(text):
+        m = re.match(r"(\d+)\. ", p)
+        if p.startswith("#") or "\t" in p or (m and int(m.group(1)) in notes):
+            continue
+        out.append(p)
+    return out
+
+
+def _source_body(fx) -> list[str]:
+    out = []
+    for b in fx.profile.blocks:
+        if b.kind == "para":
+            out.append(_printed(fx, "".join(r.text for r in b.runs if not r.sup)))
+        elif b.kind == "rating" and fx.layout.rating == "words" and b.choice:
+            out.append(f"Level of participation: {dict(bp.SCALE)[b.choice]}")
+    return out
+
+
+def _runs_text(fx, runs) -> str:
+    return _printed(fx, "".join(r.text for r in runs if not r.sup))
+
+
+# -- the fixtures, read back ---------------------------------------------------
+@pytest.mark.parametrize("profile,layout", CASES)
+def test_headings_in_order_with_depth(read, profile, layout):
+    fx, got = read(profile, layout)
+    depth = {1: 2, 2: 3, 3: 4}
+    want = [
+        ("#" * (1 if b.kind == "title" else depth[b.level]), " ".join(_runs_text(fx, b.runs).split()))
+        for b in fx.profile.blocks if b.kind in ("title", "heading")
+    ]
+    lines = [line.lstrip("\f") for line in got.text.split("\n")]
+    have = [(m.group(1), SUP.sub("", m.group(2))) for line in lines if (m := re.match(r"(#+) (.*)", line))]
+    assert have == want
+
+
+@pytest.mark.parametrize("profile,layout", CASES)
+def test_body_words_in_reading_order(read, profile, layout):
+    """Columns read left then right, sentences joined across columns, hyphenation mended."""
+    fx, got = read(profile, layout)
+    want = " ".join(_source_body(fx)).split()
+    have = " ".join(_plain(p) for p in _body(fx, got.text)).split()
+    assert have == want
+
+
+@pytest.mark.parametrize("profile,layout", CASES)
+def test_paragraph_breaks_match_the_source(read, profile, layout):
+    """Every source paragraph break is kept; an extra one only at a sentence end or a page break.
+
+    Why the exceptions: a paragraph whose column or page ends at a full stop looks
+    finished, and a page break with footnotes splits a paragraph as a markdown
+    export does; both leave a section's text unchanged.
+    """
+    fx, got = read(profile, layout)
+    want, pos = set(), 0
+    for p in _source_body(fx):
+        want.add(pos)
+        pos += len(p.split())
+    have, page_breaks, pos = set(), set(), 0
+    for page in got.text.split("\f"):
+        page_breaks.add(pos)
+        for p in _body(fx, page):
+            have.add(pos)
+            pos += len(_plain(p).split())
+    words = " ".join(_source_body(fx)).split()
+    assert want <= have, "paragraph breaks lost"
+    extra = sorted(have - want - page_breaks)
+    assert all(re.search(r"[.!?:][\"'”’)\]]*$", words[i - 1]) for i in extra), [words[i - 1: i + 1] for i in extra]
+
+
+@pytest.mark.parametrize("profile,layout", CASES)
+def test_emphasis_from_font_names(read, profile, layout):
+    fx, got = read(profile, layout)
+    bold = re.compile(r"\*\*(.+?)\*\*")
+    italic = re.compile(r"(?<!\*)\*([^*]+?)\*(?!\*)")
+    body = [SUP.sub("", p) for p in _body(fx, got.text)]
+    want_bold = [w for b in fx.profile.blocks if b.kind == "para" for r in b.runs if r.bold and not r.sup
+                 for w in _printed(fx, r.text).split()]
+    want_italic = [w for b in fx.profile.blocks if b.kind == "para" for r in b.runs if r.italic and not r.sup
+                   for w in _printed(fx, r.text).split()]
+    assert [w for p in body for m in bold.finditer(p) for w in m.group(1).split()] == want_bold
+    assert [w for p in body for m in italic.finditer(p) for w in m.group(1).split()] == want_italic
+
+
+@pytest.mark.parametrize("profile,layout", CASES)
+def test_markers_become_sup_in_order(read, profile, layout):
+    fx, got = read(profile, layout)
+    want = []
+    for b in fx.profile.blocks:
+        runs = list(b.runs) + [r for cell in b.cells for r in cell]
+        want += [int(r.text) for r in runs if r.sup]
+    notes = set(fx.profile.footnotes)
+    text = "\n\n".join(p for p in _paragraphs(got.text)
+                       if not ((m := re.match(r"(\d+)\. ", p)) and int(m.group(1)) in notes))
+    assert [int(n) for n in SUP.findall(text)] == want
+
+
+@pytest.mark.parametrize("profile,layout", CASES)
+def test_footnotes_close_the_page_that_cites_them(read, profile, layout):
+    fx, got = read(profile, layout)
+    pages = got.text.split("\f")
+    assert len(pages) == fx.pages == got.pages
+    for number, runs in fx.profile.footnotes.items():
+        page = fx.footnote_pages[number]
+        text = pages[page - 1]
+        found = [p for p in _paragraphs(text) if p.startswith(f"{number}. ")]
+        assert len(found) == 1, f"footnote {number} not on page {page}"
+        assert _plain(found[0]).split()[1:] == _runs_text(fx, runs).split()
+        if f"<sup>{number}</sup>" in got.text:
+            assert text.index(f"<sup>{number}</sup>") < text.index(found[0])
+        # nothing but other footnotes after it on its page
+        tail = _paragraphs(text[text.index(found[0]):])
+        assert all(re.match(r"\d+\. ", p) for p in tail)
+
+
+@pytest.mark.parametrize("profile,layout", CASES)
+def test_table_rows_with_tabs(read, profile, layout):
+    fx, got = read(profile, layout)
+    want = ["\t".join(" ".join(_runs_text(fx, c).split()) for c in b.cells)
+            for b in fx.profile.blocks if b.kind == "table_row"]
+    have = [SUP.sub("", line.lstrip("\f")) for line in got.text.split("\n") if "\t" in line]
+    assert have == want
+
+
+@pytest.mark.parametrize("profile,layout", CASES)
+def test_no_running_header_or_page_numbers(read, profile, layout):
+    _, got = read(profile, layout)
+    assert "Country profile" not in got.text
+    assert not [line for line in got.text.split("\n") if re.fullmatch(r"\s*(Page\s+)?\d{1,3}\s*", line.strip("\f"))]
+
+
+@pytest.mark.parametrize("profile,layout", CASES)
+def test_hyphenation_mended_and_real_hyphens_kept(read, profile, layout):
+    fx, got = read(profile, layout)
+    words = {w.strip(".,;:()\"'’”“") for w in _plain(got.text).split()}
+    if layout == "plain":
+        assert fx.hyphenations, "the plain layout must break words at line ends"
+    for left, right, word in fx.hyphenations:
+        assert word.strip(".,;:()\"'’”“") in words, (left, right)
+    source = " ".join(_source_body(fx))
+    compounds = {w.strip(".,;:()\"'’”“") for w in source.split() if re.search(r"[A-Za-z0-9]-[A-Za-z0-9]", w)}
+    assert compounds <= words
+
+
+@pytest.mark.parametrize("profile,layout", CASES)
+def test_rating_marks(read, profile, layout):
+    fx, got = read(profile, layout)
+    if layout == "columns":
+        assert {m.dimension: m.level for m in got.rating_marks} == fx.marks
+        assert all(m.method == "graphic" and m.evidence.startswith("filled box '") for m in got.rating_marks)
+        assert "Mid/High" not in got.text  # the scale's labels leave the text
+    else:
+        assert got.rating_marks == ()
+        for level in fx.marks.values():
+            assert f"Level of participation: {dict(bp.SCALE)[level]}" in got.text
+
+
+def test_layout_overlay_draws_a_page(tmp_path, built):
+    fx = built[(PROFILES[0], "columns")]
+    layout_overlay(fx.path, 1, resolution=40).save(tmp_path / "page1.png")
+    assert (tmp_path / "page1.png").stat().st_size > 1000
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_fixtures_are_deterministic(tmp_path, pdf_rules, layout):
+    profile = bp.parse_profile(bp.profile_paths()[0], pdf_rules)
+    one = bp.build_pdf(profile, bp.layouts()[layout], tmp_path / "a.pdf", pdf_rules)
+    two = bp.build_pdf(profile, bp.layouts()[layout], tmp_path / "b.pdf", pdf_rules)
+    assert one.path.read_bytes() == two.path.read_bytes()
+
+
+# -- small cases ---------------------------------------------------------------
+KEEP = frozenset({"locally", "self", "co"})
+
+
+def _t(text, **kw):
+    return Token(text, **kw)
+
+
+@pytest.mark.parametrize(
+    "left,right,joined",
+    [
+        ("decen-", "tralization", "decentralization"),
+        ("locally-", "led", "locally-led"),
+        ("Kazakhstan-", "2050", "Kazakhstan-2050"),
+        ("Nur-", "Sultan", "Nur-Sultan"),
+        ("self-", "governments.", "self-governments."),
+        ("https://gold.uclg.org/sites/", "default/files.pdf", "https://gold.uclg.org/sites/default/files.pdf"),
+        ("https://x.org/a", "_b.pdf", "https://x.org/a_b.pdf"),
+        ("end.", "Next", "end. Next"),
+        ("pollution", "–", "pollution –"),
+        ("-", "annual", "- annual"),
+    ],
+)
+def test_join_lines(left, right, joined):
+    assert render(join_lines([_t("a"), _t(left)], [_t(right), _t("z")], KEEP)) == f"a {joined} z"
+
+
+def test_join_lines_keeps_emphasis_of_each_part():
+    tokens = join_lines([_t("decen-", bold=True)], [_t("tralization", bold=True), _t("then")], KEEP)
+    assert render(tokens) == "**decentralization** then"
+
+
+@pytest.mark.parametrize(
+    "tokens,text",
+    [
+        ([_t("The"), _t("SDG", bold=True), _t("Council", bold=True), _t(",", space_before=False),
+          _t("", marker=7, space_before=False), _t("chaired")], "The **SDG Council**,<sup>7</sup> chaired"),
+        ([_t("Council", bold=True), _t("", marker=7, space_before=False), _t("chaired")],
+         "**Council**<sup>7</sup> chaired"),
+        ([_t("("), _t("oblasts", italic=True, space_before=False), _t(")", space_before=False)], "(*oblasts*)"),
+        ([_t("a", bold=True, italic=True), _t("b")], "***a*** b"),
+    ],
+)
+def test_render(tokens, text):
+    assert render(tokens) == text
+
+
+@pytest.mark.parametrize(
+    "text,open_",
+    [("Discussions took place in all", True), ("were selected.", False), ("as follows:", False),
+     ('"remain relevant."', False), ("(see VNR, 2022, p. 48).", False), ("Not applicable", True)],
+)
+def test_ends_open(text, open_):
+    assert ends_open([_t(w) for w in text.split()]) is open_
+
+
+def _tiny_pdf(draw) -> bytes:
+    pdf = FPDF(unit="pt", format="A4")
+    pdf.set_creation_date(bp.CREATED)
+    pdf.add_page()
+    draw(pdf)
+    return bytes(pdf.output())
+
+
+def test_highlighted_label_scale(tmp_path, pdf_rules):
+    """Scale printed as words, the chosen one in bold: a label mark, the words leave the text."""
+    def draw(pdf):
+        pdf.set_font("Helvetica", "B", 10)
+        pdf.text(60, 100, "In the VNR process")
+        pdf.set_font("Helvetica", "", 9)
+        pdf.text(60, 125, "None")
+        pdf.set_font("Helvetica", "B", 9)
+        pdf.text(140, 125, "Weak")
+        pdf.set_font("Helvetica", "", 9)
+        pdf.text(220, 125, "Mid/High")
+        pdf.text(60, 150, "Comments: Local governments were consulted.")
+    path = tmp_path / "label.pdf"
+    path.write_bytes(_tiny_pdf(draw))
+    got = _read(path, pdf_rules)
+    assert [(m.dimension, m.level, m.method) for m in got.rating_marks] == [("vnr_process", "weak", "label")]
+    assert "Mid/High" not in got.text and "Comments: Local governments were consulted." in got.text
+
+
+def test_drawn_scale_of_circles_with_labels_beside(tmp_path, pdf_rules):
+    """Radio-button style: a filled circle before the chosen label, labels right of each knob."""
+    def draw(pdf):
+        pdf.set_font("Helvetica", "B", 10)
+        pdf.text(60, 100, "In national coordination mechanisms")
+        pdf.set_font("Helvetica", "", 9)
+        pdf.set_fill_color(200, 30, 30)
+        for i, label in enumerate(("None", "Weak", "Mid/High")):
+            pdf.circle(x=66 + 90 * i, y=121, radius=4, style="DF" if label == "Mid/High" else "D")
+            pdf.text(74 + 90 * i, 124, label)
+        pdf.text(60, 150, "Comments: The association sits on the council.")
+    path = tmp_path / "knobs.pdf"
+    path.write_bytes(_tiny_pdf(draw))
+    got = _read(path, pdf_rules)
+    assert [(m.dimension, m.level, m.method) for m in got.rating_marks] == [("coordination_mechanisms", "mid_high", "graphic")]
+    assert "Weak" not in got.text
+
+
+def test_coloured_heading_and_superscript_glyphs(tmp_path, pdf_rules):
+    def draw(pdf):
+        pdf.set_text_color(0, 84, 147)
+        pdf.set_font("Helvetica", "", 10)
+        pdf.text(60, 100, "2.2 VNR REFERENCES")
+        pdf.set_text_color(0, 0, 0)
+        pdf.text(60, 124, "The reports mention them.\u00b9 Later ones too.")
+        pdf.text(60, 136, "And more text follows here in black.")
+    path = tmp_path / "colour.pdf"
+    path.write_bytes(_tiny_pdf(draw))
+    assert _read(path, pdf_rules).text == (
+        "## 2.2 VNR REFERENCES\n\nThe reports mention them.<sup>1</sup> Later ones too. And more text follows here in black.\n"
+    )
+
+
+def test_subscript_and_lone_small_digits_are_not_markers(tmp_path, pdf_rules):
+    def draw(pdf):
+        pdf.set_font("Helvetica", "", 10)
+        pdf.text(60, 100, "Emissions of CO")
+        pdf.set_font("Helvetica", "", 6)
+        pdf.text(60 + pdf.get_string_width("Emissions of CO") * 10 / 6 + 0.2, 102, "2")
+        pdf.set_font("Helvetica", "", 10)
+        pdf.text(160, 100, "fell, as the report says.")
+        pdf.set_font("Helvetica", "", 6)
+        pdf.text(160 + 104, 96, "3")
+    path = tmp_path / "sub.pdf"
+    path.write_bytes(_tiny_pdf(draw))
+    text = _read(path, pdf_rules).text
+    assert "<sup>2</sup>" not in text and "<sup>3</sup>" in text
+
+
+def _pages_pdf(pages: list[list[tuple[str, str]]]) -> bytes:
+    """One line per (style, text), 12pt apart, Helvetica 10, on each page."""
+    pdf = FPDF(unit="pt", format="A4")
+    pdf.set_creation_date(bp.CREATED)
+    for lines in pages:
+        pdf.add_page()
+        for i, (style, text) in enumerate(lines):
+            pdf.set_font("Helvetica", style, 10)
+            pdf.text(60, 100 + 12 * i, text)
+    return bytes(pdf.output())
+
+
+@pytest.mark.parametrize(
+    "first,second,text",
+    [
+        ("Discussions took place in all", "regions of the country.",
+         "Discussions took place in all\n\fregions of the country.\n"),
+        ("The reform opened a long process of decen-", "tralization of the country.",
+         "The reform opened a long process of decentralization\n\fof the country.\n"),
+        ("The reform is complete.", "A new plan follows.", "The reform is complete.\n\n\fA new plan follows.\n"),
+    ],
+    ids=["sentence-runs-on", "broken-word-goes-whole-to-page-1", "finished-paragraph"],
+)
+def test_paragraph_across_a_page_break(tmp_path, pdf_rules, first, second, text):
+    path = tmp_path / "two.pdf"
+    path.write_bytes(_pages_pdf([[("", first)], [("", second)]]))
+    assert _read(path, pdf_rules).text == text
+
+
+def test_bold_capitals_opening_a_paragraph_are_no_heading(tmp_path, pdf_rules):
+    path = tmp_path / "bold.pdf"
+    path.write_bytes(_pages_pdf([[("B", "SDG COORDINATION COUNCIL (SCC) AND THE"), ("", "ministries work together.")]]))
+    assert _read(path, pdf_rules).text == "**SDG COORDINATION COUNCIL (SCC) AND THE** ministries work together.\n"
+
+
+def test_heading_with_white_space_under_it(tmp_path, pdf_rules):
+    path = tmp_path / "heading.pdf"
+    path.write_bytes(_pages_pdf([[("B", "1.1 NATIONAL COORDINATION MECHANISMS"), ("", ""), ("", "The council meets.")]]))
+    assert _read(path, pdf_rules).text == "## 1.1 NATIONAL COORDINATION MECHANISMS\n\nThe council meets.\n"
+
+
+# -- bad inputs ----------------------------------------------------------------
+def test_random_bytes(tmp_path, pdf_rules):
+    path = tmp_path / "noise.pdf"
+    path.write_bytes(os.urandom(4096))
+    with pytest.raises(UnreadablePdf, match="not a PDF"):
+        _read(path, pdf_rules)
+
+
+def test_garbage_after_a_pdf_header(tmp_path, pdf_rules):
+    path = tmp_path / "fake.pdf"
+    path.write_bytes(b"%PDF-1.4\n" + b"garbage " * 500 + b"\n%%EOF\n")
+    with pytest.raises(UnreadablePdf):
+        _read(path, pdf_rules)
+
+
+def test_truncated_pdf(tmp_path, built, pdf_rules):
+    data = next(iter(built.values())).path.read_bytes()
+    path = tmp_path / "cut.pdf"
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(UnreadablePdf, match="truncated"):
+        _read(path, pdf_rules)
+
+
+def _text_pdf(**encryption) -> bytes:
+    def draw(pdf):
+        pdf.set_font("Helvetica", "", 10)
+        pdf.text(60, 100, "Secret profile text.")
+        if encryption:
+            pdf.set_encryption(**encryption)
+    return _tiny_pdf(draw)
+
+
+def test_encrypted_pdf_needs_a_password(tmp_path, pdf_rules):
+    path = tmp_path / "locked.pdf"
+    path.write_bytes(_text_pdf(owner_password="owner", user_password="user"))
+    with pytest.raises(EncryptedPdf):
+        _read(path, pdf_rules)
+
+
+def test_owner_password_only_is_readable(tmp_path, pdf_rules):
+    path = tmp_path / "owner.pdf"
+    path.write_bytes(_text_pdf(owner_password="owner"))
+    assert "Secret profile text." in _read(path, pdf_rules).text
+
+
+def test_no_text_layer(tmp_path, pdf_rules):
+    from PIL import Image
+
+    def draw(pdf):
+        pdf.set_fill_color(20, 20, 20)
+        pdf.rect(60, 60, 300, 40, style="F")
+        pdf.image(Image.new("L", (60, 20), 128), x=60, y=120, w=300)
+    path = tmp_path / "scan.pdf"
+    path.write_bytes(_tiny_pdf(draw))
+    with pytest.raises(NoTextLayer):
+        _read(path, pdf_rules)
+
+
+def test_too_many_pages(built, pdf_rules):
+    fx = next(f for f in built.values() if f.pages > 1)
+    with pytest.raises(InputTooLarge, match="pages"):
+        _read(fx.path, pdf_rules, max_pages=1)
