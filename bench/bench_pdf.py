@@ -24,7 +24,10 @@ sys.path.insert(0, str(ROOT / "tests" / "fixtures"))
 
 from build_pdfs import build_all, load_pdf_rules
 
+from pipeline.extract import extract_document
+from pipeline.ingest import read_source
 from pipeline.pdf import read_pdf
+from pipeline.rules import load_rules
 
 
 def bare(paths: list[Path]) -> int:
@@ -42,6 +45,15 @@ def ours(paths: list[Path], rules) -> int:
         chars += len(read_pdf(path, keep_hyphen_prefixes=rules.normalize.keep_hyphen_prefixes,
                               headings=rules.headings, ratings=rules.ratings).text)
     return chars
+
+
+def full(paths: list[Path], rules) -> int:
+    """Every stage, from the PDF file to the Arrow tables (nothing written)."""
+    rows = 0
+    for path in paths:
+        source = read_source(path, path.parent, rules=rules)
+        rows += sum(t.num_rows for t in extract_document(source, rules).tables.values())
+    return rows
 
 
 def best_of(rounds: int, fn, *args) -> float:
@@ -67,10 +79,15 @@ def main(argv=None) -> int:
         ours(paths[:1], rules)  # warm imports and caches before timing
         t_bare = best_of(args.rounds, bare, paths)
         t_ours = best_of(args.rounds, ours, paths, rules)
+        all_rules = load_rules()
+        full(paths[:1], all_rules)
+        t_full = best_of(args.rounds, full, paths, all_rules)
     print(f"fixtures: {len(paths)} PDFs, {pages} pages, built in {build:.2f}s")
     print(f"pdfplumber extract_words: {t_bare:.2f}s  {pages / t_bare:6.1f} pages/s")
     print(f"pipeline.pdf.read_pdf:    {t_ours:.2f}s  {pages / t_ours:6.1f} pages/s")
+    print(f"full pipeline (all stages):  {t_full:.2f}s  {pages / t_full:6.1f} pages/s")
     print(f"ratio read_pdf / extract_words: {t_ours / t_bare:.2f}x (best of {args.rounds})")
+    print(f"ratio full pipeline / extract_words: {t_full / t_bare:.2f}x (best of {args.rounds})")
     return 0
 
 
