@@ -236,3 +236,66 @@ def test_run_writes_a_datapackage_descriptor_of_every_table(tmp_path):
     run(tmp_path, root)
     package = json.loads((tmp_path / "out" / "datapackage.json").read_text())
     assert sorted(r["name"] for r in package["resources"]) == sorted(TABLES)
+
+
+def _pdf(draw_pages, **encryption) -> bytes:
+    from datetime import datetime, timezone
+
+    from fpdf import FPDF
+
+    pdf = FPDF(unit="pt", format="A4")
+    pdf.set_creation_date(datetime(2024, 1, 1, tzinfo=timezone.utc))
+    draw_pages(pdf)
+    if encryption:
+        pdf.set_encryption(**encryption)
+    return bytes(pdf.output())
+
+
+def _text_pages(lines_per_page: list[str]):
+    def draw(pdf):
+        for text in lines_per_page:
+            pdf.add_page()
+            pdf.set_font("Helvetica", "", 11)
+            pdf.text(60, 100, text)
+    return draw
+
+
+def _scan(pdf):
+    from PIL import Image
+
+    pdf.add_page()
+    pdf.image(Image.new("L", (60, 20), 128), x=60, y=120, w=300)
+
+
+def test_bad_pdfs_fail_alone_with_the_documented_messages(tmp_path):
+    import random
+
+    good = _pdf(_text_pages(["Quarterly report of a water utility", "Revenue grew by 4% in 2023."]))
+    files = {
+        "kazakhstan.md": KAZ,
+        "random.pdf": random.Random(7).randbytes(4096),
+        "truncated.pdf": good[: len(good) // 2],
+        "locked.pdf": _pdf(_text_pages(["Secret"]), owner_password="o", user_password="u"),
+        "scan.pdf": _pdf(_scan),
+        "long.pdf": _pdf(_text_pages([f"Annual report, page {i}" for i in range(300)])),
+        "report.pdf": good,
+    }
+    root = folder(tmp_path, files)
+    started = time.monotonic()
+    result = run(tmp_path, root)
+    assert time.monotonic() - started < 60  # the 300-page file is refused by its page count, not read
+    assert result.exit_code == 1
+    entries = manifest(tmp_path)
+    assert entries["kazakhstan.md"]["status"] == "ok"
+    expected = {
+        "random.pdf": "[E101] unreadable PDF: ",
+        "truncated.pdf": "[E101] unreadable PDF: ",
+        "locked.pdf": "[E102] encrypted PDF",
+        "scan.pdf": "[E103] no text layer (scanned PDF?)",
+        "long.pdf": "[E104] input too large: ",
+        "report.pdf": "[E200] not a country profile: ",
+    }
+    for name, start in expected.items():
+        assert entries[name]["status"] == "failed", name
+        assert entries[name]["error"].startswith(start), (name, entries[name]["error"])
+        assert "\n" not in entries[name]["error"]
