@@ -237,10 +237,12 @@ def _is_acronym(word: str) -> bool:
 
 def is_place_name(bold: tuple[int, int, str], entities: list[Entity]) -> bool:
     """A bold span names a place when it reads like a name and the entities do not call it
-    something else ('**SDG Coordination Council**' is an ORG, '**localization**' no name)."""
+    something else ('**SDG Coordination Council**' is an ORG, '**localization**' no name).
+    Bold on part of a longer name marks that part: '**Greater ABC** Intermunicipal Consortium'."""
     start, end, text = bold
     words = text.split()
     if not text[:1].isupper() or sum(w[:1].isupper() for w in words) * 2 < len(words):
         return False
-    touching = [e for e in entities if e.start < end and start < e.end]
+    touching = [e for e in entities if e.start < end and start < e.end
+                and not (e.start <= start and end <= e.end and e.end - e.start > end - start)]
     return not touching or any(e.label in PLACE_LABELS for e in touching)

