@@ -67,12 +67,14 @@ def check(golden_dir, input_dir, rules_dir):
     from .golden import check_golden
 
     try:
-        problems, checked = check_golden(input_dir, golden_dir, rules_dir)
+        problems, notes, checked = check_golden(input_dir, golden_dir, rules_dir)
     except RuleError as exc:
         _fail_usage(exc.line)
+    for line in notes:
+        click.echo(f"note (above the pinned floor): {line}")
     for line in problems:
         click.echo(line)
-    click.echo(f"{len(checked)} profile(s) checked against {golden_dir}: {len(problems)} difference(s)")
+    click.echo(f"{len(checked)} profile(s) checked against {golden_dir}: {len(problems)} difference(s), {len(notes)} note(s)")
     sys.exit(1 if problems else 0)
 
 

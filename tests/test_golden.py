@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.extract import extract_document
-from pipeline.golden import compare_tables, read_golden
+from pipeline.golden import compare_tables, judge, read_floors, read_golden
 from pipeline.ingest import read_source
 from pipeline.run import discover_inputs
 from pipeline.schema import TABLES
@@ -36,5 +36,15 @@ def test_table_matches_golden(extractions, name, table):
     result = extractions[name]
     golden = read_golden(GOLDEN, result.iso3)
     assert table in golden, f"{result.iso3}: no golden file for {table}"
-    problems = compare_tables(result.iso3, {table: result.tables[table]}, {table: golden[table]})
-    assert not problems, "\n".join(str(p) for p in problems[:25])
+    mismatches = compare_tables(result.iso3, {table: result.tables[table]}, {table: golden[table]})
+    failures, _ = judge(result.iso3, mismatches, {table: golden[table]}, read_floors(GOLDEN))
+    assert not failures, "\n".join(failures[:25])
+
+
+def test_pinned_floors_are_real_claims():
+    """Every floor is a share in (0, 1] for a country that has golden files: lowering one is a reviewed change."""
+    floors = read_floors(GOLDEN)
+    countries = {p.name for p in GOLDEN.iterdir() if p.is_dir()}
+    for table, by_country in floors.items():
+        assert set(by_country) <= countries
+        assert all(0 < f <= 1 for f in by_country.values())
