@@ -106,5 +106,27 @@ def query(sql, out_dir):
         sys.exit(exc.exit_code)
 
 
+@main.command()
+@click.argument("pdf", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--page", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--out", "out_png", type=click.Path(path_type=Path), default=None, help="PNG to write [default: <pdf>.p<N>.png].")
+@click.option("--resolution", type=click.IntRange(30, 300), default=100, show_default=True)
+def overlay(pdf, page, out_png, resolution):
+    """Draw what the PDF reader saw on one page: words, furniture, footnote zone, bands, tables, scales, gutter."""
+    from .errors import ProfileError
+    from .pdf import layout_overlay
+
+    out_png = out_png or pdf.with_suffix(f".p{page}.png")
+    try:
+        layout_overlay(pdf, page, resolution).save(out_png)
+    except ProfileError as exc:
+        click.echo(exc.line, err=True)
+        sys.exit(1)
+    except IndexError:
+        click.echo(f"{pdf.name} has no page {page}", err=True)
+        sys.exit(1)
+    click.echo(f"wrote {out_png}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

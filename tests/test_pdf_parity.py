@@ -105,3 +105,17 @@ def test_pdf_profile_row_knows_its_pages(built, stem, layout):
     sections = result.tables["sections"].to_pylist()
     assert all(s["page_start"] is not None and s["page_start"] <= s["page_end"] for s in sections)
     assert sections[-1]["page_end"] == fx.pages or sections[-1]["page_end"] == fx.pages - 0
+
+
+def test_overlay_command_draws_a_page(built, tmp_path):
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+
+    _, fx = built[CASES[0]]
+    out = tmp_path / "page.png"
+    result = CliRunner().invoke(main, ["overlay", str(fx.path), "--page", "1", "--out", str(out), "--resolution", "40"])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    missing = CliRunner().invoke(main, ["overlay", str(fx.path), "--page", "99", "--out", str(out)])
+    assert missing.exit_code == 1 and "no page 99" in missing.output
