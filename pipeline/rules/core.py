@@ -27,15 +27,19 @@ DEFAULT_RULES_DIR = Path(__file__).resolve().parent.parent.parent / "rules"
 class LDict(dict):
     """A mapping that knows its own line and the line of each key (1-based)."""
 
-    line: int = 0
-    key_lines: dict
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.line = 0
+        self.key_lines: dict = {}
 
 
 class LList(list):
     """A list that knows its own line and the line of each item (1-based)."""
 
-    line: int = 0
-    item_lines: list
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.line = 0
+        self.item_lines: list = []
 
 
 class _LocatedLoader(yaml.SafeLoader):
