@@ -33,3 +33,24 @@ def outline_of(rules):
         return extract_footnotes(build_outline(normalize(source(text, fmt), rules), rules))
 
     return build
+
+
+def rules_copy_with(rules_dir: Path, filename: str, replacements: list[tuple[str, str]]) -> Path:
+    """A copy of rules/ at ``rules_dir`` (named rules/, as messages say) with one file edited."""
+    import shutil
+
+    from pipeline.rules import DEFAULT_RULES_DIR
+
+    shutil.copytree(DEFAULT_RULES_DIR, rules_dir)
+    target = rules_dir / filename
+    text = target.read_text(encoding="utf-8")
+    for old, new in replacements:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    target.write_text(text, encoding="utf-8")
+    return target
+
+
+def line_of(path: Path, needle: str) -> int:
+    """1-based number of the first line of ``path`` containing ``needle``."""
+    return next(i for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if needle in line)

@@ -1,15 +1,15 @@
 """Ratings stage: marks, printed labels and the comment rubric of rules/ratings.yaml."""
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
+from conftest import line_of, rules_copy_with
 from pipeline.document import Line, Outline, Paragraph, RatingMark, Section
 from pipeline.errors import RuleError
 from pipeline.ratings import Rating, decide_comment, extract_ratings
-from pipeline.rules import DEFAULT_RULES_DIR, load_rules
+from pipeline.rules import load_rules
 
 RULES = load_rules()
 VNR_KEY = "participation_vnr_process"
@@ -258,25 +258,10 @@ def test_inline_subheadings_in_parent_section():
 
 
 # -- the rule file ---------------------------------------------------------------------------
-def _broken_copy(rules_dir: Path, replacements: list[tuple[str, str]]) -> Path:
-    """A copy of rules/ with ratings.yaml edited; the folder is named rules/ as in messages."""
-    shutil.copytree(DEFAULT_RULES_DIR, rules_dir)
-    target = rules_dir / "ratings.yaml"
-    text = target.read_text(encoding="utf-8")
-    for old, new in replacements:
-        assert old in text
-        text = text.replace(old, new, 1)
-    target.write_text(text, encoding="utf-8")
-    return target
-
-
-def _line_of(path: Path, needle: str) -> int:
-    return next(i for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if needle in line)
-
-
 def test_broken_rule_file_reports_every_error_with_line(tmp_path):
-    target = _broken_copy(
+    target = rules_copy_with(
         tmp_path / "rules",
+        "ratings.yaml",
         [
             ("level: weak\n", "level: weakish\n"),
             ("    - '[;.:()!?]'", "    - '(unclosed'"),
@@ -286,14 +271,14 @@ def test_broken_rule_file_reports_every_error_with_line(tmp_path):
     with pytest.raises(RuleError) as caught:
         load_rules(tmp_path / "rules")
     errors = [e for e in caught.value.errors if e.startswith("rules/ratings.yaml:")]
-    assert f"rules/ratings.yaml:{_line_of(target, 'level: weakish')}: unknown level 'weakish'" in " ".join(errors)
-    assert any(e.startswith(f"rules/ratings.yaml:{_line_of(target, '(unclosed')}: bad pattern") for e in errors)
-    assert any(e.startswith(f"rules/ratings.yaml:{_line_of(target, '(?: x )?')}: vacuous pattern") for e in errors)
+    assert f"rules/ratings.yaml:{line_of(target, 'level: weakish')}: unknown level 'weakish'" in " ".join(errors)
+    assert any(e.startswith(f"rules/ratings.yaml:{line_of(target, '(unclosed')}: bad pattern") for e in errors)
+    assert any(e.startswith(f"rules/ratings.yaml:{line_of(target, '(?: x )?')}: vacuous pattern") for e in errors)
 
 
 def test_empty_rubric_rule_is_refused(tmp_path):
-    target = _broken_copy(tmp_path / "rules", [("  - id: weak_generic\n    level: weak\n    patterns:\n", "  - id: weak_generic\n    level: weak\n    patterns: []\n    old_patterns:\n")])
+    target = rules_copy_with(tmp_path / "rules", "ratings.yaml", [("  - id: weak_generic\n    level: weak\n    patterns:\n", "  - id: weak_generic\n    level: weak\n    patterns: []\n    old_patterns:\n")])
     with pytest.raises(RuleError) as caught:
         load_rules(tmp_path / "rules")
-    line = _line_of(target, "patterns: []")
+    line = line_of(target, "patterns: []")
     assert f"rules/ratings.yaml:{line}: 'patterns' must be a non-empty list of patterns" in caught.value.errors

@@ -1,14 +1,14 @@
 """VNR years and SDG priorities (pipeline/vnrs.py, rules/vnrs.yaml)."""
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
+from conftest import line_of, rules_copy_with
 from pipeline.document import Footnote, Line, Outline, Paragraph, Section
 from pipeline.errors import RuleError
-from pipeline.rules import DEFAULT_RULES_DIR, load_rules
+from pipeline.rules import load_rules
 from pipeline.vnrs import SdgPriority, extract_sdg_priorities, extract_vnr_years, split_sentences, vnr_year_mentions
 
 RULES = load_rules()
@@ -180,25 +180,10 @@ def test_split_sentences(text, sentences):
 
 
 # -- the rule file ------------------------------------------------------------------------------
-def _broken_copy(rules_dir: Path, replacements: list[tuple[str, str]]) -> Path:
-    """A copy of rules/ with vnrs.yaml edited; the folder is named rules/ as in messages."""
-    shutil.copytree(DEFAULT_RULES_DIR, rules_dir)
-    target = rules_dir / "vnrs.yaml"
-    text = target.read_text(encoding="utf-8")
-    for old, new in replacements:
-        assert old in text
-        text = text.replace(old, new, 1)
-    target.write_text(text, encoding="utf-8")
-    return target
-
-
-def _line_of(path: Path, needle: str) -> int:
-    return next(i for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if needle in line)
-
-
 def test_broken_rule_file_reports_every_error_with_line(tmp_path):
-    target = _broken_copy(
+    target = rules_copy_with(
         tmp_path / "rules",
+        "vnrs.yaml",
         [
             ("  min: 2015", "  min: twenty"),
             ("(?P<years> (?&year_list) ) (?: \\s+ (?: HLPF", "(?&year_list) (?: \\s+ (?: HLPF"),
@@ -210,10 +195,10 @@ def test_broken_rule_file_reports_every_error_with_line(tmp_path):
         load_rules(tmp_path / "rules")
     errors = [e for e in caught.value.errors if e.startswith("rules/vnrs.yaml:")]
     expected_prefixes = [
-        (f"rules/vnrs.yaml:{_line_of(target, 'min: twenty')}:", "years.min"),
-        (f"rules/vnrs.yaml:{_line_of(target, '(?&year_list) (?: ')}:", "group named 'years'"),
-        (f"rules/vnrs.yaml:{_line_of(target, 'month:')}:", "bad define 'month'"),
-        (f"rules/vnrs.yaml:{_line_of(target, '# emptied')}:", "non-empty"),
+        (f"rules/vnrs.yaml:{line_of(target, 'min: twenty')}:", "years.min"),
+        (f"rules/vnrs.yaml:{line_of(target, '(?&year_list) (?: ')}:", "group named 'years'"),
+        (f"rules/vnrs.yaml:{line_of(target, 'month:')}:", "bad define 'month'"),
+        (f"rules/vnrs.yaml:{line_of(target, '# emptied')}:", "non-empty"),
     ]
     for prefix, words in expected_prefixes:
         assert any(e.startswith(prefix) and words in e for e in errors), (prefix, words, errors)

@@ -10,11 +10,10 @@ from typing import Any
 import regex
 
 from .core import (
-    LDict,
     LList,
     RuleChecker,
     _key_line,
-    read_yaml,
+    read_mapping,
     rule_file,
 )
 
@@ -173,11 +172,7 @@ def _admin_phrases(check: RuleChecker, data: Any, key: str) -> str | None:
 
 @rule_file("admin_units", "admin_units.yaml")
 def parse_admin_unit_rules(rules_dir: Path, check: RuleChecker) -> AdminUnitRules:
-    data = read_yaml(rules_dir / "admin_units.yaml", check)
-    if not isinstance(data, dict):
-        if data is not None:
-            check.error(getattr(data, "line", None), "expected a mapping of admin unit rules")
-        data = LDict()
+    data = read_mapping(rules_dir / "admin_units.yaml", check, "of admin unit rules")
     for key in data:
         if key not in _ADMIN_KEYS:
             check.error(_key_line(data, key), f"unknown key {key!r}")

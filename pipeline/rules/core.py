@@ -158,6 +158,16 @@ def read_yaml(path: Path, check: RuleChecker) -> Any:
     return None
 
 
+def read_mapping(path: Path, check: RuleChecker, what: str) -> LDict:
+    """A YAML file whose top level must be a mapping (``what`` says of what); {} on any problem."""
+    data = read_yaml(path, check)
+    if isinstance(data, dict):
+        return data
+    if data is not None or not check.errors:
+        check.error(getattr(data, "line", None), f"expected a mapping {what}")
+    return LDict()
+
+
 def read_csv(path: Path, check: RuleChecker, required_columns: list[str]) -> list[tuple[int, dict]]:
     """Rows of a CSV file with their line numbers; ``#`` lines are comments."""
     rows: list[tuple[int, dict]] = []

@@ -7,14 +7,13 @@ from pathlib import Path
 import regex
 
 from .core import (
-    LDict,
     LList,
     RuleChecker,
     _defined_pattern,
     _defined_patterns,
     _key_line,
     compile_defines,
-    read_yaml,
+    read_mapping,
     rule_file,
 )
 
@@ -65,11 +64,7 @@ class RatingRules:
 
 @rule_file("ratings", "ratings.yaml")
 def parse_rating_rules(rules_dir: Path, check: RuleChecker) -> RatingRules:
-    data = read_yaml(rules_dir / "ratings.yaml", check)
-    if not isinstance(data, dict):
-        if data is not None:
-            check.error(None, "expected a mapping with 'dimensions', 'labels' and 'rubric'")
-        data = LDict()
+    data = read_mapping(rules_dir / "ratings.yaml", check, "with 'dimensions', 'labels' and 'rubric'")
     defines = compile_defines(data, check)
 
     dims = check.mapping(data, "dimensions")

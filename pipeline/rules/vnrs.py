@@ -8,14 +8,13 @@ from typing import Any
 import regex
 
 from .core import (
-    LDict,
     LList,
     RuleChecker,
     _defined_pattern,
     _defined_patterns,
     _key_line,
     compile_defines,
-    read_yaml,
+    read_mapping,
     rule_file,
 )
 
@@ -60,11 +59,7 @@ def _grouped_patterns(check: RuleChecker, defines: dict[str, str], data: Any, ke
 
 @rule_file("vnrs", "vnrs.yaml")
 def parse_vnr_rules(rules_dir: Path, check: RuleChecker) -> VnrRules:
-    data = read_yaml(rules_dir / "vnrs.yaml", check)
-    if not isinstance(data, dict):
-        if data is not None:
-            check.error(None, "expected a mapping with 'years', 'vnr_mentions' and 'priorities'")
-        data = LDict()
+    data = read_mapping(rules_dir / "vnrs.yaml", check, "with 'years', 'vnr_mentions' and 'priorities'")
     defines = compile_defines(data, check)
 
     years = check.mapping(data, "years")
