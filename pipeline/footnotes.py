@@ -42,8 +42,10 @@ def extract_footnotes(outline: Outline) -> FootnoteResult:
     for section in outline.sections:
         kept: list[Paragraph] = []
         lifted_after: set[int] = set()  # indexes in `kept` followed by a lifted block
-        for paragraph in section.paragraphs:
-            found = _take_notes(paragraph, len(notes) + 1, explicit)
+        for i, paragraph in enumerate(section.paragraphs):
+            following = section.paragraphs[i + 1] if i + 1 < len(section.paragraphs) else None
+            expected = _expected_number(notes, paragraph, following, explicit)
+            found = _take_notes(paragraph, expected, explicit)
             if found:
                 notes.extend(found)
                 lifted_after.add(len(kept) - 1)
@@ -51,7 +53,7 @@ def extract_footnotes(outline: Outline) -> FootnoteResult:
                 kept.append(paragraph)
         sections.append(section.with_paragraphs(_rejoin(kept, lifted_after)))
     if not explicit and notes:
-        sections = _infer_plain_markers(sections, len(notes))
+        sections = _infer_plain_markers(sections, notes[0].number, notes[-1].number)
     outline = replace(outline, sections=tuple(sections))
     refs = tuple(_refs(outline))
     return FootnoteResult(outline, tuple(notes), refs, tuple(_check(notes, refs)))
@@ -74,6 +76,23 @@ def _note_number(line: Line, allow_bare: bool) -> int | None:
     if not m:
         return None
     return int(m.group("num") or m.group("bracket"))
+
+
+def _expected_number(notes: list[Footnote], paragraph: Paragraph, following: Paragraph | None, explicit: dict) -> int:
+    """The number the next footnote must carry: the sequence's next one.
+
+    A plain-text export may have lost the first notes of the sequence (glued into
+    the line above by the tool that made it): before any note is found and without
+    explicit markers, a paragraph opening with N still starts the sequence when the
+    next line or paragraph opens with N + 1.
+    """
+    if notes or explicit or not paragraph.lines:
+        return notes[-1].number + 1 if notes else 1
+    first = _note_number(paragraph.lines[0], allow_bare=True)
+    if first is None or first == 1:
+        return 1
+    later = list(paragraph.lines[1:]) + (list(following.lines[:1]) if following else [])
+    return first if any(_note_number(line, allow_bare=True) == first + 1 for line in later) else 1
 
 
 def _take_notes(paragraph: Paragraph, expected: int, explicit: dict) -> list[Footnote]:
@@ -139,35 +158,35 @@ def _continues(before: Paragraph, after: Paragraph) -> bool:
     return bool(tail) and bool(head) and not tail.endswith(_SENTENCE_END) and (head[0].islower() or head[0].isdigit())
 
 
-def _infer_plain_markers(sections: list[Section], note_count: int) -> list[Section]:
+def _infer_plain_markers(sections: list[Section], first: int, last: int) -> list[Section]:
     """Turn glued or bracketed numbers into markers, in footnote-sequence order."""
-    expected = 1
+    expected = first
     out = []
     for section in sections:
-        section, expected = _infer_in_heading(section, expected, note_count)
+        section, expected = _infer_in_heading(section, expected, last)
         paragraphs = []
         for paragraph in section.paragraphs:
             lines = []
             for line in paragraph.lines:
-                line, expected = _infer_in_line(line, expected, note_count)
+                line, expected = _infer_in_line(line, expected, last)
                 lines.append(line)
             paragraphs.append(Paragraph(tuple(lines)))
         out.append(section.with_paragraphs(paragraphs))
     return out
 
 
-def _infer_in_heading(section: Section, expected: int, note_count: int) -> tuple[Section, int]:
+def _infer_in_heading(section: Section, expected: int, last: int) -> tuple[Section, int]:
     m = GLUED_NOTE.search(section.title)
-    if m and int(m.group("glued") or m.group("bracket")) == expected and expected <= note_count:
+    if m and int(m.group("glued") or m.group("bracket")) == expected and expected <= last:
         title = section.title[: m.start()].rstrip()
         return replace(section, title=title, heading_markers=section.heading_markers + (expected,)), expected + 1
     return section, expected
 
 
-def _infer_in_line(line: Line, expected: int, note_count: int) -> tuple[Line, int]:
+def _infer_in_line(line: Line, expected: int, last: int) -> tuple[Line, int]:
     text, markers, spans = line.text, list(line.markers), list(line.spans)
     pos = 0
-    while expected <= note_count:
+    while expected <= last:
         m = next((c for c in _GLUED_MARKER.finditer(text, pos) if int(c.group("glued") or c.group("bracket")) == expected), None)
         if m is None:
             break

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 
-from .document import Line, Marker, NormalizedDocument, SourceDocument, Span
-from .rules import Rules
+from .document import Line, Marker, NormalizedDocument, SourceDocument, Span, collapse
+from .rules import PATTERN_TIMEOUT, Rules
 
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 # One inline token per alternative; the scanner copies text between tokens.
@@ -87,19 +88,52 @@ def _unescape_url(url: str) -> str:
 
 def normalize(source: SourceDocument, rules: Rules) -> NormalizedDocument:
     """Turn the source text into clean lines with markers, spans and page numbers."""
-    lines: list[Line] = []
-    page = 1
+    pages: list[list[Line]] = [[]]
     with_pages = source.format == "pdf"
     for lineno, raw in enumerate(source.text.split("\n"), 1):
-        page += raw.count("\f")
+        for _ in range(raw.count("\f")):
+            pages.append([])
         raw = raw.replace("\f", "")
         depth = None
         heading = _HEADING.match(raw)
         if heading:
             depth, raw = len(heading.group(1)), heading.group(2)
         text, markers, spans = parse_inline(raw.rstrip())
-        lines.append(Line(text, lineno, page if with_pages else None, markers, spans, depth))
+        pages[-1].append(Line(text, lineno, len(pages) if with_pages else None, markers, spans, depth))
+    # The PDF reader removes furniture itself, from positions; text exports only have repetition.
+    lines = [line for page in pages for line in page] if with_pages else drop_page_furniture(pages, rules.normalize)
     return NormalizedDocument(source, tuple(mend_hyphenation(lines, rules.normalize.keep_hyphen_prefixes)))
+
+
+def drop_page_furniture(pages: list[list[Line]], rules) -> list[Line]:
+    """Running headers, footers and page numbers of a paginated text export.
+
+    Only lines at a page's edges are candidates: one that recurs (digits masked)
+    at the edges of enough pages, or that is only a page number, is dropped.
+    """
+    if len(pages) < 2:
+        return [line for page in pages for line in page]
+    edges = [_edge_indexes(page, rules.furniture_edge_lines) for page in pages]
+    seen = Counter(key for page, idx in zip(pages, edges) for key in {_masked(page[i].text) for i in idx})
+    repeated = {key for key, n in seen.items() if n >= max(2, rules.furniture_min_share * len(pages))}
+    out = []
+    for page, idx in zip(pages, edges):
+        for i, line in enumerate(page):
+            text = collapse(line.text).text
+            furniture = i in idx and (_masked(line.text) in repeated or
+                                      any(p.fullmatch(text, timeout=PATTERN_TIMEOUT) for p in rules.page_number))
+            if not furniture:
+                out.append(line)
+    return out
+
+
+def _edge_indexes(page: list[Line], count: int) -> set[int]:
+    filled = [i for i, line in enumerate(page) if not line.is_blank]
+    return set(filled[:count] + filled[-count:])
+
+
+def _masked(text: str) -> str:
+    return re.sub(r"\d+", "#", collapse(text).text.lower())
 
 
 _BROKEN_WORD = re.compile(r"(?<![\w-])([A-Za-z]*[a-z])-$")

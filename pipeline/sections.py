@@ -61,8 +61,10 @@ def classify_heading(line: Line, rules: HeadingRules) -> HeadingLine | None:
     elif number is not None:
         is_heading = (known is not None or _is_upper(body)) and not _is_sentence(body)
     else:
-        is_heading = (line.heading_depth is not None or _is_upper(body) or known is not None) and not _is_sentence(body)
-        is_heading = is_heading and not _FOOTNOTE_START.match(text) and _has_letters(body)
+        # Without "#", capitals alone make a heading only on a line that opens like one:
+        # "(VNR).3", the tail of a wrapped sentence, is no heading.
+        shaped = line.heading_depth is not None or known is not None or (_is_upper(body) and body[:1].isalnum())
+        is_heading = shaped and not _is_sentence(body) and not _FOOTNOTE_START.match(text) and _has_letters(body)
     if not is_heading:
         return None
     return HeadingLine(line, number, body, key, bullet, known.number if known else None)

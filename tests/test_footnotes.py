@@ -67,3 +67,15 @@ def test_plain_text_glued_and_bracket_markers(outline_of):
 def test_unmatched_markers_and_notes_warn(outline_of):
     result = outline_of("# PERU\n\n## TERRITORIAL ORGANIZATION\n\nText.<sup>1</sup> More.<sup>2</sup>\n\n1. Only one note.")
     assert result.warnings == ("marker 2 has no footnote text",)
+
+
+def test_plain_export_that_lost_its_first_note_still_finds_the_rest(outline_of):
+    """pdftotext glued note 1 to the line above; notes 2 and 3 still form the sequence."""
+    text = (
+        "GHANA\n\nTERRITORIAL ORGANIZATION\n\nGhana has 16 regions.1 It has 261 districts.2 Each has an assembly.3\n\n"
+        "The assembly is elect1. Created in 2018.\n2. Local Government Act.\n3. See the 2020 report."
+    )
+    result = outline_of(text, "text")
+    assert [f.number for f in result.footnotes] == [2, 3]
+    assert [(r.number, r.char_offset) for r in result.refs] == [(2, 44), (3, 66)]  # "regions.1" stays: no note 1
+    assert result.warnings == ()

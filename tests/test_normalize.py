@@ -78,3 +78,21 @@ def test_collapse_moves_markers_and_keeps_them_before_spaces():
     assert clean.text == "a b. c"
     assert clean.markers == (Marker(4, 1),)
     assert clean.spans == (Span(0, 1, "bold"),)
+
+
+PAGED = (
+    "Country profile - Peru\n\nPERU\nTERRITORIAL ORGANIZATION\nPeru has 25 regions.\nIt continues\n\nPage 1\n\f"
+    "Country profile - Peru\n\non the next page.\n1. NATIONAL STRATEGIES FOR SDG IMPLEMENTATION\nText.\n\n2\n\f"
+    "Country profile - Peru\n\nMore text.\n- 3 -\n"
+)
+
+
+def test_running_headers_and_page_numbers_of_a_paged_text_export_are_dropped(rules):
+    lines = [l.text for l in normalize(source(PAGED, "text"), rules).lines if not l.is_blank]
+    assert lines == ["PERU", "TERRITORIAL ORGANIZATION", "Peru has 25 regions.", "It continues", "on the next page.",
+                     "1. NATIONAL STRATEGIES FOR SDG IMPLEMENTATION", "Text.", "More text."]
+
+
+def test_a_single_page_keeps_its_edge_lines(rules):
+    lines = [l.text for l in normalize(source("Country profile - Peru\n\nPERU\nText.\n2\n", "text"), rules).lines if not l.is_blank]
+    assert lines == ["Country profile - Peru", "PERU", "Text.", "2"]

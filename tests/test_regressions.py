@@ -43,3 +43,10 @@ def test_bold_place_at_the_start_of_an_organisation_name_stays_a_place(outline_o
     outline = outline_of(text).outline
     cases = extract_cases(outline, extract_entities(outline, rules))
     assert cases[0].places[0] == "Greater ABC"
+
+
+def test_wrapped_acronym_tail_is_not_a_heading(rules):
+    """pdftotext export: a wrapped line '(VNR).3' was read as an upper-case heading."""
+    text = "MEXICO\n\nTERRITORIAL ORGANIZATION\n\nThe information comes from the Voluntary National Review\n(VNR).3\n\n1. NATIONAL STRATEGIES FOR SDG IMPLEMENTATION\n\nx"
+    o = build_outline(normalize(source(text, "text"), rules), rules)
+    assert [s.section_id for s in o.sections] == ["territorial-organization", "1"]

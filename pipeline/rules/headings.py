@@ -82,10 +82,30 @@ def parse_heading_rules(rules_dir: Path, check: RuleChecker) -> HeadingRules:
 @dataclass(frozen=True)
 class NormalizeRules:
     keep_hyphen_prefixes: frozenset[str]
+    page_number: tuple[regex.Pattern, ...] = ()  # a page-edge line that is only a page number
+    furniture_edge_lines: int = 3  # lines at the top and at the foot of a page that may be furniture
+    furniture_min_share: float = 0.5  # share of pages an edge line must repeat on
 
 
 @rule_file("normalize", "normalize.yaml")
 def parse_normalize_rules(rules_dir: Path, check: RuleChecker) -> NormalizeRules:
     data = read_yaml(rules_dir / "normalize.yaml", check) or LDict()
     prefixes = check.strings(data, "keep_hyphen_prefixes")
-    return NormalizeRules(frozenset(p.lower() for p in prefixes))
+    furniture = check.mapping(data, "page_furniture")
+    numbers = []
+    raw_numbers = furniture.get("page_number") or LList()
+    if not raw_numbers:
+        check.error(_key_line(furniture, "page_number") or furniture.line, "'page_furniture.page_number' must list patterns")
+    for i, source in enumerate(raw_numbers):
+        compiled = check.pattern(source, raw_numbers.item_lines[i] if isinstance(raw_numbers, LList) else None)
+        if compiled is not None:
+            numbers.append(compiled)
+    edge = furniture.get("edge_lines", 3)
+    share = furniture.get("min_share", 0.5)
+    if not isinstance(edge, int) or not 1 <= edge <= 10:
+        check.error(_key_line(furniture, "edge_lines"), f"'edge_lines' must be 1-10, got {edge!r}")
+        edge = 3
+    if not isinstance(share, (int, float)) or not 0 < share <= 1:
+        check.error(_key_line(furniture, "min_share"), f"'min_share' must be in (0, 1], got {share!r}")
+        share = 0.5
+    return NormalizeRules(frozenset(p.lower() for p in prefixes), tuple(numbers), edge, float(share))
