@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from .document import Line, Outline, Section
 from .errors import ExtractionTimeout
+from .normalize import join_wrapped
 from .rules import PATTERN_TIMEOUT, IndicatorTableRules, Rules, SdgIndicatorList
 
 SECTION_KEY = "sdg_indicators"
@@ -361,9 +362,10 @@ def canonical_code(printed: str, official: SdgIndicatorList) -> str:
     return lowered if lowered in official else printed
 
 
-def indicator_rows(draft: Draft, table: IndicatorTableRules, official: SdgIndicatorList) -> tuple[IndicatorRow, ...]:
+def indicator_rows(draft: Draft, table: IndicatorTableRules, official: SdgIndicatorList,
+                   keep_hyphen_prefixes: frozenset[str] = frozenset()) -> tuple[IndicatorRow, ...]:
     """One row per printed value; a label or an indicator printed with no value gives a blank row."""
-    name = " ".join(" ".join(draft.name_parts).split())
+    name = join_wrapped(draft.name_parts, keep_hyphen_prefixes)
     code = canonical_code(draft.code, official)
     is_official = code in official
 
@@ -429,7 +431,7 @@ def extract_indicators(outline: Outline, rules: Rules) -> tuple[IndicatorRow, ..
         return tuple(
             row
             for draft in assemble_indicators(lines)
-            for row in indicator_rows(draft, table, rules.sdg_indicators)
+            for row in indicator_rows(draft, table, rules.sdg_indicators, rules.normalize.keep_hyphen_prefixes)
         )
     except TimeoutError as exc:
         raise ExtractionTimeout(f"indicators: {exc}") from exc

@@ -139,6 +139,28 @@ def _masked(text: str) -> str:
 _BROKEN_WORD = re.compile(r"(?<![\w-])([A-Za-z]*[a-z])-$")
 
 
+def hyphen_stem(left: str, right: str, keep_prefixes: frozenset[str]) -> str | None:
+    """``left`` as it joins ``right`` when a word broke between them, else None.
+
+    "decen-" + "tralization" -> "decen"; "locally-" + "led" -> "locally-" (a real
+    compound, kept); a hyphen before a capital or digit is never a break.
+    """
+    left = left.rstrip()
+    broken = _BROKEN_WORD.search(left)
+    if not broken or not right[:1].islower():
+        return None
+    return left if broken.group(1).lower() in keep_prefixes else left[:-1]
+
+
+def join_wrapped(parts: list[str], keep_prefixes: frozenset[str]) -> str:
+    """Pieces of one text wrapped over lines, joined with spaces or mended where a word broke."""
+    out = ""
+    for part in (" ".join(p.split()) for p in parts):
+        stem = hyphen_stem(out, part, keep_prefixes) if out else None
+        out = stem + part if stem is not None else f"{out} {part}".strip()
+    return out
+
+
 def mend_hyphenation(lines: list[Line], keep_prefixes: frozenset[str]) -> list[Line]:
     """Join a word broken at a line end ("decen-" / "tralization"); keep real compounds."""
     out: list[Line] = []
@@ -146,17 +168,13 @@ def mend_hyphenation(lines: list[Line], keep_prefixes: frozenset[str]) -> list[L
     while i < len(lines):
         line = lines[i]
         nxt = lines[i + 1] if i + 1 < len(lines) else None
-        broken = _BROKEN_WORD.search(line.text.rstrip())
+        stem = hyphen_stem(line.text, nxt.text, keep_prefixes) if nxt is not None else None
         if (
-            broken
-            and nxt is not None
+            stem is not None
             and line.heading_depth is None
             and nxt.heading_depth is None
-            and nxt.text[:1].islower()
             and not any(m.offset >= len(line.text.rstrip()) - 1 for m in line.markers)
         ):
-            keep = broken.group(1).lower() in keep_prefixes
-            stem = line.text.rstrip() if keep else line.text.rstrip()[:-1]
             shift = len(stem)
             merged = Line(
                 stem + nxt.text,

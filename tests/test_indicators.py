@@ -9,26 +9,9 @@ import pytest
 from pipeline.document import Line, Outline, Paragraph, Section
 from pipeline.errors import RuleError
 from pipeline.indicators import IndicatorRow, extract_indicators, read_value
-from pipeline.rules import DEFAULT_RULES_DIR, RULE_PARSERS, RuleChecker, Rules, load_rules
+from pipeline.rules import DEFAULT_RULES_DIR, Rules, load_rules
 
 RAW = Path(__file__).resolve().parent.parent / "raw"
-MY_RULE_FILES = ("sdg_indicators", "indicators")
-
-
-@pytest.fixture(scope="module")
-def rules() -> Rules:
-    """Only this stage's rule files, so the tests do not depend on other stages' files."""
-    parsed, errors = {}, []
-    for name in MY_RULE_FILES:
-        filename, parser = RULE_PARSERS[name]
-        check = RuleChecker(DEFAULT_RULES_DIR / filename)
-        parsed[name] = parser(DEFAULT_RULES_DIR, check)
-        errors += check.errors
-    if errors:
-        raise RuleError(errors)
-    return Rules(DEFAULT_RULES_DIR, "test", parsed)
-
-
 def section(lines: list[str], key: str | None = "sdg_indicators", start: int = 1, section_id: str = "4") -> Section:
     """A section from source lines; an empty string is a blank line between paragraphs."""
     paragraphs, current = [], []

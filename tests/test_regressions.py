@@ -50,3 +50,14 @@ def test_wrapped_acronym_tail_is_not_a_heading(rules):
     text = "MEXICO\n\nTERRITORIAL ORGANIZATION\n\nThe information comes from the Voluntary National Review\n(VNR).3\n\n1. NATIONAL STRATEGIES FOR SDG IMPLEMENTATION\n\nx"
     o = build_outline(normalize(source(text, "text"), rules), rules)
     assert [s.section_id for s in o.sections] == ["territorial-organization", "1"]
+
+
+def test_indicator_name_broken_at_a_wrap_is_mended(outline_of, rules):
+    """pdftotext -layout export: 'servi-' / 'ces (%)' gave the name 'servi- ces (%)'."""
+    from pipeline.indicators import extract_indicators
+
+    text = ("# PERU\n\n## 4. SDG INDICATORS\n\n6.1.1. Proportion of population using safely managed servi-   Urban     -\n"
+            "ces (%)\n                                                                 Rural     -\n")
+    rows = extract_indicators(outline_of(text, "text").outline, rules)
+    assert {r.name for r in rows} == {"Proportion of population using safely managed services (%)"}
+    assert [r.disaggregation for r in rows] == ["urban", "rural"]
