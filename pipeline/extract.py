@@ -46,7 +46,7 @@ def extract_document(source: SourceDocument, rules: Rules, model: str | None = N
     if not any(s.key for s in outline.sections):
         raise NotAProfile("no known profile section (expected headings such as TERRITORIAL ORGANIZATION)")
     iso3 = resolve_country(outline.country_name, rules)
-    notes = extract_footnotes(outline)
+    notes = extract_footnotes(outline, rules.normalize.keep_hyphen_prefixes)
     outline = notes.outline
     units = extract_admin_units(outline, rules)
     entities = extract_entities(outline, rules, model=model)

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, replace
 
 from .document import Footnote, FootnoteRef, Line, Marker, Outline, Paragraph, Section, Span, collapse
+from .normalize import mend_hyphenation, merge_broken_lines
 from .sections import GLUED_NOTE
 
 _NOTE_START = re.compile(r"^\s*(?:(?P<num>\d{1,3})[.)]|\[(?P<bracket>\d{1,3})\])\s+(?=\S)")
@@ -34,8 +35,11 @@ class FootnoteResult:
     warnings: tuple[str, ...] = ()
 
 
-def extract_footnotes(outline: Outline) -> FootnoteResult:
-    """Lift footnote blocks, re-join interrupted sentences, and list marker positions."""
+def extract_footnotes(outline: Outline, keep_hyphen_prefixes: frozenset[str] = frozenset()) -> FootnoteResult:
+    """Lift footnote blocks, re-join interrupted sentences, and list marker positions.
+
+    ``keep_hyphen_prefixes`` (rules/normalize.yaml) mends a word that a block cut in two.
+    """
     explicit = _explicit_marker_order(outline)
     notes: list[Footnote] = []
     sections = []
@@ -45,13 +49,13 @@ def extract_footnotes(outline: Outline) -> FootnoteResult:
         for i, paragraph in enumerate(section.paragraphs):
             following = section.paragraphs[i + 1] if i + 1 < len(section.paragraphs) else None
             expected = _expected_number(notes, paragraph, following, explicit)
-            found = _take_notes(paragraph, expected, explicit)
+            found = _take_notes(paragraph, expected, explicit, keep_hyphen_prefixes)
             if found:
                 notes.extend(found)
                 lifted_after.add(len(kept) - 1)
             else:
                 kept.append(paragraph)
-        sections.append(section.with_paragraphs(_rejoin(kept, lifted_after)))
+        sections.append(section.with_paragraphs(_rejoin(kept, lifted_after, keep_hyphen_prefixes)))
     if not explicit and notes:
         sections = _infer_plain_markers(sections, notes[0].number, notes[-1].number)
     outline = replace(outline, sections=tuple(sections))
@@ -95,7 +99,7 @@ def _expected_number(notes: list[Footnote], paragraph: Paragraph, following: Par
     return first if any(_note_number(line, allow_bare=True) == first + 1 for line in later) else 1
 
 
-def _take_notes(paragraph: Paragraph, expected: int, explicit: dict) -> list[Footnote]:
+def _take_notes(paragraph: Paragraph, expected: int, explicit: dict, keep_prefixes: frozenset[str]) -> list[Footnote]:
     """The footnotes a paragraph holds, or [] when it is body text.
 
     Every line that opens with the next expected number starts a note; other lines
@@ -112,7 +116,7 @@ def _take_notes(paragraph: Paragraph, expected: int, explicit: dict) -> list[Foo
             groups[-1][1].append(line)
         else:
             return []
-    return [_make_note(number, lines) for number, lines in groups]
+    return [_make_note(number, lines, keep_prefixes) for number, lines in groups]
 
 
 def _marker_seen_before(number: int, line: Line, explicit: dict) -> bool:
@@ -122,13 +126,35 @@ def _marker_seen_before(number: int, line: Line, explicit: dict) -> bool:
     return where is not None and where[1] <= line.lineno
 
 
-def _make_note(number: int, lines: list[Line]) -> Footnote:
+def _make_note(number: int, lines: list[Line], keep_prefixes: frozenset[str]) -> Footnote:
     first = lines[0]
     body = _NOTE_START.sub("", first.text, count=1)
     if body == first.text:
         body = _BARE_NOTE_START.sub("", first.text, count=1)
-    text = collapse(" ".join([body] + [line.text for line in lines[1:]])).text
+    mended = mend_hyphenation([replace(first, text=body)] + list(lines[1:]), keep_prefixes)
+    text = collapse(_join_keeping_urls([line.text for line in mended])).text
     return Footnote(number, text, tuple(_urls(text)), first.page, first.lineno)
+
+
+_URL_AT_END = re.compile(r"(?:https?://|www\.)\S*$")
+_URL_PIECE = re.compile(r"[\w\-./%?=&#~:+]+")
+
+
+def _join_keeping_urls(texts: list[str]) -> str:
+    """Join note lines with spaces, except where a URL wrapped onto the next line.
+
+    A URL continues when the next line opens with a URL separator ("-20192023/id5/",
+    "/files/x.pdf") or the URL broke right after one ("/files/" + "report.pdf").
+    """
+    out = ""
+    for text in texts:
+        piece = text.strip()
+        url = _URL_AT_END.search(out)
+        token = piece.split(" ", 1)[0]
+        glue = url is not None and _URL_PIECE.fullmatch(token or " ") is not None and (
+            token[0] in "-/_%?=&#~" or (url.group(0)[-1] in "/-_%=&?#" and any(c in token for c in "./%_-=")))
+        out = out + piece if glue else f"{out} {piece}".strip()
+    return out
 
 
 def _urls(text: str) -> list[str]:
@@ -141,12 +167,18 @@ def _urls(text: str) -> list[str]:
     return out
 
 
-def _rejoin(paragraphs: list[Paragraph], lifted_after: set[int]) -> list[Paragraph]:
-    """Join a paragraph cut by a footnote block with the lowercase text that continues it."""
+def _rejoin(paragraphs: list[Paragraph], lifted_after: set[int], keep_prefixes: frozenset[str]) -> list[Paragraph]:
+    """Join a paragraph cut by a footnote block with the lowercase text that continues it,
+    mending a word the cut broke ("Econ-" / "omy")."""
     out: list[Paragraph] = []
     for i, paragraph in enumerate(paragraphs):
         if out and (i - 1) in lifted_after and _continues(out[-1], paragraph):
-            out[-1] = Paragraph(out[-1].lines + paragraph.lines)
+            before = out[-1].lines
+            merged = merge_broken_lines(before[-1], paragraph.lines[0], keep_prefixes)
+            if merged is not None:
+                out[-1] = Paragraph(before[:-1] + (merged,) + paragraph.lines[1:])
+            else:
+                out[-1] = Paragraph(before + paragraph.lines)
         else:
             out.append(paragraph)
     return out

@@ -161,31 +161,35 @@ def join_wrapped(parts: list[str], keep_prefixes: frozenset[str]) -> str:
     return out
 
 
+def merge_broken_lines(line: Line, nxt: Line, keep_prefixes: frozenset[str]) -> Line | None:
+    """The two lines as one when a word broke between them ("decen-" / "tralization"), else None.
+
+    The continuation may be indented (layout-preserving text exports indent it).
+    """
+    right = nxt.text.lstrip()
+    stem = hyphen_stem(line.text, right, keep_prefixes)
+    if stem is None or line.heading_depth is not None or nxt.heading_depth is not None:
+        return None
+    if any(m.offset >= len(line.text.rstrip()) - 1 for m in line.markers):
+        return None  # "word-<sup>3</sup>": a marker, not a break
+    shift = len(stem) - (len(nxt.text) - len(right))
+    return Line(
+        stem + right,
+        line.lineno,
+        line.page,
+        line.markers + tuple(Marker(m.offset + shift, m.number) for m in nxt.markers),
+        line.spans + tuple(Span(s.start + shift, s.end + shift, s.kind) for s in nxt.spans),
+        None,
+    )
+
+
 def mend_hyphenation(lines: list[Line], keep_prefixes: frozenset[str]) -> list[Line]:
     """Join a word broken at a line end ("decen-" / "tralization"); keep real compounds."""
     out: list[Line] = []
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        nxt = lines[i + 1] if i + 1 < len(lines) else None
-        stem = hyphen_stem(line.text, nxt.text, keep_prefixes) if nxt is not None else None
-        if (
-            stem is not None
-            and line.heading_depth is None
-            and nxt.heading_depth is None
-            and not any(m.offset >= len(line.text.rstrip()) - 1 for m in line.markers)
-        ):
-            shift = len(stem)
-            merged = Line(
-                stem + nxt.text,
-                line.lineno,
-                line.page,
-                line.markers + tuple(Marker(m.offset + shift, m.number) for m in nxt.markers),
-                line.spans + tuple(Span(s.start + shift, s.end + shift, s.kind) for s in nxt.spans),
-                None,
-            )
-            lines = lines[: i] + [merged] + lines[i + 2 :]
-            continue
-        out.append(line)
-        i += 1
+    for line in lines:
+        merged = merge_broken_lines(out[-1], line, keep_prefixes) if out else None
+        if merged is not None:
+            out[-1] = merged
+        else:
+            out.append(line)
     return out

@@ -30,7 +30,8 @@ def outline_of(rules):
     """Text -> Outline after sections and footnotes, as later stages see it."""
 
     def build(text: str, fmt: str = "markdown"):
-        return extract_footnotes(build_outline(normalize(source(text, fmt), rules), rules))
+        outline = build_outline(normalize(source(text, fmt), rules), rules)
+        return extract_footnotes(outline, rules.normalize.keep_hyphen_prefixes)
 
     return build
 

@@ -1,5 +1,8 @@
 """PDF parity: every sample profile, typeset in both fixture layouts, read back
-through the whole pipeline, gives the golden rows of the text path.
+through the whole pipeline, gives the golden rows of the text path. So does the
+plain-text export another tool makes of the one-column PDF (poppler's
+``pdftotext -layout``: page breaks as form feeds, running headers, page numbers,
+footnotes at the page foot, markers glued to words).
 
 Fields that only a PDF knows (pages, source file) are left out; the one-column
 layout's core fonts cannot print curly quotes and dashes, so golden text is
@@ -8,6 +11,8 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -36,6 +41,10 @@ def _builder():
 
 bp = _builder()
 CASES = [(p.stem, layout) for p in bp.profile_paths() for layout in sorted(bp.layouts())]
+# pdftotext (Debian: poppler-utils) makes the text exports; .ci/run installs it.
+HAVE_PDFTOTEXT = shutil.which("pdftotext") is not None
+EXPORTS = [pytest.param(p.stem, "pdftotext", marks=pytest.mark.skipif(not HAVE_PDFTOTEXT, reason="pdftotext not installed"))
+           for p in bp.profile_paths()]
 
 
 @pytest.fixture(scope="module")
@@ -44,9 +53,13 @@ def built(tmp_path_factory, rules):
     fixtures = bp.build_all(out)
     results = {}
     for fx in fixtures:
+        stem = Path(fx.path).name.split(".")[0]
         source = read_source(Path(fx.path), out, rules=rules)
-        results[(fx.profile.path.stem if hasattr(fx.profile, "path") else Path(fx.path).name.split(".")[0], fx.layout.name)] = (
-            extract_document(source, rules), fx)
+        results[(stem, fx.layout.name)] = (extract_document(source, rules), fx)
+        if fx.layout.name == "plain" and HAVE_PDFTOTEXT:
+            text = out / f"{stem}.txt"
+            subprocess.run(["pdftotext", "-layout", str(fx.path), str(text)], check=True)
+            results[(stem, "pdftotext")] = (extract_document(read_source(text, out, rules=rules), rules), fx)
     return results
 
 
@@ -56,6 +69,17 @@ PRINTED_LABEL = re.compile(r"Level of participation: (?:None|Weak|Mid/High|No el
 
 def _without_printed_labels(rows: list[dict]) -> list[dict]:
     return [{k: PRINTED_LABEL.sub("", v) if k == "text" else v for k, v in row.items()} for row in rows]
+
+
+def _text_export_view(table: str, rows: list[dict]) -> list[dict]:
+    """What a plain-text export can carry: no bold (cases name their places in bold), and
+    the indicator table's cells in the order the tool laid them out (its rows are still
+    compared, in the indicators table)."""
+    if table == "cases":
+        return [{k: v for k, v in row.items() if k != "places"} for row in rows]
+    if table == "sections":
+        return [{k: v for k, v in row.items() if not (k == "text" and row.get("key") == "sdg_indicators")} for row in rows]
+    return rows
 
 
 def _as_printed(rows: list[dict], layout) -> list[dict]:
@@ -70,14 +94,18 @@ def _as_printed(rows: list[dict], layout) -> list[dict]:
              for k, v in row.items() if k not in PDF_ONLY_FIELDS} for row in rows]
 
 
-@pytest.mark.parametrize("stem, layout", CASES, ids=[f"{s}-{lay}" for s, lay in CASES])
+@pytest.mark.parametrize("stem, layout", CASES + EXPORTS, ids=[f"{s}-{lay}" for s, lay in CASES] + [f"{e.values[0]}-pdftotext" for e in EXPORTS])
 @pytest.mark.parametrize("table", PARITY_TABLES)
 def test_pdf_matches_golden(built, stem, layout, table):
     result, fx = built[(stem, layout)]
     golden = read_golden(GOLDEN, result.iso3)
     want = _as_printed(golden[table], fx.layout)
+    if layout == "pdftotext":
+        want = _text_export_view(table, want)
     got = result.tables[table].to_pylist()
     got_printed = _as_printed(_without_printed_labels(got) if table == "sections" else got, fx.layout)
+    if layout == "pdftotext":
+        got_printed = _text_export_view(table, got_printed)
     import pyarrow as pa
 
     problems = compare_tables(result.iso3, {table: pa.Table.from_pylist(got_printed) if got_printed else result.tables[table].select([])},
@@ -85,13 +113,13 @@ def test_pdf_matches_golden(built, stem, layout, table):
     assert not problems, "\n".join(str(p) for p in problems[:20])
 
 
-@pytest.mark.parametrize("stem, layout", CASES, ids=[f"{s}-{lay}" for s, lay in CASES])
+@pytest.mark.parametrize("stem, layout", CASES + EXPORTS, ids=[f"{s}-{lay}" for s, lay in CASES] + [f"{e.values[0]}-pdftotext" for e in EXPORTS])
 def test_pdf_ratings_come_from_the_drawn_or_printed_scale(built, stem, layout):
     """A level on the None/Weak/Mid-High scale is read from it; any other level
     (no information, no elected LRGs) has an empty scale and falls back to the rubric."""
     result, fx = built[(stem, layout)]
     got = [(r["level"], r["method"]) for r in result.tables["ratings"].to_pylist()]
-    shown = "graphic" if layout == "columns" else "label"
+    shown = "graphic" if layout == "columns" else "label"  # the plain PDF and its text export print the level
     expected = [(r["level"], shown if r["level"] in {"none", "weak", "mid_high"} else "comment_rules")
                 for r in read_golden(GOLDEN, result.iso3)["ratings"]]
     assert got == expected

@@ -282,3 +282,11 @@ def test_empty_rubric_rule_is_refused(tmp_path):
         load_rules(tmp_path / "rules")
     line = line_of(target, "patterns: []")
     assert f"rules/ratings.yaml:{line}: 'patterns' must be a non-empty list of patterns" in caught.value.errors
+
+
+def test_boilerplate_run_into_the_comment_paragraph_is_cut():
+    """pdftotext export of kenya: 'This rating draws on the VNRs ...' stayed in the comment."""
+    sec = Section("2.1/in-the-vnr-process", None, "In the VNR process", "participation_vnr_process", 3, "2.1", 0,
+                  (Paragraph((Line("Comments: The council is a member of the group. This rating draws on the VNRs.", 1),)),))
+    vnr, _ = extract_ratings(Outline("Kenya", (sec,)), RULES)
+    assert vnr.comment == "The council is a member of the group."
