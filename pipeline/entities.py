@@ -293,8 +293,11 @@ def _alias_matcher(nlp: Language, aliases: tuple[str, ...]) -> PhraseMatcher:
     return matcher
 
 
-def _profile_alpha_2(outline: Outline, rules: Rules) -> str | None:
+def _profile_alpha_2(outline: Outline, rules: Rules, iso3: str | None) -> str | None:
     """The profile's country (ISO alpha-2), or None: subdivisions then add nothing."""
+    if iso3:
+        country = pycountry.countries.get(alpha_3=iso3)
+        return country.alpha_2 if country else None
     return _alpha_2(outline.country_name, rules)
 
 
@@ -302,7 +305,7 @@ def _alpha_2(name: str | None, rules: Rules) -> str | None:
     """ISO alpha-2 of a country name as printed ('Germany', 'Türkiye', 'Cote d'Ivoire'), or None."""
     for form in dict.fromkeys((name, _fold_accents(name or ""))):
         try:
-            alpha_3 = resolve_country(form, rules)
+            alpha_3 = resolve_country(form, rules).iso3
         except (UnknownCountry, NotAProfile):
             continue
         country = pycountry.countries.get(alpha_3=alpha_3)
@@ -601,7 +604,7 @@ def model_candidates(doc: Doc) -> list[Candidate]:
 
 # -- the stage ---------------------------------------------------------------------------
 def extract_entities(
-    outline: Outline, rules: Rules, nlp: Language | None = None, *, model: str | None = None
+    outline: Outline, rules: Rules, nlp: Language | None = None, *, model: str | None = None, iso3: str | None = None
 ) -> tuple[Entity, ...]:
     """Named entities of every section, so analysts can ask which places and bodies a profile names.
 
@@ -616,7 +619,7 @@ def extract_entities(
     cities = [g for g in entity_rules.generators if g.source == "cities"]
     city_lines = {g.line for g in cities}
     country_lines = {g.line for g in entity_rules.generators if g.source == "countries"}
-    alpha_2 = _profile_alpha_2(outline, rules)
+    alpha_2 = _profile_alpha_2(outline, rules, iso3)
     matchers = [
         (_subdivision_matcher(nlp, g, alpha_2), g)
         for g in entity_rules.generators

@@ -45,15 +45,15 @@ def extract_document(source: SourceDocument, rules: Rules, model: str | None = N
     outline = build_outline(doc, rules)
     if not any(s.key for s in outline.sections):
         raise NotAProfile("no known profile section (expected headings such as TERRITORIAL ORGANIZATION)")
-    iso3 = resolve_country(outline.country_name, rules)
+    country = resolve_country(outline.country_name, rules, source.path)
     notes = extract_footnotes(outline, rules.normalize.keep_hyphen_prefixes)
     outline = notes.outline
     units = extract_admin_units(outline, rules)
-    entities = extract_entities(outline, rules, model=model)
+    entities = extract_entities(outline, rules, model=model, iso3=country.iso3)
     rows = {
         "profiles": [
             {
-                "country_name": outline.country_name,
+                "country_name": country.name,
                 "source_file": source.path,
                 "source_sha256": source.sha256,
                 "source_format": source.format,
@@ -92,8 +92,8 @@ def extract_document(source: SourceDocument, rules: Rules, model: str | None = N
         "sdg_priorities": [asdict(p) for p in extract_sdg_priorities(outline, rules)],
     }
     tables = {name: to_arrow(name, _listify(rows[name])) for name in TABLES}
-    warnings = tuple(notes.warnings) + tuple(getattr(units, "warnings", ()))
-    return Extraction(iso3, outline.country_name, tables, warnings)
+    warnings = ((country.warning,) if country.warning else ()) + tuple(notes.warnings) + tuple(units.warnings)
+    return Extraction(country.iso3, country.name, tables, warnings)
 
 
 def _listify(rows: list[dict]) -> list[dict]:
