@@ -18,6 +18,8 @@ _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 # One inline token per alternative; the scanner copies text between tokens.
 _INLINE = re.compile(
     r"""(?P<sup><sup>\s*\[?(?P<supnum>\d{1,3}(?:\s*[,–-]\s*\d{1,3})*)\]?\s*</sup>)
+      | (?P<pandoc>\[\^(?P<pandocnum>\d{1,3})\] | (?<=\S)\^(?P<caretnum>\d{1,3})\^)
+      | (?P<unisup>(?<=[^\sm\d⁰¹²³⁴⁵⁶⁷⁸⁹])[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3}(?![⁰¹²³⁴⁵⁶⁷⁸⁹]))
       | (?P<link>\[(?P<label>[^\]\n]*)\]\((?P<target><[^>\n]+>|[^)\s]+(?:\([^)\s]*\)[^)\s]*)*)(?:\s+"[^"]*")?\))
       | (?P<auto><(?P<autourl>(?:https?|ftp)://[^>\s]+|www\.[^>\s]+)>)
       | (?P<tag></?(?:sup|sub|br|span|u|b|i|em|strong)\b[^>]*>)
@@ -27,6 +29,11 @@ _INLINE = re.compile(
     """,
     re.VERBOSE,
 )
+
+
+_SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+# A pandoc footnote definition, "[^4]: text", reads as the footnote line "4. text".
+_PANDOC_DEFINITION = re.compile(r"^\s{0,3}\[\^(\d{1,3})\]:\s*")
 
 
 def parse_inline(text: str) -> tuple[str, tuple[Marker, ...], tuple[Span, ...]]:
@@ -49,6 +56,10 @@ def parse_inline(text: str) -> tuple[str, tuple[Marker, ...], tuple[Span, ...]]:
         if m.group("sup"):
             for number in _expand_numbers(m.group("supnum")):
                 markers.append(Marker(length, number))
+        elif m.group("pandoc"):
+            markers.append(Marker(length, int(m.group("pandocnum") or m.group("caretnum"))))
+        elif m.group("unisup"):  # "Shymkent).¹": not after "m" ("km²" is an area)
+            markers.append(Marker(length, int(m.group("unisup").translate(_SUPERSCRIPT_DIGITS))))
         elif m.group("link"):
             target = m.group("target").strip("<>")
             emit(_unescape_url(target))
@@ -98,6 +109,7 @@ def normalize(source: SourceDocument, rules: Rules) -> NormalizedDocument:
         heading = _HEADING.match(raw)
         if heading:
             depth, raw = len(heading.group(1)), heading.group(2)
+        raw = _PANDOC_DEFINITION.sub(r"\1. ", raw)
         text, markers, spans = parse_inline(raw.rstrip())
         pages[-1].append(Line(text, lineno, len(pages) if with_pages else None, markers, spans, depth))
     # The PDF reader removes furniture itself, from positions; text exports only have repetition.
