@@ -48,3 +48,22 @@ def test_pinned_floors_are_real_claims():
     for table, by_country in floors.items():
         assert set(by_country) <= countries
         assert all(0 < f <= 1 for f in by_country.values())
+
+
+MARKUP = ("**", "<sup>", "</sup>", "\\_", "\\*", "](")
+
+
+@pytest.mark.parametrize("name", [p.name for p in INPUTS])
+def test_text_columns_are_clean(extractions, name):
+    """The contract's clean text: no markdown, no line breaks, whitespace collapsed, no heading hashes."""
+    for table, arrow in extractions[name].tables.items():
+        for column in TABLES[table].columns:
+            if str(column.type) != "string":
+                continue
+            for value in arrow.column(column.name).to_pylist():
+                if value is None:
+                    continue
+                where = f"{table}.{column.name}: {value[:80]!r}"
+                assert not any(m in value for m in MARKUP), where
+                assert "\n" not in value and "  " not in value and value == value.strip(), where
+                assert not value.startswith("#"), where
