@@ -22,6 +22,7 @@ _INLINE = re.compile(
       | (?P<unisup>(?<=[^\sm\d⁰¹²³⁴⁵⁶⁷⁸⁹])[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3}(?![⁰¹²³⁴⁵⁶⁷⁸⁹]))
       | (?P<link>\[(?P<label>[^\]\n]*)\]\((?P<target><[^>\n]+>|[^)\s]+(?:\([^)\s]*\)[^)\s]*)*)(?:\s+"[^"]*")?\))
       | (?P<auto><(?P<autourl>(?:https?|ftp)://[^>\s]+|www\.[^>\s]+)>)
+      | (?P<bare>(?:https?|ftp)://[^\s<>()\[\]]+(?:\([^\s()]*\)[^\s<>()\[\]]*)*)
       | (?P<tag></?(?:sup|sub|br|span|u|b|i|em|strong)\b[^>]*>)
       | (?P<esc>\\+(?P<escaped>[\\`*_{}\[\]()#+\-.!|<>~"']))
       | (?P<strong>\*\*|__(?=\S)|(?<=\S)__)
@@ -31,13 +32,28 @@ _INLINE = re.compile(
 )
 
 
+# Plain-text exports carry no markup; only their marker conventions are read.
+_TEXT_MARKERS = re.compile(
+    r"""(?P<pandoc>\[\^(?P<pandocnum>\d{1,3})\])
+      | (?P<unisup>(?<=[^\sm\d⁰¹²³⁴⁵⁶⁷⁸⁹])[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3}(?![⁰¹²³⁴⁵⁶⁷⁸⁹]))
+    """,
+    re.VERBOSE,
+)
+
 _SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
-# A pandoc footnote definition, "[^4]: text", reads as the footnote line "4. text".
-_PANDOC_DEFINITION = re.compile(r"^\s{0,3}\[\^(\d{1,3})\]:\s*")
+# A footnote definition that opens a paragraph, pandoc's "[^4]: text" or a word
+# processor's "<sup>4</sup> text", reads as the footnote line "4. text".
+_NOTE_DEFINITION = re.compile(r"^\s{0,3}(?:\[\^(\d{1,3})\]:|<sup>\s*(\d{1,3})\s*</sup>)\s*(?=\S)")
+# A markdown link whose text wraps onto the next line: "[VNR\n    2021](https://…)".
+_WRAPPED_LINK = re.compile(r"\[([^\[\]\n]{0,200})\n[ \t]*([^\[\]\n]{0,200})\]\(")
 
 
-def parse_inline(text: str) -> tuple[str, tuple[Marker, ...], tuple[Span, ...]]:
-    """Strip inline markdown from one line, returning text, markers and emphasis spans."""
+def parse_inline(text: str, markdown: bool = True) -> tuple[str, tuple[Marker, ...], tuple[Span, ...]]:
+    """Strip inline markdown from one line, returning text, markers and emphasis spans.
+
+    With ``markdown=False`` (plain-text exports) asterisks, underscores, brackets and
+    backslashes are text; only marker conventions are read.
+    """
     out: list[str] = []
     markers: list[Marker] = []
     spans: list[Span] = []
@@ -50,24 +66,26 @@ def parse_inline(text: str) -> tuple[str, tuple[Marker, ...], tuple[Span, ...]]:
         out.append(s)
         length += len(s)
 
-    for m in _INLINE.finditer(text):
+    for m in (_INLINE if markdown else _TEXT_MARKERS).finditer(text):
         emit(html.unescape(text[pos : m.start()]))
         pos = m.end()
-        if m.group("sup"):
+        if m.groupdict().get("sup"):
             for number in _expand_numbers(m.group("supnum")):
                 markers.append(Marker(length, number))
         elif m.group("pandoc"):
-            markers.append(Marker(length, int(m.group("pandocnum") or m.group("caretnum"))))
+            markers.append(Marker(length, int(m.group("pandocnum") or m.groupdict().get("caretnum"))))
         elif m.group("unisup"):  # "Shymkent).¹": not after "m" ("km²" is an area)
             markers.append(Marker(length, int(m.group("unisup").translate(_SUPERSCRIPT_DIGITS))))
-        elif m.group("link"):
+        elif m.groupdict().get("link"):
             target = m.group("target").strip("<>")
             emit(_unescape_url(target))
-        elif m.group("auto"):
+        elif m.groupdict().get("auto"):
             emit(_unescape_url(m.group("autourl")))
-        elif m.group("tag"):
+        elif m.groupdict().get("bare"):  # "…/_inhalt.html": an underscore in a URL is no emphasis
+            emit(_unescape_url(m.group("bare")))
+        elif m.groupdict().get("tag"):
             pass
-        elif m.group("esc"):
+        elif m.groupdict().get("esc"):
             emit(m.group("escaped"))
         else:
             style = "bold" if m.group("strong") else "italic"
@@ -101,17 +119,23 @@ def normalize(source: SourceDocument, rules: Rules) -> NormalizedDocument:
     """Turn the source text into clean lines with markers, spans and page numbers."""
     pages: list[list[Line]] = [[]]
     with_pages = source.format == "pdf"
-    for lineno, raw in enumerate(source.text.split("\n"), 1):
+    markdown = source.format != "text"
+    text = _WRAPPED_LINK.sub(r"[\1 \2](", source.text) if markdown else source.text
+    opens_paragraph = True  # a definition counts after a blank line or another definition
+    for lineno, raw in enumerate(text.split("\n"), 1):
         for _ in range(raw.count("\f")):
             pages.append([])
         raw = raw.replace("\f", "")
         depth = None
-        heading = _HEADING.match(raw)
+        heading = _HEADING.match(raw)  # also in .txt: markdown saved as text keeps its "#"
         if heading:
             depth, raw = len(heading.group(1)), heading.group(2)
-        raw = _PANDOC_DEFINITION.sub(r"\1. ", raw)
-        text, markers, spans = parse_inline(raw.rstrip())
-        pages[-1].append(Line(text, lineno, len(pages) if with_pages else None, markers, spans, depth))
+        definition = markdown and opens_paragraph and _NOTE_DEFINITION.match(raw)
+        if definition:
+            raw = f"{definition.group(1) or definition.group(2)}. " + raw[definition.end():]
+        opens_paragraph = not raw.strip() or bool(definition)
+        clean, markers, spans = parse_inline(raw.rstrip(), markdown)
+        pages[-1].append(Line(clean, lineno, len(pages) if with_pages else None, markers, spans, depth))
     # The PDF reader removes furniture itself, from positions; text exports only have repetition.
     lines = [line for page in pages for line in page] if with_pages else drop_page_furniture(pages, rules.normalize)
     return NormalizedDocument(source, tuple(mend_hyphenation(lines, rules.normalize.keep_hyphen_prefixes)))

@@ -61,3 +61,43 @@ def test_indicator_name_broken_at_a_wrap_is_mended(outline_of, rules):
     rows = extract_indicators(outline_of(text, "text").outline, rules)
     assert {r.name for r in rows} == {"Proportion of population using safely managed services (%)"}
     assert [r.disaggregation for r in rows] == ["urban", "rural"]
+
+
+def test_plain_text_keeps_underscores_and_asterisks(rules):
+    """germany.txt: '/_inhalt.html' lost its underscore to markdown emphasis."""
+    doc = normalize(source("See: https://www.destatis.de/Gemeindeverzeichnis/_inhalt.html and 5 * 3 = 15", "text"), rules)
+    assert doc.lines[0].text == "See: https://www.destatis.de/Gemeindeverzeichnis/_inhalt.html and 5 * 3 = 15"
+
+
+def test_underscore_in_a_bare_markdown_url_is_no_emphasis(rules):
+    doc = normalize(source("See https://x.org/files/_inhalt_neu.html for *more*."), rules)
+    assert doc.lines[0].text == "See https://x.org/files/_inhalt_neu.html for more."
+
+
+def test_superscript_number_opening_a_paragraph_is_a_footnote_definition(outline_of):
+    """ghana.md: footnotes printed as '<sup>1</sup> text' were not found."""
+    result = outline_of("# GHANA\n\n## TERRITORIAL ORGANIZATION\n\nGhana has 16 regions.<sup>1</sup>\n\n<sup>1</sup> Six were created in 2018.\n")
+    assert [(f.number, f.text) for f in result.footnotes] == [(1, "Six were created in 2018.")]
+    assert result.outline.get("territorial-organization").text == "Ghana has 16 regions."
+
+
+def test_link_text_wrapped_onto_the_next_line(outline_of):
+    """colombia.md: '[VNR\\n    2021](url)' stayed as markdown."""
+    text = "# COLOMBIA\n\n## TERRITORIAL ORGANIZATION\n\nText.[^1]\n\n[^1]: See: [VNR\n    2021](https://hlpf.un.org/vnr_2021.pdf) (2021)\n"
+    assert [f.text for f in outline_of(text).footnotes] == ["See: https://hlpf.un.org/vnr_2021.pdf (2021)"]
+
+
+def test_goals_listed_in_parentheses_after_the_label(outline_of, rules):
+    """colombia.md: 'the six Goals under review at that year's forum (6, 7, 11, 12, 15 and 17)'."""
+    from pipeline.vnrs import extract_sdg_priorities
+
+    text = ("# COLOMBIA\n\n## 1.2 VNR ELABORATION PROCESS\n\nFor the 2018 VNR, the report examined in depth the six Goals "
+            "under review at that year's High-Level Political Forum (6, 7, 11, 12, 15 and 17).\n")
+    rows = extract_sdg_priorities(outline_of(text).outline, rules)
+    assert [(r.year, r.sdg) for r in rows] == [(2018, g) for g in (6, 7, 11, 12, 15, 17)]
+
+
+def test_renamed_cases_heading_keeps_its_key(rules):
+    """germany.txt: '2.3 SPECIFIC PROJECTS AND INITIATIVES' had no key, so no cases."""
+    assert rules.headings.match("SPECIFIC PROJECTS AND INITIATIVES").key == "projects_and_cases"
+    assert rules.headings.match("GOOD PRACTICES").key == "projects_and_cases"
