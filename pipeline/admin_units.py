@@ -10,9 +10,12 @@ all driven by rules/admin_units.yaml:
    significance", local term, members in parentheses) and its qualifier;
 2. ``reject_reason``: why a candidate is no unit count (a ``not_counts`` rule such
    as ``year`` or ``percent``, ``no_unit_noun``, ``compound_noun``);
-3. ``nested_counts``: a subset count ("18 regions, including 5 overseas regions")
+3. ``share_coordinated_head``: counts of one list that stop before their noun
+   take the noun of the list's last count ("six metropolitan, 109 municipal and
+   146 district assemblies"), found by ``find_coordinations``;
+4. ``nested_counts``: a subset count ("18 regions, including 5 overseas regions")
    is dropped or kept, as the rules say;
-4. ``prefer_sentence_cue``: the tier comes from a cue right after the unit, else the
+5. ``prefer_sentence_cue``: the tier comes from a cue right after the unit, else the
    last cue earlier in its sentence, else the tier its noun implies, else a cue
    carried over from an earlier sentence.
 
@@ -22,6 +25,7 @@ section (``first_in_text``).
 from __future__ import annotations
 
 import bisect
+import dataclasses
 from dataclasses import dataclass
 
 import regex
@@ -89,6 +93,9 @@ class UnitPhrase:
     noun_tier: str | None
     local_term: str | None = None
     named_members: tuple[str, ...] = ()
+    head_end: int | None = None  # after the noun, before its complement
+    plural: bool = True  # the head noun's form
+    shared_end: int | None = None  # a shared head: where the list's last unit ends (its trailing cue)
 
 
 @dataclass(frozen=True)
@@ -103,6 +110,25 @@ class CountCandidate:
     phrase: UnitPhrase | None
     reason: str | None  # None: a unit count
     sentence: Sentence
+
+
+@dataclass(frozen=True)
+class Conjunct:
+    """A count of a list and the words it has of its own before the next link."""
+
+    index: int  # into the candidates
+    words: tuple[str, ...]
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Coordination:
+    """Counts joined by list links; only the last one ("146 district assemblies") has its noun."""
+
+    conjuncts: tuple[Conjunct, ...]
+    last: int  # index of the count that has the unit noun
+    last_link_is_conjunction: bool
 
 
 @dataclass(frozen=True)
@@ -132,7 +158,8 @@ def _extract(section: Section, r: AdminUnitRules) -> AdminUnitResult:
     structure, structure_warning = find_state_structure(text, r)
     tiers = find_subnational_tiers(text, r)
     cues = find_tier_cues(text, r)
-    accepted = [c for c in find_count_candidates(section, r) if c.reason is None]
+    candidates = find_count_candidates(section, r)
+    accepted = [c for c in share_coordinated_head(text, candidates, find_coordinations(text, candidates, r), r) if c.reason is None]
     if r.nested_counts == "drop":
         accepted = [c for c, nested in zip(accepted, mark_nested(text, accepted, r)) if not nested]
     tier_total = tiers or max((c.ordinal or 0 for c in cues), default=0) or None
@@ -274,8 +301,9 @@ def read_unit_phrase(
     first, head_first, head_last = head
     noun = rules.unit_nouns[tuple(w for w, _, _ in words[head_first : head_last + 1])]
     if not noun.plural and head_last + 1 < len(words) and words[head_last + 1][0] not in rules.stop_words:
-        return None, "compound_noun"  # "15 city councils": the unit noun only modifies
+        return None, "compound_noun"  # "15 district hospitals": the unit noun only modifies
     start, head_start, end = words[first][1], words[head_first][1], words[head_last][2]
+    head_end = end
     for complement in rules.complements:
         m = complement.match(text, end, limit, timeout=PATTERN_TIMEOUT)
         if m:
@@ -283,7 +311,7 @@ def read_unit_phrase(
             break
     unit_type = " ".join(_QUOTES.sub("", text[start:end]).lower().split())
     local_term, members, extent_end = _local_term_and_members(text, head_start, end, limit, count, italics, rules)
-    return UnitPhrase(start, head_start, end, extent_end, unit_type, noun.tier, local_term, members), None
+    return UnitPhrase(start, head_start, end, extent_end, unit_type, noun.tier, local_term, members, head_end, noun.plural), None
 
 
 def _words_after(text: str, pos: int, limit: int, most: int) -> list[tuple[str, int, int]]:
@@ -395,6 +423,133 @@ def _clean_term(term: str) -> str:
 
 
 # ---------------------------------------------------------------------------
+# Counts sharing one head noun ("six metropolitan, 109 municipal and 146 district assemblies")
+# ---------------------------------------------------------------------------
+def find_coordinations(text: str, candidates: list[CountCandidate], rules: AdminUnitRules) -> list[Coordination]:
+    """Lists of counts in one sentence whose earlier counts stop before their unit noun.
+
+    A list runs from a count with words of its own but no unit (``_open_words``),
+    over list links, to the first count that has its own unit. Whether the earlier
+    counts take its noun is decided by ``share_coordinated_head``.
+    """
+    if rules.shared_heads is None:
+        return []
+    out: list[Coordination] = []
+    i = 0
+    while i < len(candidates):
+        conjuncts: list[Conjunct] = []
+        link = None
+        j = i
+        while j + 1 < len(candidates):
+            own = _open_words(text, j, candidates[j], rules)
+            following = candidates[j + 1]
+            if own is None:
+                break
+            link = _link_kind(text, own.end, following, rules) if following.sentence == candidates[j].sentence else None
+            if link is None:
+                break
+            conjuncts.append(own)
+            j += 1
+        if conjuncts and link is not None and _open_words(text, j, candidates[j], rules) is None and candidates[j].reason is None:
+            out.append(Coordination(tuple(conjuncts), j, link == "last"))
+            i = j + 1
+        else:
+            i += 1
+    return out
+
+
+def _open_words(text: str, index: int, c: CountCandidate, rules: AdminUnitRules) -> Conjunct | None:
+    """The words a count has before a list link when they name no unit of their own.
+
+    "six metropolitan," has no unit noun; "three city and" has a singular noun after a
+    count other than one, so "city" is a modifier waiting for its noun. A count a
+    ``not_counts`` rule rejected (a year, a percentage) is never open, nor one with
+    no word of its own ("in 2019, 45 municipalities").
+    """
+    if c.reason == "no_unit_noun":
+        words = _words_after(text, c.end, c.sentence.end, rules.max_modifiers + 1)
+        own = []
+        for word in words:
+            if word[0] in rules.stop_words:
+                break
+            own.append(word)
+        if not 1 <= len(own) <= rules.max_modifiers:
+            return None
+    elif c.reason is None and not c.phrase.plural and c.count != 1 and c.phrase.extent_end == c.phrase.head_end:
+        own = _words_after(text, c.phrase.start, c.phrase.head_end, rules.max_modifiers + rules.max_noun_words)
+    else:
+        return None
+    return Conjunct(index, tuple(w for w, _, _ in own), own[0][1], own[-1][2])
+
+
+def _link_kind(text: str, end: int, following: CountCandidate, rules: AdminUnitRules) -> str | None:
+    """``list`` (", "), ``last`` (" and ", ", or ") or None for the text between a count's words and the next count."""
+    qualifier = rules.qualifier.search(text, max(end, following.start - 40), following.start, timeout=PATTERN_TIMEOUT)
+    stop = qualifier.start() if qualifier else following.start
+    if rules.shared_heads.last_link.fullmatch(text, end, stop, timeout=PATTERN_TIMEOUT):
+        return "last"
+    if rules.shared_heads.list_link.fullmatch(text, end, stop, timeout=PATTERN_TIMEOUT):
+        return "list"
+    return None
+
+
+def share_coordinated_head(
+    text: str, candidates: list[CountCandidate], coordinations: list[Coordination], rules: AdminUnitRules
+) -> list[CountCandidate]:
+    """The candidates, with the open counts of each accepted list reading the list's shared noun.
+
+    A list shares its last count's noun when the last link is a conjunction, the list
+    spans at most ``max_words`` words up to that noun, and some ending of the last
+    count's phrase, shorter than the phrase (the last count keeps a word of its own:
+    the list is parallel), makes a unit phrase with every open count's words; the
+    shortest such ending is shared. Otherwise the candidates stay as they were.
+    """
+    out = list(candidates)
+    for co in coordinations:
+        for conjunct, phrase in zip(co.conjuncts, _shared_phrases(text, co, candidates, rules)):
+            out[conjunct.index] = dataclasses.replace(candidates[conjunct.index], phrase=phrase, reason=None)
+    return out
+
+
+def _shared_phrases(text: str, co: Coordination, candidates: list[CountCandidate], rules: AdminUnitRules) -> tuple[UnitPhrase, ...]:
+    last = candidates[co.last].phrase
+    first = candidates[co.conjuncts[0].index]
+    if not co.last_link_is_conjunction or len(text[first.start : last.head_end].split()) > rules.shared_heads.max_words:
+        return ()
+    tail = _words_after(text, last.start, last.head_end, rules.max_modifiers + rules.max_noun_words)
+    for k in range(len(tail) - 1, 0, -1):  # the shortest ending first
+        ending = tuple(w for w, _, _ in tail[k:])
+        nouns = [_whole_phrase_noun(c.words + ending, rules) for c in co.conjuncts]
+        if all(nouns):
+            break
+    else:
+        return ()
+    complement = " ".join(_QUOTES.sub("", text[last.head_end : last.end]).lower().split())
+    return tuple(
+        UnitPhrase(
+            start=c.start,
+            head_start=tail[k][1],
+            end=c.end,
+            extent_end=c.end,
+            unit_type=" ".join(c.words + ending + ((complement,) if complement else ())),
+            noun_tier=noun.tier,
+            head_end=c.end,
+            plural=noun.plural,
+            shared_end=last.extent_end,
+        )
+        for c, noun in zip(co.conjuncts, nouns)
+    )
+
+
+def _whole_phrase_noun(words: tuple[str, ...], rules: AdminUnitRules):
+    """The unit noun heading ``words`` when it ends at the last word, else None."""
+    head = _find_head([(w, 0, 0) for w in words], rules)
+    if head is None or head[2] != len(words) - 1:
+        return None
+    return rules.unit_nouns[words[head[1] : head[2] + 1]]
+
+
+# ---------------------------------------------------------------------------
 # Decisions
 # ---------------------------------------------------------------------------
 def mark_nested(text: str, accepted: list[CountCandidate], rules: AdminUnitRules) -> list[bool]:
@@ -443,14 +598,16 @@ def prefer_sentence_cue(
     """The unit's tier: trailing cue > earlier cue in its sentence > the noun's own tier > carried cue.
 
     A ``national`` cue places nothing: it stops a carried tier and leaves the noun's.
+    A count sharing its list's noun reads the cue that trails the whole list.
     """
+    unit_end = c.phrase.shared_end if c.phrase.shared_end is not None else c.phrase.extent_end
     trailing = next(
         (
             cue
             for cue in cues
-            if cue.start >= c.phrase.extent_end
+            if cue.start >= unit_end
             and rules.trailing_cue_gap is not None
-            and rules.trailing_cue_gap.fullmatch(text, c.phrase.extent_end, cue.start, timeout=PATTERN_TIMEOUT)
+            and rules.trailing_cue_gap.fullmatch(text, unit_end, cue.start, timeout=PATTERN_TIMEOUT)
         ),
         None,
     )

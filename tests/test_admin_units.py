@@ -235,6 +235,175 @@ def test_nested_counts_kept_when_rules_say_keep(rules):
     assert [(r.unit_type, r.count) for r in rows] == [("regions", 18), ("overseas regions", 5), ("municipalities", 34945)]
 
 
+# -- counts sharing one head noun across a coordination ---------------------------------
+# (id, paragraphs, rows as in UNIT_CASES)
+SHARED_HEAD_CASES = [
+    (
+        "gha-three-assemblies-one-noun",
+        ["At the municipal level, local government rests with the metropolitan, municipal and district assemblies (MMDAs): there are six metropolitan, 109 municipal and 146 district assemblies.<sup>2</sup>"],
+        [("municipal", "metropolitan assemblies", None, 6, None, ()),
+         ("municipal", "municipal assemblies", None, 109, None, ()),
+         ("municipal", "district assemblies", None, 146, None, ())],
+    ),
+    (
+        "assemblies-tier-from-their-noun",
+        ["There are six metropolitan, 109 municipal and 146 district assemblies."],
+        [("municipal", "metropolitan assemblies", None, 6, None, ()),
+         ("municipal", "municipal assemblies", None, 109, None, ()),
+         ("municipal", "district assemblies", None, 146, None, ())],
+    ),
+    (
+        "urban-and-rural-municipalities",
+        ["The country has 12 urban and 30 rural municipalities."],
+        [("municipal", "urban municipalities", None, 12, None, ()), ("municipal", "rural municipalities", None, 30, None, ())],
+    ),
+    (
+        "singular-unit-word-after-count-above-one-is-a-modifier",
+        ["There are three city and 25 county councils."],
+        [("municipal", "city councils", None, 3, None, ()), (None, "county councils", None, 25, None, ())],
+    ),
+    (
+        "each-count-keeps-its-qualifier",
+        ["There are about 40 urban and some 300 rural communes."],
+        [("municipal", "urban communes", None, 40, "about", ()), ("municipal", "rural communes", None, 300, "some", ())],
+    ),
+    (
+        "complement-is-shared",
+        ["Kazakhstan counts 3 large and 48 small cities of district significance."],
+        [(None, "large cities of district significance", None, 3, None, ()),
+         (None, "small cities of district significance", None, 48, None, ())],
+    ),
+    (
+        "shortest-ending-that-names-a-unit",
+        ["There are 12 urban and 30 rural local government units."],
+        [("municipal", "urban local government units", None, 12, None, ()),
+         ("municipal", "rural local government units", None, 30, None, ())],
+    ),
+    (
+        "trailing-cue-places-the-whole-list",
+        ["There are 12 urban and 30 rural districts at the intermediate level."],
+        [("intermediate", "urban districts", None, 12, None, ()), ("intermediate", "rural districts", None, 30, None, ())],
+    ),
+    (
+        "ampersand-and-term-of-last-count-only",
+        ["There are 5 urban & 20 rural municipalities (*kommuner*)."],
+        [("municipal", "urban municipalities", None, 5, None, ()), ("municipal", "rural municipalities", "kommuner", 20, None, ())],
+    ),
+    (
+        "council-after-unit-word-is-a-unit",
+        ["Malta has 68 local councils and 5 regional councils."],
+        [("municipal", "local councils", None, 68, None, ()), ("regional", "regional councils", None, 5, None, ())],
+    ),
+    # negative: nothing is glued
+    (
+        "year-before-list-stays-apart",
+        ["In 2019, 45 municipalities and 3 regions were merged."],
+        [("municipal", "municipalities", None, 45, None, ()), ("regional", "regions", None, 3, None, ())],
+    ),
+    (
+        "comma-list-of-complete-counts-unchanged",
+        ["The country has 17 regions, 179 districts."],
+        [("regional", "regions", None, 17, None, ()), (None, "districts", None, 179, None, ())],
+    ),
+    (
+        "count-without-words-of-its-own",
+        ["Of the 300, 45 municipalities have a plan."],
+        [("municipal", "municipalities", None, 45, None, ())],
+    ),
+    (
+        "measure-before-comma-is-no-modifier",
+        ["Within 5 years, 30 municipalities merged."],
+        [("municipal", "municipalities", None, 30, None, ())],
+    ),
+    (
+        "structure-word-is-no-modifier",
+        ["It has 3 levels and 45 rural municipalities."],
+        [("municipal", "rural municipalities", None, 45, None, ())],
+    ),
+    (
+        "no-conjunction-before-last-count",
+        ["The country has 12 urban, 30 rural municipalities."],
+        [("municipal", "rural municipalities", None, 30, None, ())],
+    ),
+    (
+        "last-count-without-own-word-is-not-parallel",
+        ["The country has 12 urban and 30 municipalities."],
+        [("municipal", "municipalities", None, 30, None, ())],
+    ),
+    (
+        "list-longer-than-the-cap",
+        ["There are 2 large old northern, 3 small old southern, 4 large new eastern and 5 small new western municipalities."],
+        [("municipal", "small new western municipalities", None, 5, None, ())],
+    ),
+    (
+        "percentages-never-share",
+        ["About 40 percent rural and 60 percent urban municipalities lack a plan."],
+        [],
+    ),
+    (
+        "one-city-keeps-its-singular-noun",
+        ["The country has one city and 25 county councils."],
+        [(None, "city", None, 1, None, ()), (None, "county councils", None, 25, None, ())],
+    ),
+    (
+        "no-unit-noun-to-share",
+        ["There are 6 elected and 12 appointed governors."],
+        [],
+    ),
+]
+
+
+@pytest.mark.parametrize("paragraphs, expected", [c[1:] for c in SHARED_HEAD_CASES], ids=[c[0] for c in SHARED_HEAD_CASES])
+def test_counts_sharing_one_head_noun(rules, paragraphs, expected):
+    assert [brief(r) for r in run(rules, *paragraphs).rows] == expected
+
+
+def test_shared_head_rows_keep_sentence_evidence_and_footnotes(rules):
+    sentence = "There are six metropolitan, 109 municipal and 146 district assemblies.<sup>2</sup>"
+    rows = run(rules, sentence).rows
+    assert {(r.evidence, r.footnotes) for r in rows} == {("There are six metropolitan, 109 municipal and 146 district assemblies.", (2,))}
+    assert [r.tier_rank for r in rows] == [3, 3, 3]
+
+
+def test_shared_heads_off_when_rules_have_none(rules):
+    off = Rules(rules.directory, "test", {"admin_units": dataclasses.replace(rules.admin_units, shared_heads=None)})
+    rows = run(off, "The country has 12 urban and 30 rural municipalities.").rows
+    assert [(r.unit_type, r.count) for r in rows] == [("rural municipalities", 30)]
+
+
+# -- thousands written with a dot -------------------------------------------------------
+# (id, sentence, rows as (unit_type, count, qualifier))
+DOT_GROUP_CASES = [
+    ("col-municipios", "The municipal level comprises 1.103 municipalities (*municipios*).", [("municipalities", 1103, None)]),
+    ("deu-gemeinden", "At the municipal level, there are about 10.800 municipalities (Gemeinden).", [("municipalities", 10800, "about")]),
+    ("two-dot-groups", "The country has 1.234.567 settlements.", [("settlements", 1234567, None)]),
+    ("year-before-dot-count", "Since 2019, 5.570 municipalities report.", [("municipalities", 5570, None)]),
+    # negative
+    ("decimal-million", "Some 2.5 million people live in 12 regions.", [("regions", 12, None)]),
+    ("decimal-with-leading-zero", "There are 0.250 municipalities per thousand people.", []),
+    ("mixed-separators", "There are 1,234.567 municipalities.", []),
+    ("dot-then-decimal-comma", "There are 1.103,5 municipalities.", []),
+    ("two-digit-group", "There are 1.10 municipalities.", []),
+    ("dot-group-without-unit", "The rate rose to 22.250 in 2020.", []),
+]
+
+
+@pytest.mark.parametrize("sentence, expected", [c[1:] for c in DOT_GROUP_CASES], ids=[c[0] for c in DOT_GROUP_CASES])
+def test_thousands_written_with_a_dot(rules, sentence, expected):
+    assert [(r.unit_type, r.count, r.qualifier) for r in run(rules, sentence).rows] == expected
+
+
+@pytest.mark.parametrize(
+    "sentence, printed",
+    [("The budget is 2.5 million.", []), ("It was adopted in 2019.", ["2019"]), ("Law 3.100 applies.", ["3.100"])],
+    ids=["decimal-is-no-count", "year-before-period", "label-dot-group"],
+)
+def test_dot_groups_in_candidates(rules, sentence, printed):
+    found = [c for c in find_count_candidates(section(sentence), rules.admin_units)]
+    assert [c.printed for c in found] == printed
+    assert run(rules, sentence).rows == ()
+
+
 # -- numbers that are not unit counts ---------------------------------------------------
 # (id, sentence, printed number, reason)
 NOT_UNIT_CASES = [
@@ -250,7 +419,8 @@ NOT_UNIT_CASES = [
     ("sdg-label", "SDG 11 cities are a priority.", "11", "label"),
     ("range-dash", "Some 10–20 municipalities merge each year.", "20", "range"),
     ("range-to", "From 10 to 20 municipalities merge each year.", "20", "range"),
-    ("compound-noun", "In 2019, 15 city councils were renewed.", "15", "compound_noun"),
+    ("compound-noun", "In 2019, 15 district hospitals were renovated.", "15", "compound_noun"),
+    ("bare-councils-count-no-units", "The mayor chairs 12 councils and boards.", "12", "no_unit_noun"),
     ("people-in-regions", "Some 3 million people live in regions.", "3", "no_unit_noun"),
 ]
 
@@ -391,6 +561,29 @@ def test_broken_rule_file_fails_with_file_and_line(tmp_path):
     ]
     for prefix in expected:
         assert any(e.startswith(prefix) for e in errors), (prefix, errors)
+
+
+@pytest.mark.parametrize(
+    "old, new, message",
+    [
+        ('thousands_separators: [",", " ",', 'thousands_separators: [",", "ab",', "a thousands separator is one character"),
+        ('thousands_separators: [",", " ",', 'thousands_separators: [",", "0",', "a thousands separator is one character"),
+        ("  max_words: 16", "  max_words: 0", "'max_words' must be an integer 3-40"),
+        ("  list_link: '\\s* , \\s*'", "  list_link: '\\s*'", "vacuous pattern"),
+        ("  max_words: 16", "  max_words: 16\n  gap: 3", "unknown shared_heads key 'gap'"),
+    ],
+    ids=["two-chars", "digit", "max-words", "vacuous-link", "unknown-key"],
+)
+def test_bad_separator_or_shared_head_rule_fails_with_line(tmp_path, old, new, message):
+    text = (DEFAULT_RULES_DIR / "admin_units.yaml").read_text(encoding="utf-8")
+    assert old in text
+    text = text.replace(old, new)
+    (tmp_path / "admin_units.yaml").write_text(text, encoding="utf-8")
+    check = RuleChecker(tmp_path / "admin_units.yaml")
+    RULE_PARSERS["admin_units"][1](tmp_path, check)
+    needle = new.split("\n")[-1]
+    line = next(i for i, l in enumerate(text.splitlines(), 1) if l.startswith(needle))
+    assert len(check.errors) == 1 and check.errors[0].startswith(f"{tmp_path.name}/admin_units.yaml:{line}: {message}"), check.errors
 
 
 def test_number_placeholder_is_required_in_tier_count_patterns(tmp_path):

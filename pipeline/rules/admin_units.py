@@ -26,10 +26,9 @@ _ADMIN_KEYS = (
     "number_words", "qualifiers", "qualifier_aliases", "unit_nouns", "max_modifiers", "stop_words", "complements",
     "local_term_prefixes", "member_prefixes", "not_counts", "nesting_markers", "nested_counts",
     "trailing_cue_gap", "tier_cues", "state_structure", "subnational_tiers", "abbreviations",
+    "thousands_separators", "shared_heads",
 )
 _NUMBER_KINDS = ("units", "tens", "scales", "phrases")
-# A count printed in digits: 17, 2186, 2,186, 2 186 (collapsed thin/no-break space).
-_DIGITS = r"(?:\d{1,3}(?:[,\x20\u00a0\u202f\u2009]\d{3})+(?!\d)|\d+)"
 
 
 @dataclass(frozen=True)
@@ -61,6 +60,15 @@ class TierCueRule:
 
 
 @dataclass(frozen=True)
+class SharedHeadRules:
+    """When counts of a coordination share the head noun of its last count."""
+
+    list_link: regex.Pattern  # between two counts inside the list: ","
+    last_link: regex.Pattern  # before the last count: "and", ", or", "&"
+    max_words: int  # words from the first count to the end of the shared head
+
+
+@dataclass(frozen=True)
 class AdminUnitRules:
     number_values: Mapping  # "twenty" -> ("tens", 20)
     number_word: regex.Pattern  # one number word or phrase
@@ -82,6 +90,44 @@ class AdminUnitRules:
     state_structure: tuple[tuple[str, regex.Pattern], ...]
     subnational_tiers: tuple[regex.Pattern, ...]
     abbreviations: frozenset[str]
+    shared_heads: SharedHeadRules | None
+
+
+def _digits(separators) -> str:
+    """A count printed in digits: 17, or groups of three after one separator (2,186, 2 186, 1.103).
+
+    One separator per number, a first group of 1-3 digits not starting with 0: "0.250"
+    and "2.5" are decimals, not groups; "1,234.567" mixes two separators and is none.
+    """
+    grouped = [rf"[1-9]\d{{0,2}}(?:{regex.escape(sep)}\d{{3}})+(?!\d)" for sep in separators]
+    return "(?:" + "|".join(grouped + [r"\d+"]) + ")"
+
+
+def _admin_separators(check: RuleChecker, data: Any) -> list[str]:
+    """Single characters that group thousands; a digit, letter or dash would swallow other text."""
+    out = []
+    for item, line in _located_items(check, data, "thousands_separators"):
+        if not isinstance(item, str) or len(item) != 1 or regex.match(r"[\w\-]", item):
+            check.error(line, f"a thousands separator is one character, not a digit, letter or dash; got {item!r}")
+        elif item not in out:
+            out.append(item)
+    return out
+
+
+def _admin_shared_heads(check: RuleChecker, data: Any) -> SharedHeadRules | None:
+    group = check.mapping(data, "shared_heads")
+    for key in group:
+        if key not in ("list_link", "last_link", "max_words"):
+            check.error(_key_line(group, key), f"unknown shared_heads key {key!r}")
+    list_link = check.pattern(group.get("list_link"), _key_line(group, "list_link") or getattr(group, "line", None))
+    last_link = check.pattern(group.get("last_link"), _key_line(group, "last_link") or getattr(group, "line", None))
+    max_words = group.get("max_words")
+    if not isinstance(max_words, int) or isinstance(max_words, bool) or not 3 <= max_words <= 40:
+        check.error(_key_line(group, "max_words") or getattr(group, "line", None), f"'max_words' must be an integer 3-40, got {max_words!r}")
+        return None
+    if list_link is None or last_link is None:
+        return None
+    return SharedHeadRules(list_link, last_link, max_words)
 
 
 def _phrase_regex(phrases) -> str:
@@ -178,14 +224,15 @@ def parse_admin_unit_rules(rules_dir: Path, check: RuleChecker) -> AdminUnitRule
             check.error(_key_line(data, key), f"unknown key {key!r}")
 
     values = _admin_number_words(check, data)
+    digits = _digits(_admin_separators(check, data))
     word = _phrase_regex(values) + r"\b" if values else r"(?!)"
     scales = [w for w, (kind, _) in values.items() if kind == "scales"]
     joiner = r"(?:[\s-]+" + (rf"|(?<=\b{_phrase_regex(scales)})\s+and\s+" if scales else "") + ")"
     words = f"{word}(?:{joiner}{word})*"
-    core = f"(?:{_DIGITS}|{words})"
+    core = f"(?:{digits}|{words})"
     flags = regex.IGNORECASE
     count = regex.compile(
-        rf"(?<![\w.,-])(?:{_DIGITS}(?![\w]|[.,]\d|-[^\W\d_])|{words}(?![\w-]))", flags
+        rf"(?<![\w.,-])(?:{digits}(?![\w]|[.,]\d|-[^\W\d_])|{words}(?![\w-]))", flags
     )
 
     qualifiers = {" ".join(q.lower().split()): " ".join(q.lower().split()) for q in check.strings(data, "qualifiers")}
@@ -308,4 +355,5 @@ def parse_admin_unit_rules(rules_dir: Path, check: RuleChecker) -> AdminUnitRule
         state_structure=tuple(structures),
         subnational_tiers=tuple(tier_counts),
         abbreviations=frozenset(abbreviations),
+        shared_heads=_admin_shared_heads(check, data),
     )
