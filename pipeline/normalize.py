@@ -179,12 +179,14 @@ def hyphen_stem(left: str, right: str, keep_prefixes: frozenset[str]) -> str | N
     """``left`` as it joins ``right`` when a word broke between them, else None.
 
     "decen-" + "tralization" -> "decen"; "locally-" + "led" -> "locally-" (a real
-    compound, kept); a hyphen before a capital or digit is never a break.
+    compound, kept); before a capital or digit the hyphen is real and kept, with no space.
     """
     left = left.rstrip()
     broken = _BROKEN_WORD.search(left)
-    if not broken or not right[:1].islower():
+    if not broken or not right[:1].isalnum():
         return None
+    if not right[:1].islower():
+        return left  # "North Rhine-" + "Westphalia", "Kazakhstan-" + "2050": a real hyphen, kept
     return left if broken.group(1).lower() in keep_prefixes else left[:-1]
 
 

@@ -60,10 +60,11 @@ def test_form_feeds_count_pages_for_pdf_only(rules):
     [
         (["the decen-", "tralization process"], "the decentralization process"),
         (["locally-", "led initiatives"], "locally-led initiatives"),
-        (["Strategy Kazakhstan-", "2050 defines"], None),
+        (["Strategy Kazakhstan-", "2050 defines"], "Strategy Kazakhstan-2050 defines"),
+        (["North Rhine-", "Westphalia has"], "North Rhine-Westphalia has"),
         (["a list -", "item"], None),
     ],
-    ids=["broken-word", "real-compound", "before-digit", "spaced-dash"],
+    ids=["broken-word", "real-compound", "before-digit", "before-capital", "spaced-dash"],
 )
 def test_line_end_hyphenation(rules, lines, joined):
     doc = normalize(source("\n".join(lines), "text"), rules)

@@ -254,6 +254,99 @@ def test_fixtures_are_deterministic(tmp_path, pdf_rules, layout):
     assert one.path.read_bytes() == two.path.read_bytes()
 
 
+# -- the builder reads each export convention ------------------------------------
+def _parsed(tmp_path, pdf_rules, name: str, text: str):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return bp.parse_profile(path, pdf_rules, golden_dir=tmp_path)
+
+
+def _outline(profile) -> list[tuple]:
+    """Blocks as (kind, level, text with ^N markers), table rows as their cells, ratings as (dimension, choice)."""
+    def text(runs):
+        return "".join(f"^{r.text}" if r.sup else r.text for r in runs)
+
+    out = []
+    for b in profile.blocks:
+        if b.kind == "table_row":
+            out.append(("row", *(text(c) for c in b.cells)))
+        elif b.kind == "rating":
+            out.append(("rating", b.dimension, b.choice))
+        else:
+            out.append((b.kind, b.level, text(b.runs)))
+    return out
+
+
+def _notes(profile) -> dict:
+    return {n: "".join(r.text for r in runs) for n, runs in profile.footnotes.items()}
+
+
+def test_builder_reads_pandoc_markdown(tmp_path, pdf_rules):
+    """Bold-line headings ("1.1." numbers, a sentence-case sub-heading), wrapped spans,
+    [^N] references and end-of-file definitions with indented continuation lines."""
+    profile = _parsed(tmp_path, pdf_rules, "chile.md", (
+        "**CHILE**\n\n**1.1. NATIONAL COORDINATION MECHANISMS**[^2]\n\n"
+        "The **SDG\nCouncil** was created in 2016.[^1] It *meets\ntwice* a year.\n\n"
+        "**In the VNR process**\n\nLevel of participation: Weak\n\nComments: Municipalities were consulted.\n\n"
+        "[^1]: See:\n    <https://example.org/a\\_b>\n\n[^2]: Decree\n    49.\n"
+    ))
+    assert _outline(profile) == [
+        ("title", 0, "CHILE"),
+        ("heading", 2, "1.1. NATIONAL COORDINATION MECHANISMS^2"),
+        ("para", 0, "The SDG Council was created in 2016.^1 It meets twice a year."),
+        ("heading", 3, "► In the VNR process"),
+        ("rating", "vnr_process", "weak"),  # the printed label is the rating, not body text
+        ("para", 0, "Comments: Municipalities were consulted."),
+    ]
+    para = profile.blocks[2]
+    assert [r.text for r in para.runs if r.bold] == ["SDG Council"]
+    assert [r.text for r in para.runs if r.italic] == ["meets twice"]
+    assert _notes(profile) == {1: "See: https://example.org/a_b", 2: "Decree 49."}
+
+
+def test_builder_reads_sup_definitions_and_bold_markdown_headings(tmp_path, pdf_rules):
+    profile = _parsed(tmp_path, pdf_rules, "chile.md", (
+        "# CHILE\n\n## **1. NATIONAL STRATEGIES**<sup>2</sup>\n\nThe plan cites a law.<sup>1</sup>\n\n"
+        "<sup>1</sup> Law 20.500 of\n2011.\n\n#### ►In the VNR process\n\n<sup>2</sup> The strategy.\n"
+    ))
+    assert _outline(profile) == [
+        ("title", 0, "CHILE"),
+        ("heading", 1, "1. NATIONAL STRATEGIES^2"),
+        ("para", 0, "The plan cites a law.^1"),
+        ("heading", 3, "► In the VNR process"),
+        ("rating", "vnr_process", None),
+    ]
+    assert _notes(profile) == {1: "Law 20.500 of 2011.", 2: "The strategy."}
+
+
+def test_builder_reads_a_text_export_with_page_furniture(tmp_path, pdf_rules):
+    """Form feeds, a running header and "Page N of M" go; a sentence runs on over the
+    page break and its footnote block; "N text" footnote lines; glued markers, not
+    numbers, codes, CO2 or PM2.5; an indicator name wrapped with its value."""
+    page1 = (
+        "Country Profile · Chile\n\nCHILE\n\nTERRITORIAL ORGANIZATION\n\n"
+        "There are 16 regions.1 The VNRs date from 2019 and 2022.2 Emissions of CO2 and PM2.5 fell, and\n"
+        "the plan aims to\n\n\n1 A note.\n2 A note wrapped\nonto two lines.\n\nPage 1 of 2\n"
+    )
+    page2 = (
+        "Country Profile · Chile\n\n  reduce them further by 2030.\n\n4. SDG INDICATORS3\n\n"
+        "11.1.1. Proportion of urban population living in slums,\n"
+        "        or inadequate housing (%)                      12.5 (2020)\n"
+        "11.b.2. Disaster risk reduction strategies (%)         40 (2021)\n\n\n3 The data.\n\nPage 2 of 2\n"
+    )
+    profile = _parsed(tmp_path, pdf_rules, "chile.txt", page1 + "\f" + page2 + "\f")
+    assert _outline(profile) == [
+        ("title", 0, "CHILE"),
+        ("heading", 1, "TERRITORIAL ORGANIZATION"),
+        ("para", 0, ("There are 16 regions.^1 The VNRs date from 2019 and 2022.^2 Emissions of CO2 and PM2.5 fell, "
+                     "and the plan aims to reduce them further by 2030.")),
+        ("heading", 1, "4. SDG INDICATORS^3"),
+        ("row", "11.1.1. Proportion of urban population living in slums, or inadequate housing (%)", "", "12.5 (2020)"),
+        ("row", "11.b.2. Disaster risk reduction strategies (%)", "", "40 (2021)"),
+    ]
+    assert _notes(profile) == {1: "A note.", 2: "A note wrapped onto two lines.", 3: "The data."}
+
+
 # -- small cases ---------------------------------------------------------------
 KEEP = frozenset({"locally", "self", "co"})
 
