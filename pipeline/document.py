@@ -7,6 +7,7 @@ pipeline still points at where it was printed (section, page, source line).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, replace
 from functools import cached_property
 
@@ -99,30 +100,39 @@ class CleanText:
 
 
 def collapse(text: str, markers=(), spans=()) -> CleanText:
-    """Collapse runs of whitespace to one space and strip, moving offsets along."""
-    out: list[str] = []
-    index_map: list[int] = []  # original offset -> new offset
-    pending_space = False
-    for ch in text:
-        if ch.isspace():
-            pending_space = bool(out)
-            index_map.append(len(out))  # an offset at a space stays before it
-            continue
-        if pending_space:
-            out.append(" ")
-            pending_space = False
-        index_map.append(len(out))
-        out.append(ch)
-    new_len = len(out)
-    index_map.append(new_len)
+    """Collapse runs of whitespace to one space and strip, moving offsets along.
+
+    An offset inside a collapsed run stays before its space ("Shymkent).<sup>1</sup> At"
+    puts marker 1 right after the full stop).
+    """
+    runs = [(m.start(), m.end()) for m in _WS.finditer(text)]
+    if not runs:
+        return CleanText(text, tuple(markers), tuple(sp for sp in spans if sp.end > sp.start))
+    new_text = " ".join(text.split())
+    if not markers and not spans:
+        return CleanText(new_text)
+    starts = [start for start, _ in runs]
+    # Characters removed before each run: leading and trailing runs vanish, inner ones keep one space.
+    removed_before, total = [], 0
+    for i, (start, end) in enumerate(runs):
+        removed_before.append(total)
+        edge = start == 0 or end == len(text)
+        total += (end - start) - (0 if edge else 1)
 
     def move(offset: int) -> int:
-        return min(index_map[min(offset, len(text))], new_len)
+        i = bisect_right(starts, offset) - 1
+        if i < 0:
+            return offset
+        start, end = runs[i]
+        if offset < end:  # inside a run: before its space
+            return min(start - removed_before[i], len(new_text))
+        edge = start == 0 or end == len(text)
+        return min(offset - removed_before[i] - (end - start) + (0 if edge else 1), len(new_text))
 
     return CleanText(
-        "".join(out),
+        new_text,
         tuple(Marker(move(m.offset), m.number) for m in markers),
-        tuple(Span(move(s.start), move(s.end), s.kind) for s in spans if move(s.end) > move(s.start)),
+        tuple(Span(move(sp.start), move(sp.end), sp.kind) for sp in spans if move(sp.end) > move(sp.start)),
     )
 
 

@@ -97,3 +97,37 @@ def test_running_headers_and_page_numbers_of_a_paged_text_export_are_dropped(rul
 def test_a_single_page_keeps_its_edge_lines(rules):
     lines = [l.text for l in normalize(source("Country profile - Peru\n\nPERU\nText.\n2\n", "text"), rules).lines if not l.is_blank]
     assert lines == ["Country profile - Peru", "PERU", "Text.", "2"]
+
+
+def _collapse_reference(text, markers, spans):
+    """Character by character, as the definition reads: the fast collapse must agree."""
+    out, index_map, pending = [], [], False
+    for ch in text:
+        if ch.isspace():
+            pending = bool(out)
+            index_map.append(len(out))
+            continue
+        if pending:
+            out.append(" ")
+            pending = False
+        index_map.append(len(out))
+        out.append(ch)
+    index_map.append(len(out))
+
+    def move(offset):
+        return min(index_map[min(offset, len(text))], len(out))
+
+    return ("".join(out), tuple(Marker(move(m.offset), m.number) for m in markers),
+            tuple(Span(move(s.start), move(s.end), s.kind) for s in spans if move(s.end) > move(s.start)))
+
+
+def test_collapse_agrees_with_the_character_by_character_definition():
+    import random
+
+    rnd = random.Random(7)
+    for _ in range(5000):
+        text = "".join(rnd.choice("ab  \t\n.\u00a0") for _ in range(rnd.randint(0, 16)))
+        markers = [Marker(rnd.randint(0, len(text)), 1) for _ in range(3)]
+        spans = [Span(*sorted((rnd.randint(0, len(text)), rnd.randint(0, len(text)))), "bold") for _ in range(2)]
+        got = collapse(text, markers, spans)
+        assert (got.text, got.markers, got.spans) == _collapse_reference(text, markers, spans), repr(text)
