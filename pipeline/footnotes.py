@@ -137,6 +137,7 @@ def _make_note(number: int, lines: list[Line], keep_prefixes: frozenset[str]) ->
 
 
 _URL_AT_END = re.compile(r"(?:https?://|www\.)\S*$")
+_SPLIT_SCHEME = re.compile(r"\b(https?://)\s+(?=\S)")  # "https:// www.x.org": broken after the scheme
 _URL_PIECE = re.compile(r"[\w\-./%?=&#~:+]+")
 
 
@@ -154,7 +155,7 @@ def _join_keeping_urls(texts: list[str]) -> str:
         glue = url is not None and _URL_PIECE.fullmatch(token or " ") is not None and (
             token[0] in "-/_%?=&#~" or (url.group(0)[-1] in "/-_%=&?#" and any(c in token for c in "./%_-=")))
         out = out + piece if glue else f"{out} {piece}".strip()
-    return out
+    return _SPLIT_SCHEME.sub(r"\1", out)
 
 
 def _urls(text: str) -> list[str]:

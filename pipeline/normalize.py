@@ -175,6 +175,13 @@ def _masked(text: str) -> str:
 _BROKEN_WORD = re.compile(r"(?<![\w-])([A-Za-z]*[a-z])-$")
 
 
+def keeps_hyphen(fragment: str, keep: frozenset[str]) -> bool:
+    """Whether "fragment-" at a line end is a real compound: a listed word ("locally",
+    "three") or a listed ending written with a leading dash ("-ly": "directly-elected")."""
+    word = fragment.lower()
+    return word in keep or any(k.startswith("-") and word.endswith(k[1:]) for k in keep)
+
+
 def hyphen_stem(left: str, right: str, keep_prefixes: frozenset[str]) -> str | None:
     """``left`` as it joins ``right`` when a word broke between them, else None.
 
@@ -187,7 +194,7 @@ def hyphen_stem(left: str, right: str, keep_prefixes: frozenset[str]) -> str | N
         return None
     if not right[:1].islower():
         return left  # "North Rhine-" + "Westphalia", "Kazakhstan-" + "2050": a real hyphen, kept
-    return left if broken.group(1).lower() in keep_prefixes else left[:-1]
+    return left if keeps_hyphen(broken.group(1), keep_prefixes) else left[:-1]
 
 
 def join_wrapped(parts: list[str], keep_prefixes: frozenset[str]) -> str:

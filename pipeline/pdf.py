@@ -29,6 +29,7 @@ from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
 from .document import RatingMark
 from .errors import EncryptedPdf, InputTooLarge, NoTextLayer, UnreadablePdf
+from .normalize import keeps_hyphen
 from .rules import PATTERN_TIMEOUT
 
 __all__ = ["PdfText", "read_pdf"]
@@ -708,7 +709,7 @@ def join_lines(a: list[Token], b: list[Token], keep: frozenset[str]) -> list[Tok
             return a[:-1] + _glue(last, last.text, first) + b[1:]
         broken = LINE_END_HYPHEN.search(last.text)
         if broken and first.text[0].isalnum():
-            drop = first.text[0].islower() and broken.group(1).lower() not in keep
+            drop = first.text[0].islower() and not keeps_hyphen(broken.group(1), keep)
             stem = last.text[:-1] if drop or last.text[-1] == "\u00ad" else last.text
             return a[:-1] + _glue(last, stem, first) + b[1:]
     return a + [replace(first, space_before=True)] + b[1:]

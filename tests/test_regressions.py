@@ -101,3 +101,20 @@ def test_renamed_cases_heading_keeps_its_key(rules):
     """germany.txt: '2.3 SPECIFIC PROJECTS AND INITIATIVES' had no key, so no cases."""
     assert rules.headings.match("SPECIFIC PROJECTS AND INITIATIVES").key == "projects_and_cases"
     assert rules.headings.match("GOOD PRACTICES").key == "projects_and_cases"
+
+
+def test_real_hyphens_at_line_ends_after_adverbs_and_number_words(rules):
+    """A PDF made by another tool (WeasyPrint) broke 'directly-/elected' and 'three-/tiered'."""
+    from pipeline.normalize import join_wrapped
+
+    keep = rules.normalize.keep_hyphen_prefixes
+    assert join_wrapped(["a directly-", "elected council"], keep) == "a directly-elected council"
+    assert join_wrapped(["a three-", "tiered structure"], keep) == "a three-tiered structure"
+    assert join_wrapped(["the decen-", "tralization"], keep) == "the decentralization"
+    assert join_wrapped(["the app-", "ly function"], keep) == "the apply function"
+
+
+def test_url_broken_after_its_scheme_is_joined(outline_of):
+    text = "# PERU\n\n## TERRITORIAL ORGANIZATION\n\nText.<sup>1</sup>\n\n1. See https://\nwww.gold.uclg.org/x.pdf\n"
+    note = outline_of(text).footnotes[0]
+    assert note.urls == ("https://www.gold.uclg.org/x.pdf",)
