@@ -114,7 +114,7 @@ def collapse(text: str, markers=(), spans=()) -> CleanText:
     starts = [start for start, _ in runs]
     # Characters removed before each run: leading and trailing runs vanish, inner ones keep one space.
     removed_before, total = [], 0
-    for i, (start, end) in enumerate(runs):
+    for start, end in runs:
         removed_before.append(total)
         edge = start == 0 or end == len(text)
         total += (end - start) - (0 if edge else 1)
