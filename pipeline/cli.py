@@ -34,16 +34,17 @@ def main() -> None:
 @click.option("--model", default=None, help="Installed spaCy model whose entities are merged (optional).")
 @click.option("--max-pages", type=int, default=60, show_default=True, help="Refuse PDFs longer than this.")
 @click.option("--max-bytes", type=int, default=50_000_000, show_default=True, help="Refuse inputs larger than this.")
+@click.option("--max-seconds", type=float, default=120.0, show_default=True, help="Give up on one input after this long.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only failures and the summary.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of failed inputs.")
-def run(input_dir, out_dir, workers, force, prune, rules_dir, model, max_pages, max_bytes, quiet, debug):
+def run(input_dir, out_dir, workers, force, prune, rules_dir, model, max_pages, max_bytes, max_seconds, quiet, debug):
     """Extract every profile in INPUT_DIR into the dataset at --out."""
     from .ingest import InputLimits
     from .progress import Reporter
     from .run import RunConfig, discover_inputs, run_batch
 
     try:
-        limits = InputLimits(max_bytes=max_bytes, max_pages=max_pages)
+        limits = InputLimits(max_bytes=max_bytes, max_pages=max_pages, max_seconds=max_seconds)
         config = RunConfig(input_dir, out_dir, **({"workers": workers} if workers is not None else {}), force=force, prune=prune,
                            rules_dir=rules_dir, model=model, limits=limits, debug=debug)
     except ValueError as exc:

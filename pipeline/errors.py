@@ -46,6 +46,11 @@ class InputTooLarge(ProfileError):
     prefix = "input too large"
 
 
+class InputTooSlow(ProfileError):
+    code = "E105"
+    prefix = "input took too long"
+
+
 class NotAProfile(ProfileError):
     code = "E200"
     prefix = "not a country profile"

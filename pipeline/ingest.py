@@ -22,9 +22,10 @@ class InputLimits:
 
     max_bytes: int = 50_000_000
     max_pages: int = 60
+    max_seconds: float = 120.0  # wall clock for one input, from reading to its tables
 
     def __post_init__(self):
-        if self.max_bytes < 1 or self.max_pages < 1:
+        if self.max_bytes < 1 or self.max_pages < 1 or self.max_seconds <= 0:
             raise ValueError("input limits must be positive")
 
 

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+import signal
+import threading
 import time
+from contextlib import contextmanager
 import traceback
 import itertools
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -18,7 +21,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from . import __version__
-from .errors import OutputError, ProfileError
+from .errors import InputTooSlow, OutputError, ProfileError
 from .ingest import SUPPORTED_SUFFIXES, InputLimits, read_source, source_format
 from .rules import Rules, load_rules
 from .schema import datapackage_descriptor
@@ -93,9 +96,10 @@ def process_input(path: Path, input_dir: Path, model: str | None, limits: InputL
     rel = path.relative_to(input_dir).as_posix()
     entry = {"path": rel, "format": source_format(path), "sha256": None, "iso3": None, "warnings": []}
     try:
-        source = read_source(path, input_dir, limits, _WORKER_RULES)
-        entry["sha256"] = source.sha256
-        result = extract_document(source, _WORKER_RULES, model=model)
+        with deadline(limits.max_seconds):
+            source = read_source(path, input_dir, limits, _WORKER_RULES)
+            entry["sha256"] = source.sha256
+            result = extract_document(source, _WORKER_RULES, model=model)
     except ProfileError as exc:
         return _failed(entry, exc, exc.line, debug)
     except TimeoutError as exc:  # a rule pattern ran past PATTERN_TIMEOUT
@@ -105,6 +109,31 @@ def process_input(path: Path, input_dir: Path, model: str | None, limits: InputL
     entry.update(iso3=result.iso3, country_name=result.country_name, warnings=list(result.warnings))
     entry["status"] = "warning" if result.warnings else "ok"
     return {"entry": entry, "tables": result.tables}
+
+
+@contextmanager
+def deadline(seconds: float):
+    """Raise InputTooSlow in this process when the block runs longer than ``seconds``.
+
+    A wall-clock bound per input, on top of the rule patterns' own timeout, so that
+    no input (a pathological PDF, say) can hold a worker. Uses SIGALRM, so it is only
+    armed in a process's main thread (workers and the single-worker run both are).
+    """
+    armed = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not armed:
+        yield
+        return
+
+    def expire(signum, frame):
+        raise InputTooSlow(f"over {seconds:g} s (limit --max-seconds)")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _failed(entry: dict, exc: BaseException, message: str, debug: bool) -> dict:

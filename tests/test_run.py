@@ -299,3 +299,26 @@ def test_bad_pdfs_fail_alone_with_the_documented_messages(tmp_path):
         assert entries[name]["status"] == "failed", name
         assert entries[name]["error"].startswith(start), (name, entries[name]["error"])
         assert "\n" not in entries[name]["error"]
+
+
+def test_an_input_over_its_time_limit_fails_alone(tmp_path, monkeypatch):
+    """A wall-clock bound per input: a stage that hangs fails that input, the batch goes on."""
+    import pipeline.extract as extract
+    from pipeline.ingest import InputLimits
+
+    real = extract.extract_document
+
+    def slow_for_norway(source, rules, model=None):
+        if source.path.startswith("norway"):
+            time.sleep(30)
+        return real(source, rules, model=model)
+
+    monkeypatch.setattr(extract, "extract_document", slow_for_norway)
+    root = folder(tmp_path, {"kazakhstan.md": KAZ, "norway.txt": (RAW / "norway.txt").read_bytes()})
+    started = time.monotonic()
+    result = run(tmp_path, root, limits=InputLimits(max_seconds=2.5))  # room for a cold first profile
+    assert time.monotonic() - started < 15
+    entries = manifest(tmp_path)
+    assert entries["kazakhstan.md"]["status"] == "ok"
+    assert entries["norway.txt"]["error"] == "[E105] input took too long: over 2.5 s (limit --max-seconds)"
+    assert result.exit_code == 1
