@@ -54,6 +54,7 @@ SUBSET_PREFIX = re.compile(r"^[A-Z]{6}\+")
 PAGE_LABEL = re.compile(r"^(page\s+)?\d{1,4}(\s*(/|of)\s*\d{1,4})?$|^[-–—]\s*\d{1,4}\s*[-–—]$", re.IGNORECASE)
 FOOTNOTE_NUMBER = re.compile(r"^(\d{1,3})[.)]?$")
 TERMINAL = re.compile(r"[.!?:][\"'”’)\]*]*$")
+LINE_END_DASH = re.compile(r"\w[\u2013\u2014]$")  # an en or em dash never splits a word
 LINE_END_HYPHEN = re.compile(r"([^\W\d_]+)[-\u2010\u00ad]$")
 URL = re.compile(r"^(https?://|www\.)\S+$", re.IGNORECASE)
 URL_BREAK = "/_-.?&=#%~"
@@ -706,6 +707,8 @@ def join_lines(a: list[Token], b: list[Token], keep: frozenset[str]) -> list[Tok
         if URL.match(last.text) and not TERMINAL.search(last.text) and (
             last.text[-1] in URL_BREAK or first.text[0] in URL_BREAK
         ):
+            return a[:-1] + _glue(last, last.text, first) + b[1:]
+        if LINE_END_DASH.search(last.text) and first.text[0].isalnum():  # "2019–" / "2024": a range
             return a[:-1] + _glue(last, last.text, first) + b[1:]
         broken = LINE_END_HYPHEN.search(last.text)
         if broken and first.text[0].isalnum():

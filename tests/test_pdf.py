@@ -44,7 +44,7 @@ def pdf_rules():
 @pytest.fixture(scope="module")
 def built(tmp_path_factory, pdf_rules):
     out = tmp_path_factory.mktemp("pdfs")
-    return {(f.profile.source.name, f.layout.name): f for f in bp.build_all(out, rules=pdf_rules)}
+    return {(f.profile.source.name, f.layout.name): f for f in bp.build_all(out, rules=pdf_rules, layout_names=["columns", "plain"])}
 
 
 def _read(path, rules, **kw):

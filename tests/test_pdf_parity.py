@@ -41,6 +41,28 @@ def _builder():
 
 bp = _builder()
 CASES = [(p.stem, layout) for p in bp.profile_paths() for layout in sorted(bp.layouts())]
+# The third layout, typeset by WeasyPrint (HTML/CSS), another engine than fpdf2.
+HAVE_WEASYPRINT = bp.have_weasyprint()
+_NO_WEASY = pytest.mark.skipif(not HAVE_WEASYPRINT, reason="weasyprint (or pango) not installed")
+WEASY = [pytest.param(p.stem, "weasy", marks=_NO_WEASY, id=f"{p.stem}-weasy") for p in bp.profile_paths()]
+# What the reader does not yet read in PDFs from WeasyPrint (a layout engine that breaks
+# lines after real hyphens and never hyphenates): each (table, layout) names the
+# profiles it fails for, as strict expected failures, so a fix shows up as an
+# unexpected pass and every other profile is a real test.
+KNOWN_GAPS: dict[tuple[str, str], tuple[str, frozenset[str]]] = {
+    ("sections", "weasy"): (
+        "a line broken after a real hyphen ('re-|elected', 'land-|use') is mended as soft "
+        "hyphenation ('reelected'); a footnote call wrapped alone to a line start stays in the text",
+        frozenset({"brazil", "germany", "kazakhstan", "kenya", "mexico"})),
+    ("footnote_refs", "weasy"): (
+        "char_offset off by one after a mended real hyphen; a footnote call wrapped alone to the "
+        "start of a line ('localization.' / '7') is not read as a marker",
+        frozenset({"brazil", "mexico"})),
+    ("footnotes", "weasy"): (
+        "a footnote whose call was wrapped alone to a line start is not matched, so it and the "
+        "notes after it on that page are read as body text",
+        frozenset({"brazil"})),
+}
 # pdftotext (Debian: poppler-utils) makes the text exports; .ci/run installs it.
 HAVE_PDFTOTEXT = shutil.which("pdftotext") is not None
 EXPORTS = [pytest.param(p.stem, "pdftotext", marks=pytest.mark.skipif(not HAVE_PDFTOTEXT, reason="pdftotext not installed"))
@@ -50,7 +72,7 @@ EXPORTS = [pytest.param(p.stem, "pdftotext", marks=pytest.mark.skipif(not HAVE_P
 @pytest.fixture(scope="module")
 def built(tmp_path_factory, rules):
     out = tmp_path_factory.mktemp("pdfs")
-    fixtures = bp.build_all(out)
+    fixtures = bp.build_all(out, layout_names=[*bp.layouts(), *(["weasy"] if HAVE_WEASYPRINT else [])])
     results = {}
     for fx in fixtures:
         stem = Path(fx.path).name.split(".")[0]
@@ -94,9 +116,13 @@ def _as_printed(rows: list[dict], layout) -> list[dict]:
              for k, v in row.items() if k not in PDF_ONLY_FIELDS} for row in rows]
 
 
-@pytest.mark.parametrize("stem, layout", CASES + EXPORTS, ids=[f"{s}-{lay}" for s, lay in CASES] + [f"{e.values[0]}-pdftotext" for e in EXPORTS])
+@pytest.mark.parametrize("stem, layout", CASES + EXPORTS + WEASY,
+                         ids=[f"{s}-{lay}" for s, lay in CASES] + [f"{e.values[0]}-pdftotext" for e in EXPORTS] + [w.id for w in WEASY])
 @pytest.mark.parametrize("table", PARITY_TABLES)
-def test_pdf_matches_golden(built, stem, layout, table):
+def test_pdf_matches_golden(built, request, stem, layout, table):
+    reason, stems = KNOWN_GAPS.get((table, layout), ("", frozenset()))
+    if stem in stems:
+        request.applymarker(pytest.mark.xfail(reason=reason, strict=True))
     result, fx = built[(stem, layout)]
     golden = read_golden(GOLDEN, result.iso3)
     want = _as_printed(_without_printed_labels(golden[table]) if table == "sections" else golden[table], fx.layout)
@@ -113,7 +139,8 @@ def test_pdf_matches_golden(built, stem, layout, table):
     assert not problems, "\n".join(str(p) for p in problems[:20])
 
 
-@pytest.mark.parametrize("stem, layout", CASES + EXPORTS, ids=[f"{s}-{lay}" for s, lay in CASES] + [f"{e.values[0]}-pdftotext" for e in EXPORTS])
+@pytest.mark.parametrize("stem, layout", CASES + EXPORTS + WEASY,
+                         ids=[f"{s}-{lay}" for s, lay in CASES] + [f"{e.values[0]}-pdftotext" for e in EXPORTS] + [w.id for w in WEASY])
 def test_pdf_ratings_come_from_the_drawn_or_printed_scale(built, stem, layout):
     """A level on the None/Weak/Mid-High scale is read from it; any other level
     (no information, no elected LRGs) has an empty scale and falls back to the rubric."""
@@ -125,7 +152,7 @@ def test_pdf_ratings_come_from_the_drawn_or_printed_scale(built, stem, layout):
     assert got == expected
 
 
-@pytest.mark.parametrize("stem, layout", CASES, ids=[f"{s}-{lay}" for s, lay in CASES])
+@pytest.mark.parametrize("stem, layout", CASES + WEASY, ids=[f"{s}-{lay}" for s, lay in CASES] + [w.id for w in WEASY])
 def test_pdf_profile_row_knows_its_pages(built, stem, layout):
     result, fx = built[(stem, layout)]
     profile = result.tables["profiles"].to_pylist()[0]
@@ -147,3 +174,28 @@ def test_overlay_command_draws_a_page(built, tmp_path):
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     missing = CliRunner().invoke(main, ["overlay", str(fx.path), "--page", "99", "--out", str(out)])
     assert missing.exit_code == 1 and "no page 99" in missing.output
+
+
+@_NO_WEASY
+def test_weasy_fixture_is_deterministic(tmp_path):
+    """Two WeasyPrint builds of one profile are the same bytes (fixed dates, id, font stamps)."""
+    rules = bp.load_pdf_rules()
+    profile = bp.parse_profile(min(bp.profile_paths(), key=lambda p: p.stat().st_size), rules)
+    one = bp.build_weasy(profile, tmp_path / "a.pdf", rules)
+    two = bp.build_weasy(profile, tmp_path / "b.pdf", rules)
+    assert one.path.read_bytes() == two.path.read_bytes()
+    assert sorted(one.footnote_pages) == sorted(profile.footnotes)  # every note printed on some page
+
+
+def test_weasy_html_places_a_note_once_and_refuses_out_of_order_numbers(tmp_path):
+    """WeasyPrint numbers floats itself: a note is floated at its first citation only,
+    and numbers not first cited in order 1..N are refused rather than printed wrong."""
+    Run, Block = bp.Run, bp.Block
+    para = Block("para", (Run("a"), Run("1", sup=True), Run(" b"), Run("2", sup=True), Run(" c"), Run("1", sup=True)))
+    notes = {1: (Run("One."),), 2: (Run("Two."),)}
+    html = bp.weasy_html(bp.Profile(tmp_path / "x.md", "X", None, (Block("title", (Run("X"),)), para), notes))
+    assert html.count('class="fn"') == 2 and html.count("<sup>1</sup>") == 1
+    assert html.index('data-n="1"') < html.index('data-n="2"')
+    swapped = Block("para", (Run("a"), Run("2", sup=True), Run(" b"), Run("1", sup=True)))
+    with pytest.raises(ValueError, match="order"):
+        bp.weasy_html(bp.Profile(tmp_path / "x.md", "X", None, (swapped,), notes))
