@@ -175,14 +175,36 @@ def _masked(text: str) -> str:
 _BROKEN_WORD = re.compile(r"(?<![\w-])([A-Za-z]*[a-z])-$")
 
 
-def keeps_hyphen(fragment: str, keep: frozenset[str]) -> bool:
-    """Whether "fragment-" at a line end is a real compound: a listed word ("locally",
-    "three") or a listed ending written with a leading dash ("-ly": "directly-elected")."""
+def keeps_hyphen(fragment: str, keep: frozenset[str], right: str = "", written: frozenset[str] = frozenset()) -> bool:
+    """Whether "fragment-" at a line end is a real compound.
+
+    The document decides first: a compound it prints whole elsewhere ("re-elected")
+    keeps its hyphen, a word it prints whole without one ("decentralization") loses
+    it. Otherwise a listed word ("locally", "three") or a listed ending written with a
+    leading dash ("-ly": "directly-elected") keeps it.
+    """
     word = fragment.lower()
+    if right and written:
+        tail = _FIRST_WORD.match(right.lower())
+        if tail:
+            if f"{word}-{tail.group(0)}" in written:
+                return True
+            if f"{word}{tail.group(0)}" in written:
+                return False
     return word in keep or any(k.startswith("-") and word.endswith(k[1:]) for k in keep)
 
 
-def hyphen_stem(left: str, right: str, keep_prefixes: frozenset[str]) -> str | None:
+_FIRST_WORD = re.compile(r"[^\W\d_]+")
+_WORD_OR_COMPOUND = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+
+
+def written_words(texts) -> frozenset[str]:
+    """Every word and hyphenated compound the document prints, lower case: the evidence
+    ``keeps_hyphen`` weighs (a word split at a line end is not in it whole)."""
+    return frozenset(w for text in texts for w in _WORD_OR_COMPOUND.findall(text.lower()))
+
+
+def hyphen_stem(left: str, right: str, keep_prefixes: frozenset[str], written: frozenset[str] = frozenset()) -> str | None:
     """``left`` as it joins ``right`` when a word broke between them, else None.
 
     "decen-" + "tralization" -> "decen"; "locally-" + "led" -> "locally-" (a real
@@ -194,7 +216,7 @@ def hyphen_stem(left: str, right: str, keep_prefixes: frozenset[str]) -> str | N
         return None
     if not right[:1].islower():
         return left  # "North Rhine-" + "Westphalia", "Kazakhstan-" + "2050": a real hyphen, kept
-    return left if keeps_hyphen(broken.group(1), keep_prefixes) else left[:-1]
+    return left if keeps_hyphen(broken.group(1), keep_prefixes, right, written) else left[:-1]
 
 
 def join_wrapped(parts: list[str], keep_prefixes: frozenset[str]) -> str:
@@ -206,13 +228,13 @@ def join_wrapped(parts: list[str], keep_prefixes: frozenset[str]) -> str:
     return out
 
 
-def merge_broken_lines(line: Line, nxt: Line, keep_prefixes: frozenset[str]) -> Line | None:
+def merge_broken_lines(line: Line, nxt: Line, keep_prefixes: frozenset[str], written: frozenset[str] = frozenset()) -> Line | None:
     """The two lines as one when a word broke between them ("decen-" / "tralization"), else None.
 
     The continuation may be indented (layout-preserving text exports indent it).
     """
     right = nxt.text.lstrip()
-    stem = hyphen_stem(line.text, right, keep_prefixes)
+    stem = hyphen_stem(line.text, right, keep_prefixes, written)
     if stem is None or line.heading_depth is not None or nxt.heading_depth is not None:
         return None
     if any(m.offset >= len(line.text.rstrip()) - 1 for m in line.markers):
@@ -230,9 +252,10 @@ def merge_broken_lines(line: Line, nxt: Line, keep_prefixes: frozenset[str]) -> 
 
 def mend_hyphenation(lines: list[Line], keep_prefixes: frozenset[str]) -> list[Line]:
     """Join a word broken at a line end ("decen-" / "tralization"); keep real compounds."""
+    written = written_words(line.text for line in lines)
     out: list[Line] = []
     for line in lines:
-        merged = merge_broken_lines(out[-1], line, keep_prefixes) if out else None
+        merged = merge_broken_lines(out[-1], line, keep_prefixes, written) if out else None
         if merged is not None:
             out[-1] = merged
         else:

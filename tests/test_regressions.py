@@ -118,3 +118,11 @@ def test_url_broken_after_its_scheme_is_joined(outline_of):
     text = "# PERU\n\n## TERRITORIAL ORGANIZATION\n\nText.<sup>1</sup>\n\n1. See https://\nwww.gold.uclg.org/x.pdf\n"
     note = outline_of(text).footnotes[0]
     assert note.urls == ("https://www.gold.uclg.org/x.pdf",)
+
+
+def test_the_document_decides_a_line_end_hyphen_it_prints_elsewhere(rules):
+    """WeasyPrint PDFs: 're-|elected' became 'reelected' although the profile prints 're-elected'."""
+    text = ("Mayors may be re-elected once.\n\nIn 2024 most mayors were re-\nelected, and the decentral-\n"
+            "ization law was decen-\ntralization in name only.\n\nThe decentralization law.")
+    lines = [l.text for l in normalize(source(text, "text"), rules).lines if not l.is_blank]
+    assert lines[1] == "In 2024 most mayors were re-elected, and the decentralization law was decentralization in name only."
