@@ -130,20 +130,21 @@ def _starts_table_row(current: list[Line], line: Line) -> bool:
 def take_title(blocks, rules: HeadingRules):
     """The first unknown heading before any known section is the country's name.
 
-    Front-matter headings such as "COUNTRY PROFILE" (rules: title_skip) before it are dropped.
+    Front-matter headings such as "COUNTRY PROFILE" (rules: title_skip), above or
+    below the name, are dropped until the first known section.
     """
-    skipped = set()
+    front = []  # headings before the first known, numbered or bulleted one
     for i, block in enumerate(blocks):
-        if not isinstance(block, HeadingLine):
-            continue
-        if block.key is not None or block.number is not None or block.bullet:
-            return None, None, blocks
-        if any(p.fullmatch(block.title) for p in rules.title_skip):
-            skipped.add(i)
-            continue
-        rest = [b for j, b in enumerate(blocks) if j != i and j not in skipped]
-        return title_case(block.title), block.line.lineno, rest
-    return None, None, blocks
+        if isinstance(block, HeadingLine):
+            if block.key is not None or block.number is not None or block.bullet:
+                break
+            front.append(i)
+    skipped = {i for i in front if any(p.fullmatch(blocks[i].title) for p in rules.title_skip)}
+    title_at = next((i for i in front if i not in skipped), None)
+    rest = [b for j, b in enumerate(blocks) if j != title_at and j not in skipped]
+    if title_at is None:
+        return None, None, rest
+    return title_case(blocks[title_at].title), blocks[title_at].line.lineno, rest
 
 
 _SMALL_WORDS = {"and", "of", "the", "de", "da", "do", "du", "des", "la", "le", "del", "y", "et", "in", "for"}

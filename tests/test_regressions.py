@@ -126,3 +126,10 @@ def test_the_document_decides_a_line_end_hyphen_it_prints_elsewhere(rules):
             "ization law was decen-\ntralization in name only.\n\nThe decentralization law.")
     lines = [l.text for l in normalize(source(text, "text"), rules).lines if not l.is_blank]
     assert lines[1] == "In 2024 most mayors were re-elected, and the decentralization law was decentralization in name only."
+
+
+def test_front_matter_heading_below_the_title_is_dropped_too(rules):
+    """kenya PDF (WeasyPrint): 'COUNTRY PROFILE' set under the name became a section."""
+    o = build_outline(normalize(source("# KENYA\n\n## COUNTRY PROFILE\n\n## TERRITORIAL ORGANIZATION\n\nText."), rules), rules)
+    assert o.country_name == "Kenya"
+    assert [s.section_id for s in o.sections] == ["territorial-organization"]
