@@ -222,9 +222,8 @@ class Section:
 
     @property
     def page_end(self) -> int | None:
-        pages = [p.page for p in self.paragraphs if p.page is not None]
-        last = [line.page for line in self.lines if line.page is not None]
-        return max(last + pages + ([self.heading_page] if self.heading_page else []), default=None)
+        pages = [line.page for line in self.lines if line.page is not None]
+        return max(pages + ([self.heading_page] if self.heading_page else []), default=None)
 
     def with_paragraphs(self, paragraphs) -> "Section":
         return replace(self, paragraphs=tuple(paragraphs))
