@@ -23,7 +23,7 @@ class Table:
     name: str
     meaning: str
     columns: tuple[Column, ...]
-    sort_key: tuple[str, ...] = ()  # row order the writer guarantees; () keeps extraction order
+    sort_key: tuple[str, ...] = ()  # row order to_arrow enforces; () keeps extraction (document) order
 
     @property
     def arrow_schema(self) -> pa.Schema:
@@ -129,6 +129,8 @@ TABLES: dict[str, Table] = {
 def to_arrow(table: str, rows: list[dict]) -> pa.Table:
     """Rows (dicts keyed by column) -> an Arrow table of exactly the schema."""
     spec = TABLES[table]
+    if spec.sort_key:
+        rows = sorted(rows, key=lambda row: tuple(row.get(k) for k in spec.sort_key))
     columns = {c.name: [row.get(c.name) for row in rows] for c in spec.columns}
     for column in spec.columns:
         if not column.nullable and any(v is None for v in columns[column.name]):

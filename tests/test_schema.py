@@ -215,3 +215,10 @@ if __name__ == "__main__":  # regenerate the snapshot from the contract
     data = {"source": "shared/spec/data-contract.md", "tables": parse_contract(source.read_text(encoding="utf-8"))}
     SNAPSHOT.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {SNAPSHOT} from {source}")
+
+
+def test_to_arrow_enforces_the_documented_row_order():
+    from pipeline.schema import to_arrow
+
+    table = to_arrow("sdg_priorities", [{"year": 2022, "sdg": 3}, {"year": 2019, "sdg": 11}, {"year": 2022, "sdg": 1}])
+    assert table.to_pylist() == [{"year": 2019, "sdg": 11}, {"year": 2022, "sdg": 1}, {"year": 2022, "sdg": 3}]
