@@ -17,7 +17,9 @@ import pytest
 from fpdf import FPDF
 
 from pipeline.errors import EncryptedPdf, InputTooLarge, NoTextLayer, UnreadablePdf
-from pipeline.pdf import Token, ends_open, join_lines, layout_overlay, read_pdf, render
+import pdfplumber
+
+from pipeline.pdf import Token, ends_open, join_lines, layout_overlay, lean_page, read_pdf, render
 
 
 def _load_builder():
@@ -244,6 +246,34 @@ def test_layout_overlay_draws_a_page(tmp_path, built):
     fx = built[(PROFILES[0], "columns")]
     layout_overlay(fx.path, 1, resolution=40).save(tmp_path / "page1.png")
     assert (tmp_path / "page1.png").stat().st_size > 1000
+
+
+def _shifted_media_box(tmp_path) -> Path:
+    """A page whose MediaBox does not start at (0, 0), in coloured text of two fonts."""
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_text_color(200, 30, 30)
+    pdf.set_font("helvetica", "B", 14)
+    pdf.cell(text="Offset page")
+    pdf.ln()
+    pdf.set_font("times", size=9)
+    pdf.cell(text="café, ½ and ²")
+    data = bytes(pdf.output()).replace(b"/MediaBox [0 0 595.28 841.89]", b"/MediaBox [9 8 595.28 841.89]")
+    path = tmp_path / "shifted.pdf"
+    path.write_bytes(data)
+    return path
+
+
+@pytest.mark.parametrize("unicode_norm", [None, "NFKC"])
+def test_lean_page_makes_the_objects_pdfplumber_makes(built, tmp_path, unicode_norm):
+    paths = [built[(PROFILES[0], lay)].path for lay in LAYOUTS] + [_shifted_media_box(tmp_path)]
+    chars = 0
+    for path in paths:
+        with pdfplumber.open(path, unicode_norm=unicode_norm) as pdf:
+            for page in pdf.pages:
+                assert lean_page(page).objects == page.objects, f"{path.name} page {page.page_number}"
+                chars += len(page.chars)
+    assert chars > 1000
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
