@@ -13,13 +13,20 @@ import re
 import sys
 from pathlib import Path
 
+import pdfplumber
 import pytest
 from fpdf import FPDF
 
 from pipeline.errors import EncryptedPdf, InputTooLarge, NoTextLayer, UnreadablePdf
-import pdfplumber
-
-from pipeline.pdf import Token, ends_open, join_lines, layout_overlay, lean_page, read_pdf, render
+from pipeline.pdf import (
+    Token,
+    ends_open,
+    join_lines,
+    layout_overlay,
+    lean_page,
+    read_pdf,
+    render,
+)
 
 
 def _load_builder():
