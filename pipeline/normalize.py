@@ -10,6 +10,9 @@ from __future__ import annotations
 import html
 import re
 from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
 
 from .document import Line, Marker, NormalizedDocument, SourceDocument, Span, collapse
 from .rules import PATTERN_TIMEOUT, Rules
@@ -175,23 +178,68 @@ def _masked(text: str) -> str:
 _BROKEN_WORD = re.compile(r"(?<![\w-])([A-Za-z]*[a-z])-$")
 
 
-def keeps_hyphen(fragment: str, keep: frozenset[str], right: str = "", written: frozenset[str] = frozenset()) -> bool:
+@dataclass(frozen=True)
+class HyphenEvidence:
+    """What a document says about its own line-end hyphens (see ``keeps_hyphen``)."""
+
+    written: frozenset[str] = frozenset()  # every word and compound it prints, lower case
+    breaks_words: bool = True  # its typesetter hyphenates, so an unsure line-end hyphen is soft
+
+
+NO_EVIDENCE = HyphenEvidence()  # a piece of text too small to judge: the old convention, hyphenated
+
+
+def keeps_hyphen(fragment: str, keep: frozenset[str], right: str = "", evidence: HyphenEvidence = NO_EVIDENCE) -> bool:
     """Whether "fragment-" at a line end is a real compound.
 
     The document decides first: a compound it prints whole elsewhere ("re-elected")
     keeps its hyphen, a word it prints whole without one ("decentralization") loses
-    it. Otherwise a listed word ("locally", "three") or a listed ending written with a
-    leading dash ("-ly": "directly-elected") keeps it.
+    it. Then a listed word ("locally", "three") or a listed ending written with a
+    leading dash ("-ly": "directly-elected") keeps it. Otherwise the typesetter
+    decides: one that never breaks words ends a line with a hyphen only where the
+    text has one ("land-" + "use"); one that does made most such hyphens.
     """
     word = fragment.lower()
-    if right and written:
+    if right and evidence.written:
         tail = _FIRST_WORD.match(right.lower())
         if tail:
-            if f"{word}-{tail.group(0)}" in written:
+            if f"{word}-{tail.group(0)}" in evidence.written:
                 return True
-            if f"{word}{tail.group(0)}" in written:
+            if f"{word}{tail.group(0)}" in evidence.written:
                 return False
+    return _listed(word, keep) or not evidence.breaks_words
+
+
+def _listed(word: str, keep: frozenset[str]) -> bool:
     return word in keep or any(k.startswith("-") and word.endswith(k[1:]) for k in keep)
+
+
+def hyphen_evidence(texts: Iterable[str], keep: frozenset[str]) -> HyphenEvidence:
+    """The evidence in lines of text (or words of a PDF): what they print, and whether a
+    line ends in a piece of a word ("decen-", "munici-": no word of the lexicon), which
+    shows the typesetter breaks words."""
+    texts = list(texts)
+    fragments = {m.group(1).lower() for t in texts if (m := _END_FRAGMENT.search(t.rstrip())) and m.group(1)[0].islower()}
+    breaks = any(len(f) >= MIN_FRAGMENT and not _listed(f, keep) and not is_word(f) for f in sorted(fragments))
+    return HyphenEvidence(written_words(texts), breaks)
+
+
+MIN_FRAGMENT = 3  # 're-', 'e-': a two-letter piece is as often a prefix as a syllable
+_END_FRAGMENT = re.compile(r"(?<![\w-])([^\W\d_]+)[-\u2010\u00ad]$")
+
+
+def is_word(text: str) -> bool:
+    """Whether ``text`` (lower case) is an English word: pyspellchecker's list (~160,000
+    words with their frequencies, in its wheel; loaded once, on first use)."""
+    return text in _english_words()
+
+
+@lru_cache(maxsize=1)
+def _english_words() -> frozenset[str]:
+    # Imported late: only a document with a line-end hyphen needs the list.
+    from spellchecker import SpellChecker
+
+    return frozenset(SpellChecker(language="en", distance=1).word_frequency.dictionary)
 
 
 _FIRST_WORD = re.compile(r"[^\W\d_]+")
@@ -204,7 +252,7 @@ def written_words(texts) -> frozenset[str]:
     return frozenset(w for text in texts for w in _WORD_OR_COMPOUND.findall(text.lower()))
 
 
-def hyphen_stem(left: str, right: str, keep_prefixes: frozenset[str], written: frozenset[str] = frozenset()) -> str | None:
+def hyphen_stem(left: str, right: str, keep_prefixes: frozenset[str], evidence: HyphenEvidence = NO_EVIDENCE) -> str | None:
     """``left`` as it joins ``right`` when a word broke between them, else None.
 
     "decen-" + "tralization" -> "decen"; "locally-" + "led" -> "locally-" (a real
@@ -216,7 +264,7 @@ def hyphen_stem(left: str, right: str, keep_prefixes: frozenset[str], written: f
         return None
     if not right[:1].islower():
         return left  # "North Rhine-" + "Westphalia", "Kazakhstan-" + "2050": a real hyphen, kept
-    return left if keeps_hyphen(broken.group(1), keep_prefixes, right, written) else left[:-1]
+    return left if keeps_hyphen(broken.group(1), keep_prefixes, right, evidence) else left[:-1]
 
 
 def join_wrapped(parts: list[str], keep_prefixes: frozenset[str]) -> str:
@@ -228,13 +276,15 @@ def join_wrapped(parts: list[str], keep_prefixes: frozenset[str]) -> str:
     return out
 
 
-def merge_broken_lines(line: Line, nxt: Line, keep_prefixes: frozenset[str], written: frozenset[str] = frozenset()) -> Line | None:
+def merge_broken_lines(
+    line: Line, nxt: Line, keep_prefixes: frozenset[str], evidence: HyphenEvidence = NO_EVIDENCE
+) -> Line | None:
     """The two lines as one when a word broke between them ("decen-" / "tralization"), else None.
 
     The continuation may be indented (layout-preserving text exports indent it).
     """
     right = nxt.text.lstrip()
-    stem = hyphen_stem(line.text, right, keep_prefixes, written)
+    stem = hyphen_stem(line.text, right, keep_prefixes, evidence)
     if stem is None or line.heading_depth is not None or nxt.heading_depth is not None:
         return None
     if any(m.offset >= len(line.text.rstrip()) - 1 for m in line.markers):
@@ -252,10 +302,10 @@ def merge_broken_lines(line: Line, nxt: Line, keep_prefixes: frozenset[str], wri
 
 def mend_hyphenation(lines: list[Line], keep_prefixes: frozenset[str]) -> list[Line]:
     """Join a word broken at a line end ("decen-" / "tralization"); keep real compounds."""
-    written = written_words(line.text for line in lines)
+    evidence = hyphen_evidence((line.text for line in lines), keep_prefixes)
     out: list[Line] = []
     for line in lines:
-        merged = merge_broken_lines(out[-1], line, keep_prefixes, written) if out else None
+        merged = merge_broken_lines(out[-1], line, keep_prefixes, evidence) if out else None
         if merged is not None:
             out[-1] = merged
         else:

@@ -32,7 +32,7 @@ from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
 from .document import RatingMark
 from .errors import EncryptedPdf, InputTooLarge, NoTextLayer, UnreadablePdf
-from .normalize import keeps_hyphen, written_words
+from .normalize import NO_EVIDENCE, HyphenEvidence, hyphen_evidence, keeps_hyphen
 from .rules import PATTERN_TIMEOUT
 
 __all__ = ["PdfText", "read_pdf"]
@@ -173,7 +173,7 @@ class Vocabulary:
     bullets: str = ""
     headings: object = None  # HeadingRules
     ratings: object = None  # RatingRules
-    written_words: frozenset[str] = frozenset()  # the document's own words: evidence for line-end hyphens
+    hyphens: HyphenEvidence = NO_EVIDENCE  # the document's own evidence on line-end hyphens
 
 
 # ---------------------------------------------------------------------------
@@ -211,7 +211,7 @@ def read_pdf(
         raise _pdf_error(exc) from None
     if sum(len(p.words) for p in raw_pages) == 0:
         raise NoTextLayer(f"no text on {count} page{'s' if count != 1 else ''}")
-    vocab = replace(vocab, written_words=written_words(w.text for p in raw_pages for w in p.words))
+    vocab = replace(vocab, hyphens=hyphen_evidence((w.text for p in raw_pages for w in p.words), vocab.keep_hyphen_prefixes))
     return _assemble(raw_pages, vocab)
 
 
@@ -552,7 +552,7 @@ def footnotes(zone: list[list[Word]], vocab: Vocabulary) -> list[tuple[int, list
         if opens:
             out.append((number, line_tokens(row[1:], _row_size(row))))
         elif out:
-            out[-1] = (out[-1][0], join_lines(out[-1][1], line_tokens(row, _row_size(row)), vocab.keep_hyphen_prefixes, vocab.written_words))
+            out[-1] = (out[-1][0], join_lines(out[-1][1], line_tokens(row, _row_size(row)), vocab.keep_hyphen_prefixes, vocab.hyphens))
     return out
 
 
@@ -741,7 +741,9 @@ def _superscript_glyphs(token: Token) -> list[Token]:
     return [replace(token, text=token.text[: m.start()]), Token("", marker=number, space_before=False)]
 
 
-def join_lines(a: list[Token], b: list[Token], keep: frozenset[str], written: frozenset[str] = frozenset()) -> list[Token]:
+def join_lines(
+    a: list[Token], b: list[Token], keep: frozenset[str], evidence: HyphenEvidence = NO_EVIDENCE
+) -> list[Token]:
     """Tokens of two lines of one paragraph, mending a word the line end broke.
 
     "decen-" + "tralization" joins without the hyphen; the hyphen stays when the
@@ -760,7 +762,7 @@ def join_lines(a: list[Token], b: list[Token], keep: frozenset[str], written: fr
             return a[:-1] + _glue(last, last.text, first) + b[1:]
         broken = LINE_END_HYPHEN.search(last.text)
         if broken and first.text[0].isalnum():
-            drop = first.text[0].islower() and not keeps_hyphen(broken.group(1), keep, first.text, written)
+            drop = first.text[0].islower() and not keeps_hyphen(broken.group(1), keep, first.text, evidence)
             stem = last.text[:-1] if drop or last.text[-1] == "\u00ad" else last.text
             return a[:-1] + _glue(last, stem, first) + b[1:]
     return a + [replace(first, space_before=True)] + b[1:]
@@ -902,7 +904,7 @@ def page_blocks(lines: list[TextLine], body: Body, title_size: float | None, voc
         if kind == "para" and prev is not None and prev.kind == "heading" and (scale := label_scale(line, line.page)):
             blocks.append(Block("scale", [], [line], line.page, scale=scale))
         elif prev is not None and prev.kind == kind and _extends(prev, line, vocab):
-            prev.tokens = join_lines(prev.tokens, line_tokens(line.words), vocab.keep_hyphen_prefixes, vocab.written_words)
+            prev.tokens = join_lines(prev.tokens, line_tokens(line.words), vocab.keep_hyphen_prefixes, vocab.hyphens)
             prev.lines.append(line)
         else:
             blocks.append(Block(kind, line_tokens(line.words), [line], line.page))
@@ -994,7 +996,7 @@ def ends_open(tokens: list[Token]) -> bool:
 def _cell_tokens(words: tuple[Word, ...], vocab: Vocabulary) -> list[Token]:
     tokens: list[Token] = []
     for row in group_rows(words):
-        tokens = join_lines(tokens, line_tokens(row), vocab.keep_hyphen_prefixes, vocab.written_words)
+        tokens = join_lines(tokens, line_tokens(row), vocab.keep_hyphen_prefixes, vocab.hyphens)
     return tokens
 
 
@@ -1158,7 +1160,7 @@ def _join_across_pages(per_page, vocab: Vocabulary) -> None:
             first.continues = True
             if LINE_END_HYPHEN.search(_letters(prev.tokens[-1:])) and first.tokens:
                 # the broken word goes whole to the page where it starts
-                prev.tokens = join_lines(prev.tokens, first.tokens[:1], vocab.keep_hyphen_prefixes, vocab.written_words)
+                prev.tokens = join_lines(prev.tokens, first.tokens[:1], vocab.keep_hyphen_prefixes, vocab.hyphens)
                 first.tokens = first.tokens[1:]
 
 

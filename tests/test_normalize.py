@@ -1,9 +1,8 @@
 import pytest
+from conftest import source
 
 from pipeline.document import Marker, Span, collapse
-from pipeline.normalize import normalize, parse_inline
-
-from conftest import source
+from pipeline.normalize import hyphen_evidence, normalize, parse_inline
 
 
 @pytest.mark.parametrize(
@@ -72,6 +71,35 @@ def test_line_end_hyphenation(rules, lines, joined):
         assert len(doc.lines) == 2
     else:
         assert [l.text for l in doc.lines] == [joined]
+
+
+@pytest.mark.parametrize(
+    "lines, joined",
+    [
+        # No line ends in a piece of a word: the typesetter breaks lines only at real hyphens.
+        (["the land-", "use plan and full-", "time staff were re-", "elected"],
+         "the land-use plan and full-time staff were re-elected"),
+        # 'munici-' is no word, so this typesetter hyphenates: an unsure hyphen is soft.
+        (["the land-", "use plan of the munici-", "palities"], "the landuse plan of the municipalities"),
+        # A compound the document prints whole elsewhere keeps its hyphen all the same.
+        (["the land-use law; the land-", "use plan of the munici-", "palities"],
+         "the land-use law; the land-use plan of the municipalities"),
+        # A two-letter piece ('re-', 'e-') is as often a prefix as a syllable: no evidence.
+        (["they were re-", "elected by e-", "voting"], "they were re-elected by e-voting"),
+    ],
+    ids=["never-breaks-words", "breaks-words", "printed-whole-elsewhere", "short-prefixes"],
+)
+def test_the_typesetter_decides_an_unsure_line_end_hyphen(rules, lines, joined):
+    doc = normalize(source("\n".join(lines), "text"), rules)
+    assert [l.text for l in doc.lines] == [joined]
+
+
+def test_hyphen_evidence_reads_pdf_words_and_lines_alike(rules):
+    keep = rules.normalize.keep_hyphen_prefixes
+    assert not hyphen_evidence(["the", "knowledge-", "sharing", "self-", "governing"], keep).breaks_words
+    assert hyphen_evidence(["the", "knowledge-", "sharing", "govern-", "ment", "secto-", "ral"], keep).breaks_words
+    assert not hyphen_evidence(["North Rhine-", "Westphalia"], keep).breaks_words  # a name, no syllable
+    assert hyphen_evidence(["decen\u00ad"], keep).breaks_words
 
 
 def test_collapse_moves_markers_and_keeps_them_before_spaces():

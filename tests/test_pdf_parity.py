@@ -45,19 +45,18 @@ CASES = [(p.stem, layout) for p in bp.profile_paths() for layout in sorted(bp.la
 HAVE_WEASYPRINT = bp.have_weasyprint()
 _NO_WEASY = pytest.mark.skipif(not HAVE_WEASYPRINT, reason="weasyprint (or pango) not installed")
 WEASY = [pytest.param(p.stem, "weasy", marks=_NO_WEASY, id=f"{p.stem}-weasy") for p in bp.profile_paths()]
-# What the reader does not yet read in PDFs from WeasyPrint (a layout engine that breaks
-# lines after real hyphens and never hyphenates): each (table, layout) names the
-# profiles it fails for, as strict expected failures, so a fix shows up as an
+# What the reader does not yet read in PDFs from WeasyPrint (a layout engine that
+# never hyphenates and breaks lines after real hyphens): each (table, layout) names
+# the profiles it fails for, as strict expected failures, so a fix shows up as an
 # unexpected pass and every other profile is a real test.
 KNOWN_GAPS: dict[tuple[str, str], tuple[str, frozenset[str]]] = {
     ("sections", "weasy"): (
-        "a line broken after a real hyphen ('re-|elected', 'land-|use') is mended as soft "
-        "hyphenation ('reelected'); a footnote call wrapped alone to a line start stays in the text",
-        frozenset({"brazil", "germany", "kazakhstan", "mexico"})),
+        "a footnote call wrapped alone to the start of a line ('localization.' / '7') stays in the "
+        "text, and the notes of that page after it are read as body text",
+        frozenset({"brazil"})),
     ("footnote_refs", "weasy"): (
-        "char_offset off by one after a mended real hyphen; a footnote call wrapped alone to the "
-        "start of a line ('localization.' / '7') is not read as a marker",
-        frozenset({"brazil", "mexico"})),
+        "a footnote call wrapped alone to the start of a line is not read as a marker",
+        frozenset({"brazil"})),
     ("footnotes", "weasy"): (
         "a footnote whose call was wrapped alone to a line start is not matched, so it and the "
         "notes after it on that page are read as body text",
