@@ -900,6 +900,10 @@ def page_blocks(lines: list[TextLine], body: Body, title_size: float | None, voc
         if line.cells is not None:
             blocks.append(Block("table", [], [line], line.page, cells=[_cell_tokens(c, vocab) for c in line.cells]))
             continue
+        if prev is not None and prev.kind in ("para", "heading") and _lone_calls(line, prev.lines[-1], body):
+            prev.tokens = prev.tokens + [Token("", marker=int(w.text), space_before=False) for w in line.words]
+            prev.lines.append(line)
+            continue
         kind = line_kind(line, prev, lines[i + 1:], body, title_size, vocab)
         if kind == "para" and prev is not None and prev.kind == "heading" and (scale := label_scale(line, line.page)):
             blocks.append(Block("scale", [], [line], line.page, scale=scale))
@@ -909,6 +913,15 @@ def page_blocks(lines: list[TextLine], body: Body, title_size: float | None, voc
         else:
             blocks.append(Block(kind, line_tokens(line.words), [line], line.page))
     return blocks
+
+
+def _lone_calls(line: TextLine, above: TextLine, body: Body) -> bool:
+    """Footnote calls wrapped alone onto the next line ('localization.' / '7'): a line of
+    nothing but small digits right under a line of text. A call has no line of its own,
+    so they end the line above."""
+    gap = vertical_gap(above, line)
+    return (gap is not None and gap <= body.size
+            and all(w.text.isdigit() and len(w.text) <= 3 and w.size <= SUP_SIZE * body.size for w in line.words))
 
 
 def vertical_gap(a: TextLine, b: TextLine) -> float | None:

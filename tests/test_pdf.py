@@ -516,6 +516,25 @@ def test_subscript_and_lone_small_digits_are_not_markers(tmp_path, pdf_rules):
     assert "<sup>2</sup>" not in text and "<sup>3</sup>" in text
 
 
+@pytest.mark.parametrize("size, text", [
+    # A call is alone on its line only at the end of a paragraph: the next line opens another.
+    (6, "The survey covers SDG localization.<sup>7</sup>\n\nIts results follow in the next part.\n"),
+    (10, "The survey covers SDG localization. 7 Its results follow in the next part.\n"),
+], ids=["small-call-ends-the-line-above", "body-size-digit-is-text"])
+def test_footnote_call_wrapped_alone_onto_the_next_line(tmp_path, pdf_rules, size, text):
+    """Engines that may break a line before a footnote call (WeasyPrint) leave it alone at a line start."""
+    def draw(pdf):
+        pdf.set_font("Helvetica", "", 10)
+        pdf.text(60, 100, "The survey covers SDG localization.")
+        pdf.set_font("Helvetica", "", size)
+        pdf.text(60, 110, "7")
+        pdf.set_font("Helvetica", "", 10)
+        pdf.text(60, 122, "Its results follow in the next part.")
+    path = tmp_path / "call.pdf"
+    path.write_bytes(_tiny_pdf(draw))
+    assert _read(path, pdf_rules).text == text
+
+
 def _pages_pdf(pages: list[list[tuple[str, str]]]) -> bytes:
     """One line per (style, text), 12pt apart, Helvetica 10, on each page."""
     pdf = FPDF(unit="pt", format="A4")

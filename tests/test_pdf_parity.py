@@ -45,23 +45,6 @@ CASES = [(p.stem, layout) for p in bp.profile_paths() for layout in sorted(bp.la
 HAVE_WEASYPRINT = bp.have_weasyprint()
 _NO_WEASY = pytest.mark.skipif(not HAVE_WEASYPRINT, reason="weasyprint (or pango) not installed")
 WEASY = [pytest.param(p.stem, "weasy", marks=_NO_WEASY, id=f"{p.stem}-weasy") for p in bp.profile_paths()]
-# What the reader does not yet read in PDFs from WeasyPrint (a layout engine that
-# never hyphenates and breaks lines after real hyphens): each (table, layout) names
-# the profiles it fails for, as strict expected failures, so a fix shows up as an
-# unexpected pass and every other profile is a real test.
-KNOWN_GAPS: dict[tuple[str, str], tuple[str, frozenset[str]]] = {
-    ("sections", "weasy"): (
-        "a footnote call wrapped alone to the start of a line ('localization.' / '7') stays in the "
-        "text, and the notes of that page after it are read as body text",
-        frozenset({"brazil"})),
-    ("footnote_refs", "weasy"): (
-        "a footnote call wrapped alone to the start of a line is not read as a marker",
-        frozenset({"brazil"})),
-    ("footnotes", "weasy"): (
-        "a footnote whose call was wrapped alone to a line start is not matched, so it and the "
-        "notes after it on that page are read as body text",
-        frozenset({"brazil"})),
-}
 # pdftotext (Debian: poppler-utils) makes the text exports; .ci/run installs it.
 HAVE_PDFTOTEXT = shutil.which("pdftotext") is not None
 EXPORTS = [pytest.param(p.stem, "pdftotext", marks=pytest.mark.skipif(not HAVE_PDFTOTEXT, reason="pdftotext not installed"))
@@ -118,10 +101,7 @@ def _as_printed(rows: list[dict], layout) -> list[dict]:
 @pytest.mark.parametrize("stem, layout", CASES + EXPORTS + WEASY,
                          ids=[f"{s}-{lay}" for s, lay in CASES] + [f"{e.values[0]}-pdftotext" for e in EXPORTS] + [w.id for w in WEASY])
 @pytest.mark.parametrize("table", PARITY_TABLES)
-def test_pdf_matches_golden(built, request, stem, layout, table):
-    reason, stems = KNOWN_GAPS.get((table, layout), ("", frozenset()))
-    if stem in stems:
-        request.applymarker(pytest.mark.xfail(reason=reason, strict=True))
+def test_pdf_matches_golden(built, stem, layout, table):
     result, fx = built[(stem, layout)]
     golden = read_golden(GOLDEN, result.iso3)
     want = _as_printed(_without_printed_labels(golden[table]) if table == "sections" else golden[table], fx.layout)
