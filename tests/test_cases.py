@@ -5,11 +5,11 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import KAZ_HEADINGS, raw_sections, section
 
 from pipeline.cases import Case, extract_cases
 from pipeline.document import Outline, Section
 from pipeline.entities import Entity, extract_entities
-from test_entities import KAZ_HEADINGS, raw_sections, section
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "KAZ" / "cases.jsonl"
 

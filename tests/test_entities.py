@@ -1,83 +1,34 @@
 """Entities: rule patterns, conflict rules, the model-merge path and rules/entities.jsonl checks."""
 from __future__ import annotations
 
-import re
 import shutil
 import time
-from pathlib import Path
 
 import pytest
 import spacy
+from conftest import KAZ_HEADINGS, raw_sections, section
 from spacy.language import Language
 
 from pipeline import entities as E
-from pipeline.document import Line, Outline, Paragraph, Section, Span
-from pipeline.entities import Candidate, Entity, build_nlp, extract_entities, longest_first
+from pipeline.document import Outline
+from pipeline.entities import (
+    Candidate,
+    Entity,
+    build_nlp,
+    extract_entities,
+    longest_first,
+)
 from pipeline.errors import RuleError
 from pipeline.rules import DEFAULT_RULES_DIR, load_rules
 
-RAW = Path(__file__).resolve().parent.parent / "raw" / "kazakhstan.md"
-
 
 # -- builders ---------------------------------------------------------------------------
-def md_line(text: str, lineno: int = 1) -> Line:
-    """A markdown line as normalize leaves it: ``**bold**`` -> a bold span, ``<sup>`` dropped."""
-    text = re.sub(r"<sup>\d+</sup>", "", text)
-    out, spans, pos = [], [], 0
-    for part in re.split(r"(\*\*[^*]+\*\*)", text):
-        if part.startswith("**") and part.endswith("**") and len(part) > 4:
-            spans.append(Span(pos, pos + len(part) - 4, "bold"))
-            part = part[2:-2]
-        part = re.sub(r"(?<!\*)\*([^*]+)\*(?!\*)", r"\1", part)  # italics: markup only
-        out.append(part)
-        pos += len(part)
-    return Line("".join(out), lineno, spans=tuple(spans))
-
-
-def section(texts, section_id="1", key=None, ordinal=0) -> Section:
-    paragraphs = tuple(Paragraph((md_line(t, i + 1),)) for i, t in enumerate(texts))
-    return Section(section_id, None, "T", key, 1, None, ordinal, paragraphs)
-
-
 def outline(*texts: str, country: str | None = None) -> Outline:
     return Outline(country, tuple(section([t], str(i), ordinal=i) for i, t in enumerate(texts)))
 
 
 def found(text: str, country: str | None = None, rules=None) -> list[tuple[str, str]]:
     return [(e.label, e.text) for e in extract_entities(outline(text, country=country), rules)]
-
-
-def raw_sections(headings: dict[str, str]) -> Outline:
-    """Sections of raw/kazakhstan.md cut by hand: heading line -> section id; footnote lines dropped."""
-    lines = RAW.read_text(encoding="utf-8").splitlines()
-    out, current, paragraphs = [], None, []
-    for lineno, line in enumerate(lines, 1):
-        stripped = line.strip()
-        if stripped.startswith("#"):
-            if current:
-                out.append((current, paragraphs))
-            title = stripped.lstrip("#").strip()
-            current, paragraphs = headings.get(title), []
-            continue
-        if current and stripped and not re.match(r"^\d+\. ", stripped):
-            text = re.sub(r"^[▶►]\s*", "", stripped)
-            paragraphs.append(Paragraph((md_line(text, lineno),)))
-    if current:
-        out.append((current, paragraphs))
-    return Outline(
-        "Kazakhstan",
-        tuple(Section(sid, None, "T", key, 1, None, i, tuple(ps)) for i, ((sid, key), ps) in enumerate(out)),
-    )
-
-
-KAZ_HEADINGS = {
-    "1. NATIONAL STRATEGIES FOR SDG IMPLEMENTATION": ("1", "national_strategies"),
-    "1.3 MONITORING": ("1.3", "monitoring"),
-    "2.3 SPECIFIC PROJECTS AND CASES": ("2.3", "projects_and_cases"),
-    "2.5 MEANS OF IMPLEMENTATION": ("2.5", "means_of_implementation"),
-    "3. RELEVANT INFORMATION": ("3", "relevant_information"),
-    "3.1 WOMEN PARTICIPATION": ("3.1", "women_participation"),
-}
 
 
 # -- inline examples --------------------------------------------------------------------
