@@ -525,6 +525,25 @@ def footnote_zone(rows: list[list[Word]], size: float) -> tuple[list[list[Word]]
     return [], rows
 
 
+def footnote_rows(words: list[Word], size: float, width: float) -> list[list[Word]]:
+    """The page's footnote rows in reading order: across the page, or per column.
+
+    Why: a layout may set its notes at the foot of the column that cites them
+    (InDesign does), with the other column's text running on beside them, or set
+    the notes themselves in two columns. With a gutter and no note line across it,
+    each column's foot is read on its own, left then right.
+    """
+    rows = group_rows(words)
+    zone, _ = footnote_zone(rows, size)
+    gutter = find_gutter(rows, width) if len(rows) >= 6 else None
+    if gutter is None or any(w.x0 < gutter < w.x1 for row in zone for w in row):
+        return zone
+    out: list[list[Word]] = []
+    for column in ([w for w in words if w.x1 <= gutter], [w for w in words if w.x0 >= gutter]):
+        out += footnote_zone(group_rows(column), size)[0]
+    return out
+
+
 def _row_size(row: list[Word]) -> float:
     return max(w.size for w in row)
 
@@ -1123,7 +1142,7 @@ def page_parts(pages: list[RawPage], size: float) -> list[PageParts]:
     for page in pages:
         words = [w for i, w in enumerate(page.words) if (page.number, i) not in drop]
         words, scales = drawn_scales(page, words, size)
-        zone, _ = footnote_zone(group_rows(words + scales), size)
+        zone = footnote_rows(words + scales, size, page.width)
         zone_ids = {id(w) for row in zone for w in row}
         out.append(PageParts(
             [w for w in words + scales if id(w) not in zone_ids], zone,

@@ -535,6 +535,47 @@ def test_footnote_call_wrapped_alone_onto_the_next_line(tmp_path, pdf_rules, siz
     assert _read(path, pdf_rules).text == text
 
 
+def _two_column_page(left_lines: int, right_lines: int, calls: dict, notes: list[tuple[str, float, str]]) -> bytes:
+    """Two columns of 10pt text with raised 6pt calls ({(column, line): number}) and 7pt
+    notes, each (column, y, text)."""
+    pdf = FPDF(unit="pt", format="A4")
+    pdf.set_creation_date(bp.CREATED)
+    pdf.add_page()
+    for column, x, count in (("left", 50, left_lines), ("right", 310, right_lines)):
+        for i in range(count):
+            pdf.set_font("Helvetica", "", 10)
+            line = f"Local governments of the region {i} report each year"
+            pdf.text(x, 100 + 12 * i, line)
+            if (column, i) in calls:
+                pdf.set_font("Helvetica", "", 6)
+                pdf.text(x + 0.3 + pdf.get_string_width(line) * 10 / 6, 96 + 12 * i, str(calls[(column, i)]))
+    pdf.set_font("Helvetica", "", 7)
+    for column, y, text in notes:
+        pdf.text(50 if column == "left" else 310, y, text)
+    return bytes(pdf.output())
+
+
+@pytest.mark.parametrize("left_lines, right_lines, calls, notes", [
+    # InDesign-style: each column's notes at its own foot, the other column running on beside them.
+    (12, 20, {("left", 2): 1, ("right", 4): 2},
+     [("left", 250, "1. A note at the foot of the left column."),
+      ("right", 350, "2. A note at the foot of the right column.")]),
+    # The notes themselves set in two columns at the page foot.
+    (20, 20, {("left", 2): 1, ("left", 6): 2, ("right", 3): 3, ("right", 9): 4},
+     [("left", 350, "1. The first note, left."), ("left", 359, "2. The second note, left."),
+      ("right", 350, "3. The third note, right."), ("right", 359, "4. The fourth note, right.")]),
+], ids=["notes-at-each-column-foot", "notes-in-two-columns"])
+def test_footnotes_set_per_column(tmp_path, pdf_rules, left_lines, right_lines, calls, notes):
+    path = tmp_path / "columns.pdf"
+    path.write_bytes(_two_column_page(left_lines, right_lines, calls, notes))
+    text = _read(path, pdf_rules).text
+    got = re.findall(r"^(\d+)\. (.*)$", text, re.MULTILINE)
+    assert got == [tuple(note[2].split(". ", 1)) for note in notes]
+    body = text[: text.index("\n1. ")]
+    assert "note" not in body and body.count("report each year") == left_lines + right_lines
+    assert [int(n) for n in SUP.findall(body)] == sorted(calls.values())
+
+
 def _pages_pdf(pages: list[list[tuple[str, str]]]) -> bytes:
     """One line per (style, text), 12pt apart, Helvetica 10, on each page."""
     pdf = FPDF(unit="pt", format="A4")
