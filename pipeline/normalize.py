@@ -48,6 +48,21 @@ _SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 # processor's "<sup>4</sup> text", reads as the footnote line "4. text".
 _NOTE_DEFINITION = re.compile(r"^\s{0,3}(?:\[\^(\d{1,3})\]:|<sup>\s*(\d{1,3})\s*</sup>)\s*(?=\S)")
 # A markdown link whose text wraps onto the next line: "[VNR\n    2021](https://…)".
+# Characters PDF fonts and exports leave in text that no rule should have to spell:
+# ligature glyphs ('ﬁnancial') and invisible joiners and spaces.
+_FOLD = str.maketrans({
+    "\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl", "\ufb05": "st", "\ufb06": "st",
+    "\u200b": "", "\u200c": "", "\u200d": "", "\u2060": "", "\ufeff": "",
+})
+_INNER_SOFT_HYPHEN = re.compile(r"\u00ad(?!\s*$)")
+
+
+def fold_text(text: str) -> str:
+    """Ligatures spelled out, invisible characters dropped, and soft hyphens too, but the
+    one ending the text: there the typesetter broke a word (see ``hyphen_stem``)."""
+    return _INNER_SOFT_HYPHEN.sub("", text).translate(_FOLD)
+
+
 _WRAPPED_LINK = re.compile(r"\[([^\[\]\n]{0,200})\n[ \t]*([^\[\]\n]{0,200})\]\(")
 
 
@@ -128,7 +143,7 @@ def normalize(source: SourceDocument, rules: Rules) -> NormalizedDocument:
     for lineno, raw in enumerate(text.split("\n"), 1):
         for _ in range(raw.count("\f")):
             pages.append([])
-        raw = raw.replace("\f", "")
+        raw = fold_text(raw.replace("\f", ""))
         depth = None
         heading = _HEADING.match(raw)  # also in .txt: markdown saved as text keeps its "#"
         if heading:
@@ -220,7 +235,8 @@ def hyphen_evidence(texts: Iterable[str], keep: frozenset[str]) -> HyphenEvidenc
     shows the typesetter breaks words."""
     texts = list(texts)
     fragments = {m.group(1).lower() for t in texts if (m := _END_FRAGMENT.search(t.rstrip())) and m.group(1)[0].islower()}
-    breaks = any(len(f) >= MIN_FRAGMENT and not _listed(f, keep) and not is_word(f) for f in sorted(fragments))
+    breaks = any(t.rstrip().endswith("\u00ad") for t in texts) or any(
+        len(f) >= MIN_FRAGMENT and not _listed(f, keep) and not is_word(f) for f in sorted(fragments))
     return HyphenEvidence(written_words(texts), breaks)
 
 
@@ -259,6 +275,8 @@ def hyphen_stem(left: str, right: str, keep_prefixes: frozenset[str], evidence: 
     compound, kept); before a capital or digit the hyphen is real and kept, with no space.
     """
     left = left.rstrip()
+    if left.endswith("\u00ad") and right[:1].isalnum():
+        return left[:-1]  # a soft hyphen says itself that a word was broken
     broken = _BROKEN_WORD.search(left)
     if not broken or not right[:1].isalnum():
         return None

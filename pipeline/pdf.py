@@ -32,7 +32,13 @@ from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
 from .document import RatingMark
 from .errors import EncryptedPdf, InputTooLarge, NoTextLayer, UnreadablePdf
-from .normalize import NO_EVIDENCE, HyphenEvidence, hyphen_evidence, keeps_hyphen
+from .normalize import (
+    NO_EVIDENCE,
+    HyphenEvidence,
+    fold_text,
+    hyphen_evidence,
+    keeps_hyphen,
+)
 from .rules import PATTERN_TIMEOUT
 
 __all__ = ["PdfText", "read_pdf"]
@@ -309,11 +315,12 @@ def page_words(page) -> list[Word]:
     """Upright words with size, emphasis (from the font name) and colour."""
     out = []
     for w in page.extract_words(**WORD_OPTIONS):
-        if not w.get("upright", True) or not w["text"].strip():
+        text = fold_text(w["text"])  # 'ﬁnancial' -> 'financial'
+        if not w.get("upright", True) or not text.strip():
             continue
         font = SUBSET_PREFIX.sub("", str(w.get("fontname", "")))
         out.append(Word(
-            w["text"], float(w["x0"]), float(w["x1"]), float(w["top"]), float(w["bottom"]),
+            text, float(w["x0"]), float(w["x1"]), float(w["top"]), float(w["bottom"]),
             round(float(w["size"]), 2), bool(BOLD_FONT.search(font)), bool(ITALIC_FONT.search(font)),
             _color(w.get("non_stroking_color")),
         ))

@@ -102,6 +102,18 @@ def test_hyphen_evidence_reads_pdf_words_and_lines_alike(rules):
     assert hyphen_evidence(["decen\u00ad"], keep).breaks_words
 
 
+@pytest.mark.parametrize("text, lines", [
+    ("the \ufb01nancial o\ufb03ce and the work\ufb02ow", ["the financial office and the workflow"]),
+    ("a zero\u200bwidth space, a joiner\u2060 and a BOM\ufeff", ["a zerowidth space, a joiner and a BOM"]),
+    ("multi\u00adlevel governance", ["multilevel governance"]),
+    ("the decen\u00ad\ntralization process", ["the decentralization process"]),
+    # A soft hyphen is the typesetter saying it breaks words: 'land-' is taken as soft too.
+    ("the decen\u00ad\ntralization of land-\nuse", ["the decentralization of landuse"]),
+], ids=["ligatures", "invisible", "soft-hyphen-inside", "soft-hyphen-at-line-end", "soft-hyphen-is-evidence"])
+def test_pdf_characters_are_folded(rules, text, lines):
+    assert [l.text for l in normalize(source(text, "text"), rules).lines] == lines
+
+
 def test_collapse_moves_markers_and_keeps_them_before_spaces():
     clean = collapse("  a  b.\t c ", [Marker(7, 1)], [Span(2, 3, "bold")])
     assert clean.text == "a b. c"

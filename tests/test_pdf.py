@@ -500,6 +500,17 @@ def test_coloured_heading_and_superscript_glyphs(tmp_path, pdf_rules):
     )
 
 
+@pytest.mark.skipif(not bp._has_ttf(), reason="DejaVu fonts not installed")
+def test_ligature_glyphs_and_invisible_characters_are_folded(tmp_path, pdf_rules):
+    def draw(pdf):
+        pdf.add_font("DejaVu", "", str(bp.FONT_DIR / "DejaVuSans.ttf"))
+        pdf.set_font("DejaVu", "", 10)
+        pdf.text(60, 100, "The \ufb01nancial o\ufb03ce of the multi\u00adlevel \u200bplan.")
+    path = tmp_path / "ligatures.pdf"
+    path.write_bytes(_tiny_pdf(draw))
+    assert _read(path, pdf_rules).text == "The financial office of the multilevel plan.\n"
+
+
 def test_subscript_and_lone_small_digits_are_not_markers(tmp_path, pdf_rules):
     def draw(pdf):
         pdf.set_font("Helvetica", "", 10)
