@@ -60,6 +60,8 @@ _INNER_SOFT_HYPHEN = re.compile(r"\u00ad(?!\s*$)")
 def fold_text(text: str) -> str:
     """Ligatures spelled out, invisible characters dropped, and soft hyphens too, but the
     one ending the text: there the typesetter broke a word (see ``hyphen_stem``)."""
+    if text.isascii():  # nearly every word: nothing to fold
+        return text
     return _INNER_SOFT_HYPHEN.sub("", text).translate(_FOLD)
 
 

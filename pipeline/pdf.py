@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
+from functools import cached_property, lru_cache
 from itertools import pairwise
 from pathlib import Path
 
@@ -272,12 +273,15 @@ class LeanPage(Page):
     def process_object(self, obj):
         if obj.__class__ is not LTChar:
             return super().process_object(obj)
-        attr = {k: v if isinstance(v, _PLAIN) else resolve_all(v) for k, v in obj.__dict__.items() if k in ALL_ATTRS}
+        attr = {k: v for k, v in obj.__dict__.items() if k in ALL_ATTRS}
+        for k, v in attr.items():
+            if v.__class__ not in _PLAIN and not (v.__class__ is tuple and all(e.__class__ in _PLAIN for e in v)):
+                attr[k] = resolve_all(v)
         attr["object_type"] = "char"
         attr["page_number"] = self.page_number
         for cs in ("ncs", "scs"):
             if hasattr(obj, cs):
-                attr[cs] = resolve_and_decode(getattr(obj, cs).name)
+                attr[cs] = _colour_space_name(getattr(obj, cs).name)
         text = obj.get_text()
         attr["text"] = text if self.pdf.unicode_norm is None else unicodedata.normalize(self.pdf.unicode_norm, text)
         state = obj.graphicstate
@@ -285,17 +289,27 @@ class LeanPage(Page):
         attr["non_stroking_color"] = state.ncolor if isinstance(state.ncolor, tuple) else (state.ncolor,)
         if isinstance(attr["fontname"], bytes):
             attr["fontname"] = fix_fontname_bytes(attr["fontname"])
-        mb_x0, mb_top = self.mediabox[:2]
-        attr["top"] = (self.height - attr["y1"]) + mb_top
-        attr["bottom"] = (self.height - attr["y0"]) + mb_top
+        mb_x0, top_of_y = self._char_frame
+        attr["top"] = top_of_y - attr["y1"]
+        attr["bottom"] = top_of_y - attr["y0"]
         attr["doctop"] = self.initial_doctop + attr["top"]
         if mb_x0 != 0:
             attr["x0"] += mb_x0
             attr["x1"] += mb_x0
         return attr
 
+    @cached_property
+    def _char_frame(self) -> tuple[float, float]:
+        """(MediaBox x0, the y that top and bottom are measured down from): once per page."""
+        return self.mediabox[0], self.height + self.mediabox[1]
 
-_PLAIN = (int, float, str, bool, type(None))
+
+_PLAIN = frozenset({int, float, str, bool, type(None)})
+
+
+@lru_cache(maxsize=64)
+def _colour_space_name(name) -> str:
+    return resolve_and_decode(name)
 
 
 def lean_page(page: Page) -> LeanPage:
