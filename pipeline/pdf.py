@@ -61,6 +61,7 @@ WORD_OPTIONS = {"x_tolerance_ratio": 0.15, "y_tolerance": 3, "extra_attrs": ["fo
 BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demibold", re.IGNORECASE)  # font-name conventions
 ITALIC_FONT = re.compile(r"italic|oblique", re.IGNORECASE)
 SUBSET_PREFIX = re.compile(r"^[A-Z]{6}\+")
+CID_CODE = re.compile(r"\(cid:\d+\)")  # pdfminer's stand-in for a glyph with no Unicode mapping
 PAGE_LABEL = re.compile(r"^(page\s+)?\d{1,4}(\s*(/|of)\s*\d{1,4})?$|^[-–—]\s*\d{1,4}\s*[-–—]$", re.IGNORECASE)
 FOOTNOTE_NUMBER = re.compile(r"^(\d{1,3})[.)]?$")
 TERMINAL = re.compile(r"[.!?:][\"'”’)\]*]*$")
@@ -216,7 +217,11 @@ def read_pdf(
         raise _pdf_error(exc.args[0] if exc.args else exc) from None
     except (PSException, PDFException, MalformedPDFException) as exc:
         raise _pdf_error(exc) from None
-    if sum(len(p.words) for p in raw_pages) == 0:
+    words = sum(len(p.words) for p in raw_pages)
+    unmapped = sum(p.unmapped for p in raw_pages)
+    if unmapped and unmapped * 2 > words:
+        raise UnreadablePdf(f"its fonts map glyphs to no text ({unmapped} words hold (cid:N) codes, {words} words kept)")
+    if words == 0:
         raise NoTextLayer(f"no text on {count} page{'s' if count != 1 else ''}")
     vocab = replace(vocab, hyphens=hyphen_evidence((w.text for p in raw_pages for w in p.words), vocab.keep_hyphen_prefixes))
     return _assemble(raw_pages, vocab)
@@ -258,6 +263,7 @@ class RawPage:
     words: tuple[Word, ...]
     shapes: tuple[dict, ...]  # rects and curves: box, fill, fill colour
     tables: tuple[tuple[tuple[tuple[float, float, float, float] | None, ...], ...], ...]  # rows of cell boxes
+    unmapped: int = 0  # words that held glyph codes a font maps to no text ('(cid:12)'), dropped
 
 
 class LeanPage(Page):
@@ -317,12 +323,18 @@ def lean_page(page: Page) -> LeanPage:
 
 
 def _raw_page(page, number: int) -> RawPage:
-    words = tuple(page_words(page))
+    words, unmapped = [], 0
+    for w in page_words(page):
+        if "(cid:" in w.text:  # a glyph its font maps to no text: an unmapped bullet, or a whole font
+            unmapped += 1
+            w = replace(w, text=CID_CODE.sub("", w.text))
+        if w.text.strip():
+            words.append(w)
     shapes = tuple(
         {k: r.get(k) for k in ("x0", "x1", "top", "bottom", "fill", "non_stroking_color")}
         for r in list(page.rects) + list(page.curves)
     )
-    return RawPage(number, float(page.width), float(page.height), words, shapes, ruled_tables(page))
+    return RawPage(number, float(page.width), float(page.height), tuple(words), shapes, ruled_tables(page), unmapped)
 
 
 def page_words(page) -> list[Word]:

@@ -686,6 +686,40 @@ def test_no_text_layer(tmp_path, pdf_rules):
         _read(path, pdf_rules)
 
 
+def _no_unicode_map(pdf_bytes: bytes) -> bytes:
+    """The same PDF with its fonts' ToUnicode maps blanked out (same length, offsets intact)."""
+    return re.sub(rb"/ToUnicode \d+ 0 R", lambda m: b" " * len(m.group(0)), pdf_bytes)
+
+
+@pytest.mark.skipif(not bp._has_ttf(), reason="DejaVu fonts not installed")
+def test_fonts_without_unicode_map_are_unreadable(tmp_path, pdf_rules):
+    def draw(pdf):
+        pdf.add_font("DejaVu", "", str(bp.FONT_DIR / "DejaVuSans.ttf"))
+        pdf.set_font("DejaVu", "", 10)
+        for i in range(5):
+            pdf.text(60, 100 + 12 * i, "Local governments report on the SDGs every year.")
+    path = tmp_path / "cid.pdf"
+    path.write_bytes(_no_unicode_map(_tiny_pdf(draw)))
+    with pytest.raises(UnreadablePdf, match=r"fonts map glyphs to no text"):
+        _read(path, pdf_rules)
+
+
+@pytest.mark.skipif(not bp._has_ttf(), reason="DejaVu fonts not installed")
+def test_an_unmapped_glyph_is_dropped_and_the_rest_read(tmp_path, pdf_rules):
+    """One font without a map (the bullets), the text in another: the codes leave, the words stay."""
+    def draw(pdf):
+        pdf.add_font("DejaVu", "", str(bp.FONT_DIR / "DejaVuSans.ttf"))
+        for i in range(3):
+            pdf.set_font("DejaVu", "", 10)
+            pdf.text(60, 100 + 12 * i, "\u25a0")
+            pdf.set_font("Helvetica", "", 10)
+            pdf.text(72, 100 + 12 * i, f"Item {i} of the list of local reviews.")
+    path = tmp_path / "bullets.pdf"
+    path.write_bytes(_no_unicode_map(_tiny_pdf(draw)))
+    text = _read(path, pdf_rules).text
+    assert "cid" not in text and all(f"Item {i} of the list of local reviews." in text for i in range(3))
+
+
 def test_too_many_pages(built, pdf_rules):
     fx = next(f for f in built.values() if f.pages > 1)
     with pytest.raises(InputTooLarge, match="pages"):
