@@ -33,15 +33,13 @@ import regex
 from .document import Outline, Section, Span
 from .errors import ExtractionTimeout
 from .rules import ADMIN_TIERS, PATTERN_TIMEOUT, AdminUnitRules
+from .sentences import sentence_bounds
 
 SECTION_KEY = "territorial_organization"
 _INT32_MAX = 2**31 - 1
 _YEARS = (1800, 2100)
 _PLAIN_DIGITS = regex.compile(r"\d+")
 
-# A sentence ends at . ! ? (with closing quotes/brackets) before a capital or digit.
-_SENTENCE_END = regex.compile(r"[.!?]+[\"”’»)\]]*(?=\s+[\"“‘«(\[]?[\p{Lu}\d])")
-_INITIAL = regex.compile(r"\p{Lu}\.")
 # The words after a count: quotes are see-through, other punctuation ends the phrase.
 _TOKEN = regex.compile(r"\s*(?:(?P<quote>[\"“”„‘’'«»])|(?P<word>[^\W\d_](?:[\w’'-]*[^\W_])?)|(?P<other>\S))")
 _QUOTES = regex.compile(r"[\"“”„‘’«»]")
@@ -148,17 +146,17 @@ def extract_admin_units(outline: Outline, rules) -> AdminUnitResult:
     if section is None or not section.text:
         return AdminUnitResult()
     try:
-        return _extract(section, rules.admin_units)
+        return _extract(section, rules.admin_units, rules.normalize.abbreviations)
     except TimeoutError as exc:
         raise ExtractionTimeout(f"admin_units: a rule pattern ran too long on section {section.section_id!r}") from exc
 
 
-def _extract(section: Section, r: AdminUnitRules) -> AdminUnitResult:
+def _extract(section: Section, r: AdminUnitRules, abbreviations: frozenset[str]) -> AdminUnitResult:
     text = section.text
     structure, structure_warning = find_state_structure(text, r)
     tiers = find_subnational_tiers(text, r)
     cues = find_tier_cues(text, r)
-    candidates = find_count_candidates(section, r)
+    candidates = find_count_candidates(section, r, abbreviations)
     accepted = [c for c in share_coordinated_head(text, candidates, find_coordinations(text, candidates, r), r) if c.reason is None]
     if r.nested_counts == "drop":
         accepted = [c for c, nested in zip(accepted, mark_nested(text, accepted, r)) if not nested]
@@ -194,22 +192,11 @@ def territorial_section(outline: Outline) -> Section | None:
 # ---------------------------------------------------------------------------
 # Sentences
 # ---------------------------------------------------------------------------
-def split_sentences(section: Section, rules: AdminUnitRules) -> tuple[Sentence, ...]:
+def split_sentences(section: Section, abbreviations: frozenset[str]) -> tuple[Sentence, ...]:
     """Sentences of the section text, never across paragraphs; markers go to their sentence."""
     text = section.text
     ranges = [(s, e) for s, e in section.paragraph_ranges() if e > s] or [(0, len(text))]
-    bounds: list[tuple[int, int]] = []
-    for para_start, para_end in ranges:
-        start = para_start
-        for m in _SENTENCE_END.finditer(text, para_start, para_end, timeout=PATTERN_TIMEOUT):
-            if _is_abbreviation(text, m.start(), para_start, rules):
-                continue
-            bounds.append((start, m.end()))
-            start = m.end()
-            while start < para_end and text[start].isspace():
-                start += 1
-        if start < para_end:
-            bounds.append((start, para_end))
+    bounds = [b for start, end in ranges for b in sentence_bounds(text, abbreviations, start, end)]
     notes: list[list[int]] = [[] for _ in bounds]
     starts = [s for s, _ in bounds]
     for marker in section.clean.markers:
@@ -221,23 +208,18 @@ def split_sentences(section: Section, rules: AdminUnitRules) -> tuple[Sentence, 
     return tuple(Sentence(s, e, text[s:e], tuple(n)) for (s, e), n in zip(bounds, notes))
 
 
-def _is_abbreviation(text: str, dot: int, floor: int, rules: AdminUnitRules) -> bool:
-    if text[dot] != ".":
-        return False
-    token_start = max(text.rfind(" ", floor, dot) + 1, floor)
-    token = text[token_start : dot + 1].lstrip("([\"“‘«")
-    return token.lower() in rules.abbreviations or bool(_INITIAL.fullmatch(token))
-
-
 # ---------------------------------------------------------------------------
 # Candidates
 # ---------------------------------------------------------------------------
-def find_count_candidates(section: Section, rules: AdminUnitRules) -> list[CountCandidate]:
-    """Every number in the section's sentences, read with the phrase after it."""
+def find_count_candidates(
+    section: Section, rules: AdminUnitRules, abbreviations: frozenset[str] = frozenset()
+) -> list[CountCandidate]:
+    """Every number in the section's sentences, read with the phrase after it
+    (``abbreviations``: rules.normalize, tokens ending in '.' that end no sentence)."""
     text = section.text
     spans = tuple(s for s in section.clean.spans if s.kind == "italic")
     out = []
-    for sentence in split_sentences(section, rules):
+    for sentence in split_sentences(section, abbreviations):
         for m in rules.count.finditer(text, sentence.start, sentence.end, timeout=PATTERN_TIMEOUT):
             value = parse_count(m.group(), rules)
             phrase, phrase_reason = read_unit_phrase(text, m.end(), sentence.end, value, spans, rules)

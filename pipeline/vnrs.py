@@ -12,12 +12,11 @@ import regex
 
 from .document import Footnote, Outline
 from .rules import PriorityRules, Rules, VnrRules, bounded
+from .sentences import sentence_bounds
 
 _URL = regex.compile(r"(?:https?://|www\.)\S+", regex.IGNORECASE)
 _NUMBER = regex.compile(r"(?<![\d.])(\d{1,2})(?:\s*(?:-|–|to)\s*(\d{1,2}))?(?!\d)")
 _PARENTHETICAL = regex.compile(r"\([^()]*\)")
-_SENTENCE_END = regex.compile(r"(?<=[.!?][\"”’)\]]*)\s+(?=[\"“‘(\[]?[A-Z0-9])")
-_LAST_WORD = regex.compile(r"([\w.]+)\.[\"”’)\]]*\s*$")
 
 
 @dataclass(frozen=True)
@@ -89,7 +88,8 @@ def extract_sdg_priorities(outline: Outline, rules: Rules) -> tuple[SdgPriority,
     rows: set[SdgPriority] = set()
     for section in outline.sections:
         before = ""  # section text up to the current sentence: a fallback for the year
-        for sentence in split_sentences(section.text, vnr):
+        for start, end in sentence_bounds(section.text, rules.normalize.abbreviations):
+            sentence = section.text[start:end]
             if any(bounded("search", cue, sentence, "vnrs: priorities.cues") for cue in vnr.priorities.cues):
                 for goals in goal_lists(sentence, vnr.priorities):
                     year = nearest_year(sentence, goals, vnr) or fallback_year(before, known, vnr)
@@ -157,18 +157,3 @@ def _clause(text: str, offset: int) -> int:
         elif ch == ")" and stack:
             stack.pop()
     return stack[-1] if stack else -1
-
-
-# -- sentences --------------------------------------------------------------------------
-def split_sentences(text: str, rules: VnrRules) -> list[str]:
-    """Split at . ! ? before a capital or digit, except after an abbreviation ("p. 48")."""
-    out, start = [], 0
-    for boundary in _SENTENCE_END.finditer(text):
-        head = text[start: boundary.start()]
-        last = _LAST_WORD.search(head)
-        if last and last.group(1).lower() in rules.abbreviations:
-            continue
-        out.append(head.strip())
-        start = boundary.end()
-    out.append(text[start:].strip())
-    return [s for s in out if s]

@@ -25,13 +25,16 @@ KEY = "territorial_organization"
 
 @pytest.fixture(scope="module")
 def rules() -> Rules:
-    """Only this stage's rule file, so the tests do not depend on other stages' files."""
-    filename, parser = RULE_PARSERS["admin_units"]
-    check = RuleChecker(DEFAULT_RULES_DIR / filename)
-    parsed = parser(DEFAULT_RULES_DIR, check)
-    if check.errors:
-        raise RuleError(check.errors)
-    return Rules(DEFAULT_RULES_DIR, "test", {"admin_units": parsed})
+    """Only this stage's rule file and normalize.yaml (the sentence splitter's
+    abbreviations), so the tests do not depend on other stages' files."""
+    parsed = {}
+    for name in ("admin_units", "normalize"):
+        filename, parser = RULE_PARSERS[name]
+        check = RuleChecker(DEFAULT_RULES_DIR / filename)
+        parsed[name] = parser(DEFAULT_RULES_DIR, check)
+        if check.errors:
+            raise RuleError(check.errors)
+    return Rules(DEFAULT_RULES_DIR, "test", parsed)
 
 
 def para(markup: str) -> Paragraph:
@@ -230,7 +233,7 @@ def test_tier_rank_follows_tier(rules):
 
 
 def test_nested_counts_kept_when_rules_say_keep(rules):
-    keep = Rules(rules.directory, "test", {"admin_units": dataclasses.replace(rules.admin_units, nested_counts="keep")})
+    keep = Rules(rules.directory, "test", {"admin_units": dataclasses.replace(rules.admin_units, nested_counts="keep"), "normalize": rules.normalize})
     rows = run(keep, "France is composed of 18 regions, including 5 overseas regions, and 34 945 municipalities.").rows
     assert [(r.unit_type, r.count) for r in rows] == [("regions", 18), ("overseas regions", 5), ("municipalities", 34945)]
 
@@ -366,7 +369,7 @@ def test_shared_head_rows_keep_sentence_evidence_and_footnotes(rules):
 
 
 def test_shared_heads_off_when_rules_have_none(rules):
-    off = Rules(rules.directory, "test", {"admin_units": dataclasses.replace(rules.admin_units, shared_heads=None)})
+    off = Rules(rules.directory, "test", {"admin_units": dataclasses.replace(rules.admin_units, shared_heads=None), "normalize": rules.normalize})
     rows = run(off, "The country has 12 urban and 30 rural municipalities.").rows
     assert [(r.unit_type, r.count) for r in rows] == [("rural municipalities", 30)]
 
@@ -399,7 +402,7 @@ def test_thousands_written_with_a_dot(rules, sentence, expected):
     ids=["decimal-is-no-count", "year-before-period", "label-dot-group"],
 )
 def test_dot_groups_in_candidates(rules, sentence, printed):
-    found = [c for c in find_count_candidates(section(sentence), rules.admin_units)]
+    found = [c for c in find_count_candidates(section(sentence), rules.admin_units, rules.normalize.abbreviations)]
     assert [c.printed for c in found] == printed
     assert run(rules, sentence).rows == ()
 
@@ -427,7 +430,7 @@ NOT_UNIT_CASES = [
 
 @pytest.mark.parametrize("sentence, printed, reason", [c[1:] for c in NOT_UNIT_CASES], ids=[c[0] for c in NOT_UNIT_CASES])
 def test_numbers_that_are_not_unit_counts(rules, sentence, printed, reason):
-    candidates = {c.printed: c for c in find_count_candidates(section(sentence), rules.admin_units)}
+    candidates = {c.printed: c for c in find_count_candidates(section(sentence), rules.admin_units, rules.normalize.abbreviations)}
     assert candidates[printed].reason == reason
     assert run(rules, sentence).rows == ()
 
@@ -438,7 +441,7 @@ def test_numbers_that_are_not_unit_counts(rules, sentence, printed, reason):
     ids=["three-tiered", "twenty-minute", "ordinal", "decimal"],
 )
 def test_hyphenated_ordinal_and_decimal_numbers_are_no_candidates(rules, sentence):
-    printed = [c.printed for c in find_count_candidates(section(sentence), rules.admin_units)]
+    printed = [c.printed for c in find_count_candidates(section(sentence), rules.admin_units, rules.normalize.abbreviations)]
     assert all(p in {"2020"} for p in printed), printed
 
 
@@ -455,7 +458,7 @@ def test_footnote_after_final_period_belongs_to_its_sentence(rules):
 
 def test_sentences_split_at_paragraphs_and_not_at_abbreviations(rules):
     sec = section("Units (e.g. Almaty) count 3 cities. No. 5 is a law", "second paragraph")
-    texts = [s.text for s in split_sentences(sec, rules.admin_units)]
+    texts = [s.text for s in split_sentences(sec, rules.normalize.abbreviations)]
     assert texts == ["Units (e.g. Almaty) count 3 cities.", "No. 5 is a law", "second paragraph"]
 
 

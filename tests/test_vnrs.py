@@ -9,7 +9,7 @@ from conftest import line_of, rules_copy_with
 from pipeline.document import Footnote, Line, Outline, Paragraph, Section
 from pipeline.errors import RuleError
 from pipeline.rules import load_rules
-from pipeline.vnrs import SdgPriority, extract_sdg_priorities, extract_vnr_years, split_sentences, vnr_year_mentions
+from pipeline.vnrs import SdgPriority, extract_sdg_priorities, extract_vnr_years, vnr_year_mentions
 
 RULES = load_rules()
 
@@ -164,19 +164,6 @@ def test_kazakhstan_from_raw_profile():
     assert extract_vnr_years(result.outline, RULES, result.footnotes) == (2019, 2022)
     found = extract_sdg_priorities(result.outline, RULES)
     assert {(p.year, p.sdg) for p in found} == rows(2022, 1, 3, 4, 6, 8) | rows(2019, 3, 4, 6, 8, 11)
-
-
-@pytest.mark.parametrize(
-    "text, sentences",
-    [
-        ("See VNR, 2022, p. 48. Next one.", ["See VNR, 2022, p. 48.", "Next one."]),
-        ("Goals, e.g. SDG 4. Then (see p. 4). End", ["Goals, e.g. SDG 4.", "Then (see p. 4).", "End"]),
-        ('He said "done." 2019 was next.', ['He said "done."', "2019 was next."]),
-    ],
-    ids=["page-abbreviation", "eg-and-parenthesis", "quote-then-digit"],
-)
-def test_split_sentences(text, sentences):
-    assert split_sentences(text, RULES.vnrs) == sentences
 
 
 # -- the rule file ------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ _CUE_TIERS = ADMIN_TIERS + ("national",)
 _ADMIN_KEYS = (
     "number_words", "qualifiers", "qualifier_aliases", "unit_nouns", "max_modifiers", "stop_words", "complements",
     "local_term_prefixes", "member_prefixes", "not_counts", "nesting_markers", "nested_counts",
-    "trailing_cue_gap", "tier_cues", "state_structure", "subnational_tiers", "abbreviations",
+    "trailing_cue_gap", "tier_cues", "state_structure", "subnational_tiers",
     "thousands_separators", "shared_heads",
 )
 _NUMBER_KINDS = ("units", "tens", "scales", "phrases")
@@ -89,7 +89,6 @@ class AdminUnitRules:
     tier_cues: tuple[TierCueRule, ...]
     state_structure: tuple[tuple[str, regex.Pattern], ...]
     subnational_tiers: tuple[regex.Pattern, ...]
-    abbreviations: frozenset[str]
     shared_heads: SharedHeadRules | None
 
 
@@ -327,13 +326,6 @@ def parse_admin_unit_rules(rules_dir: Path, check: RuleChecker) -> AdminUnitRule
         if pattern is not None:
             tier_counts.append(pattern)
 
-    abbreviations = set()
-    for item, line in _located_items(check, data, "abbreviations"):
-        if not isinstance(item, str) or not item.strip().endswith(".") or " " in item.strip():
-            check.error(line, f"abbreviation {item!r} must be one token ending in '.'")
-        else:
-            abbreviations.add(item.strip().lower())
-
     return AdminUnitRules(
         number_values=MappingProxyType(values),
         number_word=regex.compile(word, flags),
@@ -354,6 +346,5 @@ def parse_admin_unit_rules(rules_dir: Path, check: RuleChecker) -> AdminUnitRule
         tier_cues=tuple(cues),
         state_structure=tuple(structures),
         subnational_tiers=tuple(tier_counts),
-        abbreviations=frozenset(abbreviations),
         shared_heads=_admin_shared_heads(check, data),
     )

@@ -85,6 +85,7 @@ class NormalizeRules:
     page_number: tuple[regex.Pattern, ...] = ()  # a page-edge line that is only a page number
     furniture_edge_lines: int = 3  # lines at the top and at the foot of a page that may be furniture
     furniture_min_share: float = 0.5  # share of pages an edge line must repeat on
+    abbreviations: frozenset[str] = frozenset()  # tokens ending in '.' that end no sentence ('e.g.')
 
 
 @rule_file("normalize", "normalize.yaml")
@@ -108,4 +109,10 @@ def parse_normalize_rules(rules_dir: Path, check: RuleChecker) -> NormalizeRules
     if not isinstance(share, (int, float)) or not 0 < share <= 1:
         check.error(_key_line(furniture, "min_share"), f"'min_share' must be in (0, 1], got {share!r}")
         share = 0.5
-    return NormalizeRules(frozenset(p.lower() for p in prefixes), tuple(numbers), edge, float(share))
+    abbreviations = check.strings(data, "abbreviations")
+    listed = data.get("abbreviations")
+    for i, item in enumerate(listed if isinstance(listed, LList) else ()):
+        if isinstance(item, str) and item.strip() and (not item.strip().endswith(".") or " " in item.strip()):
+            check.error(listed.item_lines[i], f"abbreviation {item!r} must be one token ending in '.'")
+    return NormalizeRules(frozenset(p.lower() for p in prefixes), tuple(numbers), edge, float(share),
+                          frozenset(a.strip().lower() for a in abbreviations))

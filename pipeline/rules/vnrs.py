@@ -37,7 +37,6 @@ class VnrRules:
     max_year: int
     mentions: tuple[regex.Pattern, ...]  # group `years`
     priorities: PriorityRules
-    abbreviations: frozenset[str]
     mention_cue: regex.Pattern | None = None  # mentions are sought only near a cue ...
     cue_window: int = 200  # ... within this many characters
 
@@ -87,7 +86,6 @@ def parse_vnr_rules(rules_dir: Path, check: RuleChecker) -> VnrRules:
         horizon = _defined_pattern(check, defines, raw.get("horizon"), _key_line(raw, "horizon"))
         year = _defined_pattern(check, defines, raw.get("year"), _key_line(raw, "year"))
 
-    abbreviations = check.strings(data, "abbreviations")
     cue = _defined_pattern(check, defines, data.get("mention_cue"), _key_line(data, "mention_cue"))
     window = data.get("cue_window", 200)
     if not isinstance(window, int) or window < 20:
@@ -98,7 +96,6 @@ def parse_vnr_rules(rules_dir: Path, check: RuleChecker) -> VnrRules:
         high,
         mentions,
         PriorityRules(cues, goal_lists, comparisons, not_goals, horizon, year),
-        frozenset(a.lower().rstrip(".") for a in abbreviations),
         cue,
         window,
     )
