@@ -43,6 +43,8 @@ EXAMPLES = [
      [("ORG", "National Association of Local Authorities of Ghana")]),
     ("org-programme", "with the UN Development Programme in the country", [("ORG", "UN Development Programme")]),
     ("org-united-nations", "the United Nations Joint SDG Fund", [("ORG", "United Nations Joint SDG Fund")]),
+    ("legislatures-by-name", "after a request from the Storting, as the Verkhovna Rada and the Lok Sabha did",
+     [("ORG", "Storting"), ("ORG", "Verkhovna Rada"), ("ORG", "Lok Sabha")]),
     ("org-listed", "UN-Habitat, UNDP and UCLG", [("ORG", "UN-Habitat"), ("ORG", "UNDP"), ("ORG", "UCLG")]),
     ("org-and-the-is-two", "UNDP and the European Union signed.", [("ORG", "UNDP"), ("ORG", "European Union")]),
     ("org-split-at-listed-name", "the Government of Kenya and UN-Habitat launched",
