@@ -65,6 +65,21 @@ def fold_text(text: str) -> str:
     return _INNER_SOFT_HYPHEN.sub("", text).translate(_FOLD)
 
 
+# A markdown pipe table: its rows become TAB-separated cells, as the PDF reader writes
+# table rows, and the rule under its header goes.
+_TABLE_ROW = re.compile(r"^\s*\|(.*)\|\s*$")
+_TABLE_RULE = re.compile(r"^\s*\|?(\s*:?-{3,}:?\s*\|)+\s*(:?-{3,}:?\s*)?$")
+_CELL_PIPE = re.compile(r"(?<!\\)\|")
+
+
+def _pipe_cells(line: str) -> str:
+    """'| 6.1.1. Water | Urban | 43.5 |' -> '6.1.1. Water<TAB>Urban<TAB>43.5' (an empty cell stays empty)."""
+    row = _TABLE_ROW.match(line)
+    if not row:
+        return line
+    return "\t".join(cell.strip().replace("\\|", "|") for cell in _CELL_PIPE.split(row.group(1)))
+
+
 _WRAPPED_LINK = re.compile(r"\[([^\[\]\n]{0,200})\n[ \t]*([^\[\]\n]{0,200})\]\(")
 
 
@@ -146,6 +161,9 @@ def normalize(source: SourceDocument, rules: Rules) -> NormalizedDocument:
         for _ in range(raw.count("\f")):
             pages.append([])
         raw = fold_text(raw.replace("\f", ""))
+        if _TABLE_RULE.match(raw):
+            continue  # the |---|---| line under a pipe table's header
+        raw = _pipe_cells(raw)
         depth = None
         heading = _HEADING.match(raw)  # also in .txt: markdown saved as text keeps its "#"
         if heading:

@@ -114,6 +114,15 @@ def test_pdf_characters_are_folded(rules, text, lines):
     assert [l.text for l in normalize(source(text, "text"), rules).lines] == lines
 
 
+def test_pipe_table_rows_become_tab_separated_cells(rules):
+    text = ("| Indicator | Disaggregation | Value |\n|---|:---:|---:|\n| 6.1.1. Water<sup>3</sup> | Urban | 43.5 |\n"
+            "|  | Rural | a \\| b |\nNot | a table")
+    lines = normalize(source(text), rules).lines
+    assert [l.text for l in lines] == ["Indicator\tDisaggregation\tValue", "6.1.1. Water\tUrban\t43.5", "\tRural\ta | b",
+                                       "Not | a table"]
+    assert [m.number for m in lines[1].markers] == [3]
+
+
 def test_collapse_moves_markers_and_keeps_them_before_spaces():
     clean = collapse("  a  b.\t c ", [Marker(7, 1)], [Span(2, 3, "bold")])
     assert clean.text == "a b. c"

@@ -92,6 +92,15 @@ def test_known_heading_without_number_is_placed_by_its_usual_number(rules):
     assert (sec.section_id, sec.level, sec.parent_id, sec.key) == ("2/specific-projects-and-cases", 2, "2", "projects_and_cases")
 
 
+@pytest.mark.parametrize("title", [
+    "2.4 VOLUNTARY LOCAL REVIEWS", "2.4 LOCAL AND REGIONAL REVIEWS", "2.4 Subnational reviews",
+    "2.4 VLRs and VSRs", "2.4 VOLUNTARY SUBNATIONAL AND/OR LOCAL REVIEWS (VSRs/VLRs)",
+])
+def test_local_reviews_under_their_several_names(rules, title):
+    sec = outline(rules, f"# PERU\n\n## {title}\n\ntext").sections[0]
+    assert sec.key == "local_reviews"
+
+
 def test_marker_on_heading_is_recorded_and_title_is_clean(rules):
     sec = outline(rules, "# PERU\n\n## 4. SDG INDICATORS<sup>12</sup>\n\nrows").sections[0]
     assert (sec.title, sec.heading_markers) == ("SDG INDICATORS", (12,))
