@@ -339,6 +339,8 @@ def _raw_page(page, number: int) -> RawPage:
 
 def page_words(page) -> list[Word]:
     """Upright words with size, emphasis (from the font name) and colour."""
+    if doubled_glyphs(page.chars):
+        page = page.dedupe_chars(tolerance=1)
     out = []
     for w in page.extract_words(**WORD_OPTIONS):
         text = fold_text(w["text"])  # 'ﬁnancial' -> 'financial'
@@ -351,6 +353,21 @@ def page_words(page) -> list[Word]:
             _color(w.get("non_stroking_color")),
         ))
     return out
+
+
+def doubled_glyphs(chars, least: int = 3) -> bool:
+    """Whether some glyphs are printed twice on themselves: a 'fake bold' (the text drawn
+    again half a point aside) that would read 'TThhee'. Checked first because pdfplumber's
+    dedupe_chars costs more than looking."""
+    seen, doubled = set(), 0
+    for c in chars:
+        key = (c["text"], round(c["x0"]), round(c["top"]))
+        if key in seen and not c["text"].isspace():
+            doubled += 1
+            if doubled >= least:
+                return True
+        seen.add(key)
+    return False
 
 
 def _color(value) -> tuple:

@@ -511,6 +511,19 @@ def test_ligature_glyphs_and_invisible_characters_are_folded(tmp_path, pdf_rules
     assert _read(path, pdf_rules).text == "The financial office of the multilevel plan.\n"
 
 
+@pytest.mark.parametrize("offset", [0.3, 0.0])
+def test_fake_bold_text_drawn_twice_is_read_once(tmp_path, pdf_rules, offset):
+    """Some producers embolden by drawing the text again a fraction of a point aside."""
+    def draw(pdf):
+        pdf.set_font("Helvetica", "", 10)
+        for dx in (0, offset):
+            pdf.text(60 + dx, 100, "Local governments report every year.")
+        pdf.text(60, 112, "Then the plan follows.")
+    path = tmp_path / "fakebold.pdf"
+    path.write_bytes(_tiny_pdf(draw))
+    assert _read(path, pdf_rules).text == "Local governments report every year. Then the plan follows.\n"
+
+
 def test_subscript_and_lone_small_digits_are_not_markers(tmp_path, pdf_rules):
     def draw(pdf):
         pdf.set_font("Helvetica", "", 10)
