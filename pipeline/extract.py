@@ -46,7 +46,7 @@ def extract_document(source: SourceDocument, rules: Rules, model: str | None = N
     if not any(s.key for s in outline.sections):
         raise NotAProfile("no known profile section (expected headings such as TERRITORIAL ORGANIZATION)")
     country = resolve_country(outline.country_name, rules, source.path)
-    notes = extract_footnotes(outline, rules.normalize.keep_hyphen_prefixes)
+    notes = extract_footnotes(outline, rules.normalize.keep_hyphen_prefixes, rules.headings.notes_labels)
     outline = notes.outline
     units = extract_admin_units(outline, rules)
     entities = extract_entities(outline, rules, model=model, iso3=country.iso3)

@@ -35,10 +35,13 @@ class FootnoteResult:
     warnings: tuple[str, ...] = ()
 
 
-def extract_footnotes(outline: Outline, keep_hyphen_prefixes: frozenset[str] = frozenset()) -> FootnoteResult:
+def extract_footnotes(
+    outline: Outline, keep_hyphen_prefixes: frozenset[str] = frozenset(), notes_labels: tuple = ()
+) -> FootnoteResult:
     """Lift footnote blocks, re-join interrupted sentences, and list marker positions.
 
-    ``keep_hyphen_prefixes`` (rules/normalize.yaml) mends a word that a block cut in two.
+    ``keep_hyphen_prefixes`` (rules/normalize.yaml) mends a word that a block cut in two;
+    ``notes_labels`` (rules/headings.yaml): a line announcing a block ("Notes") goes with it.
     """
     explicit = _explicit_marker_order(outline)
     notes: list[Footnote] = []
@@ -52,6 +55,8 @@ def extract_footnotes(outline: Outline, keep_hyphen_prefixes: frozenset[str] = f
             found = _take_notes(paragraph, expected, explicit, keep_hyphen_prefixes)
             if found:
                 notes.extend(found)
+                if kept and _is_notes_label(kept[-1], notes_labels):
+                    kept.pop()
                 lifted_after.add(len(kept) - 1)
             else:
                 kept.append(paragraph)
@@ -61,6 +66,10 @@ def extract_footnotes(outline: Outline, keep_hyphen_prefixes: frozenset[str] = f
     outline = replace(outline, sections=tuple(sections))
     refs = tuple(_refs(outline))
     return FootnoteResult(outline, tuple(notes), refs, tuple(_check(notes, refs)))
+
+
+def _is_notes_label(paragraph: Paragraph, labels: tuple) -> bool:
+    return len(paragraph.lines) == 1 and any(p.fullmatch(paragraph.lines[0].text.strip()) for p in labels)
 
 
 def _explicit_marker_order(outline: Outline) -> dict[int, tuple[int, int]]:

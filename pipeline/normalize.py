@@ -66,9 +66,10 @@ def fold_text(text: str) -> str:
 
 
 # A markdown pipe table: its rows become TAB-separated cells, as the PDF reader writes
-# table rows, and the rule under its header goes.
+# table rows, and the rule under its header goes; so do the dash rules of pandoc's
+# simple tables (and any other line of dashes alone).
 _TABLE_ROW = re.compile(r"^\s*\|(.*)\|\s*$")
-_TABLE_RULE = re.compile(r"^\s*\|?(\s*:?-{3,}:?\s*\|)+\s*(:?-{3,}:?\s*)?$")
+_TABLE_RULE = re.compile(r"^\s*\|?(\s*:?-{3,}:?\s*\|)+\s*(:?-{3,}:?\s*)?$|^\s*-{3,}(\s+-{3,})*\s*$")
 _CELL_PIPE = re.compile(r"(?<!\\)\|")
 
 

@@ -68,6 +68,9 @@ TERMINAL = re.compile(r"[.!?:][\"'”’)\]*]*$")
 LINE_END_DASH = re.compile(r"\w[\u2013\u2014]$")  # an en or em dash never splits a word
 LINE_END_HYPHEN = re.compile(r"([^\W\d_]+)[-\u2010\u00ad]$")
 URL = re.compile(r"^(https?://|www\.)\S+$", re.IGNORECASE)
+SECTION_NUMBER = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+(?=\S)")  # "1.", "2.1 ", "3.2.1 "
+SUP_TAG = re.compile(r"<sup>\d+</sup>")
+MAX_HEADING_WORDS = 12
 URL_BREAK = "/_-.?&=#%~"
 SUPERSCRIPT_DIGITS = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3}$")
 SUPERSCRIPT_TABLE = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
@@ -930,14 +933,25 @@ def _starts_with_bullet(line: TextLine, vocab: Vocabulary) -> bool:
 
 def heading_like(line: TextLine, body: Body, vocab: Vocabulary) -> bool:
     """Bold or coloured apart from the body text, short, and set off: a band, a
-    bigger size, capitals or a bullet."""
+    bigger size, capitals, a bullet, a section number or a known section name
+    ("1.1 National coordination mechanisms" in bold at body size)."""
     words = [w for w in line.words if any(c.isalpha() for c in w.text) and not w.scale]
     if not words or len(line.text) > 200:
         return False
     coloured = len({w.color for w in words}) == 1 and words[0].color != body.color and not _is_white(body.color)
     if not (_all_bold(line) or coloured):
         return False
-    return line.band or line.size >= 1.1 * body.size or _starts_with_bullet(line, vocab) or _upper_ratio(line.text) >= 0.6
+    return (line.band or line.size >= 1.1 * body.size or _starts_with_bullet(line, vocab)
+            or _upper_ratio(line.text) >= 0.6 or _names_a_section(line.text, vocab))
+
+
+def _names_a_section(text: str, vocab: Vocabulary) -> bool:
+    """'1.1 National coordination mechanisms', 'Monitoring': numbered and short, or a known section."""
+    numbered = SECTION_NUMBER.match(text)
+    title = text[numbered.end():] if numbered else text
+    if numbered and len(title.split()) <= MAX_HEADING_WORDS and not TERMINAL.search(title):
+        return True
+    return vocab.headings is not None and vocab.headings.match(SUP_TAG.sub("", title)) is not None
 
 
 def label_scale(line: TextLine, page: int) -> Scale | None:

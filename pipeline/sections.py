@@ -141,12 +141,28 @@ def take_title(blocks, rules: HeadingRules):
             front.append(i)
     skipped = {i for i in front if any(p.fullmatch(blocks[i].title) for p in rules.title_skip)}
     title_at = next((i for i in front if i not in skipped), None)
+    if title_at is None and _title_line(blocks, rules):
+        line = blocks[0].lines[0]
+        return title_case(collapse(line.text).text), line.lineno, blocks[1:]
     rest = [b for j, b in enumerate(blocks) if j != title_at and j not in skipped]
     if title_at is None:
         return None, None, rest
     return title_case(blocks[title_at].title), blocks[title_at].line.lineno, rest
 
 
+def _title_line(blocks, rules: HeadingRules) -> bool:
+    """A copy-paste loses the title's type: the document then opens with one short line,
+    not a sentence, right before its first heading ('Argentina' / 'Territorial organization')."""
+    if len(blocks) < 2 or not isinstance(blocks[0], Paragraph) or not isinstance(blocks[1], HeadingLine):
+        return False
+    if len(blocks[0].lines) != 1:
+        return False
+    text = collapse(blocks[0].lines[0].text).text
+    return (0 < len(text.split()) <= _MAX_TITLE_WORDS and text[:1].isupper() and text[-1] not in ".!?:;,"
+            and not any(p.fullmatch(text) for p in rules.title_skip))
+
+
+_MAX_TITLE_WORDS = 8  # 'Saint Vincent and the Grenadines', 'Country Profile: Bosnia and Herzegovina'
 _SMALL_WORDS = {"and", "of", "the", "de", "da", "do", "du", "des", "la", "le", "del", "y", "et", "in", "for"}
 
 

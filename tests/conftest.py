@@ -32,7 +32,7 @@ def outline_of(rules):
 
     def build(text: str, fmt: str = "markdown"):
         outline = build_outline(normalize(source(text, fmt), rules), rules)
-        return extract_footnotes(outline, rules.normalize.keep_hyphen_prefixes)
+        return extract_footnotes(outline, rules.normalize.keep_hyphen_prefixes, rules.headings.notes_labels)
 
     return build
 

@@ -397,6 +397,19 @@ def test_thousands_written_with_a_dot(rules, sentence, expected):
 
 
 @pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        ("Their powers vary from one province to another.", []),
+        ("There are about 850 communes and around 300 other local bodies.",
+         [("communes", 850, "about"), ("other local bodies", 300, "around")]),
+    ],
+    ids=["one-to-another-is-no-count", "local-bodies"],
+)
+def test_idioms_and_local_bodies(rules, sentence, expected):
+    assert [(r.unit_type, r.count, r.qualifier) for r in run(rules, sentence).rows] == expected
+
+
+@pytest.mark.parametrize(
     "sentence, printed",
     [("The budget is 2.5 million.", []), ("It was adopted in 2019.", ["2019"]), ("Law 3.100 applies.", ["3.100"])],
     ids=["decimal-is-no-count", "year-before-period", "label-dot-group"],
@@ -495,10 +508,12 @@ def test_conflicting_structure_takes_first_and_warns(rules):
         ("There are four levels of subnational government.", 4),
         ("There is a single tier of local government.", 1),
         ("Kenya has one level of devolved government.", 1),
+        ("Local government has three levels below the regions.", 3),
         ("There are three levels of government.", None),
         ("Each tier of government is subordinate to the tier above.", None),
     ],
-    ids=["three-tiered", "two-tier", "3-tiers", "four-levels", "single-tier", "one-level-devolved", "levels-of-government", "no-number"],
+    ids=["three-tiered", "two-tier", "3-tiers", "four-levels", "single-tier", "one-level-devolved", "local-government-has-levels",
+         "levels-of-government", "no-number"],
 )
 def test_subnational_tiers(rules, sentence, tiers):
     assert run(rules, sentence).subnational_tiers == tiers

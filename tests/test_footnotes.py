@@ -51,6 +51,15 @@ def test_sentence_ending_before_block_is_not_joined(outline_of):
     assert [p.text for p in sec.paragraphs] == ["It ends here.", "another paragraph starts lowercase."]
 
 
+def test_a_notes_label_goes_with_the_block_it_announces(outline_of):
+    text = ("Argentina\n\nTerritorial organization\n\nThere are 23 provinces.[1]\n\n4. SDG indicators[2]\n\nrows\n\n"
+            "Notes\n\n[1] Each has a constitution.\n\n[2] UN database.")
+    result = outline_of(text, "text")
+    assert result.outline.country_name == "Argentina"
+    assert result.outline.get("4").text == "rows"
+    assert [n.number for n in result.footnotes] == [1, 2]
+
+
 def test_plain_text_glued_and_bracket_markers(outline_of):
     text = (
         "GHANA\n\nTERRITORIAL ORGANIZATION\n\nGhana has 16 regions.1 The PM2.5 level rose in 2019 and 261 districts[2] exist.\n\n"

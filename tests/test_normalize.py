@@ -123,6 +123,12 @@ def test_pipe_table_rows_become_tab_separated_cells(rules):
     assert [m.number for m in lines[1].markers] == [3]
 
 
+def test_simple_table_dash_rules_go(rules):
+    text = "  Indicator        Value\n  ---------------- -------\n  6.1.1. Water     43.5\n  ---------------- -------\nText after."
+    assert [l.text.strip() for l in normalize(source(text), rules).lines] == ["Indicator        Value", "6.1.1. Water     43.5",
+                                                                           "Text after."]
+
+
 def test_collapse_moves_markers_and_keeps_them_before_spaces():
     clean = collapse("  a  b.\t c ", [Marker(7, 1)], [Span(2, 3, "bold")])
     assert clean.text == "a b. c"

@@ -524,6 +524,23 @@ def test_fake_bold_text_drawn_twice_is_read_once(tmp_path, pdf_rules, offset):
     assert _read(path, pdf_rules).text == "Local governments report every year. Then the plan follows.\n"
 
 
+@pytest.mark.parametrize("title", ["1.1 National coordination mechanisms", "Monitoring"])
+def test_bold_body_size_heading_in_sentence_case(tmp_path, pdf_rules, title):
+    """A heading printed in bold at the body's size and case: its number or its known name sets it apart."""
+    def draw(pdf):
+        pdf.set_font("Helvetica", "", 10)
+        pdf.text(60, 100, "The plan was adopted in 2019 and runs to 2030.")
+        pdf.set_font("Helvetica", "B", 10)
+        pdf.text(60, 128, title)
+        pdf.set_font("Helvetica", "", 10)
+        pdf.text(60, 146, "A council meets twice a year to follow it.")
+    path = tmp_path / "heading.pdf"
+    path.write_bytes(_tiny_pdf(draw))
+    text = _read(path, pdf_rules).text
+    assert re.search(rf"^#+ {re.escape(title)}$", text, re.MULTILINE), text
+    assert "A council meets twice a year to follow it." in text
+
+
 def test_subscript_and_lone_small_digits_are_not_markers(tmp_path, pdf_rules):
     def draw(pdf):
         pdf.set_font("Helvetica", "", 10)

@@ -29,6 +29,7 @@ class HeadingRules:
     headings: tuple[HeadingRule, ...]
     bullet_chars: str
     title_skip: tuple[regex.Pattern, ...]
+    notes_labels: tuple[regex.Pattern, ...] = ()  # a line that only announces the footnotes below it
 
     def match(self, title: str) -> HeadingRule | None:
         """The first heading rule whose pattern matches the whole title."""
@@ -69,13 +70,18 @@ def parse_heading_rules(rules_dir: Path, check: RuleChecker) -> HeadingRules:
     if not isinstance(bullets, str):
         check.error(_key_line(data, "bullet_chars"), "'bullet_chars' must be a string")
         bullets = ""
-    skips = []
-    raw_skips = data.get("title_skip") or LList()
-    for i, src in enumerate(raw_skips):
-        compiled = check.pattern(src, raw_skips.item_lines[i])
+    return HeadingRules(tuple(out), bullets, _patterns(check, data, "title_skip"), _patterns(check, data, "notes_labels"))
+
+
+def _patterns(check: RuleChecker, data, key: str) -> tuple[regex.Pattern, ...]:
+    """An optional list of patterns, each compiled and checked on its own line."""
+    listed = data.get(key) or LList()
+    out = []
+    for i, src in enumerate(listed):
+        compiled = check.pattern(src, listed.item_lines[i] if isinstance(listed, LList) else _key_line(data, key))
         if compiled is not None:
-            skips.append(compiled)
-    return HeadingRules(tuple(out), bullets, tuple(skips))
+            out.append(compiled)
+    return tuple(out)
 
 
 # --- normalize: normalize.yaml -------------------------------------------------
