@@ -92,11 +92,12 @@ def _is_cap(token: Token) -> bool:
 
 
 def _is_name_part(token: Token) -> bool:
-    """A capitalised word or a connector; 'the' right after 'and' opens a second name
-    ('UNDP and the European Union' is two organisations, not one)."""
-    if token.lower_ == "the" and token.i > 0 and token.doc[token.i - 1].lower_ == "and":
+    """A capitalised word or a connector; a connector right after 'and' opens a second
+    name ('UNDP and the European Union', 'the VNRs and on the Global Taskforce ...')."""
+    connectors = token.doc._.name_connectors
+    if token.lower_ in connectors and token.i > 0 and token.doc[token.i - 1].lower_ == "and":
         return False
-    return _is_cap(token) or token.lower_ in token.doc._.name_connectors
+    return _is_cap(token) or token.lower_ in connectors
 
 
 Token.set_extension("is_cap", getter=_is_cap, force=True)
@@ -437,6 +438,23 @@ def split_at_known_names(doc: Doc, candidates: list[Candidate], known_lines: set
     return out
 
 
+def drop_bodies_named_after_places(doc: Doc, candidates: list[Candidate], place_lines: set[int]) -> list[Candidate]:
+    """Decision rule: 'Department of Antioquia' is a place, not a body, when what follows
+    'of' is one of the profile country's listed places (the place alone is kept, as 'the
+    province of West Java' keeps 'West Java'); 'Department of Budget' stays a body."""
+    places = {(c.start, c.end) for c in candidates if c.priority in place_lines}
+    out = []
+    for cand in candidates:
+        if cand.label == "ORG" and places:
+            span = doc.char_span(cand.start, cand.end, alignment_mode="expand")
+            if span is not None and len(span) > 2 and span[1].lower_ == "of":
+                rest = span[3:] if span[2].lower_ == "the" and len(span) > 3 else span[2:]
+                if (rest.start_char, rest.end_char) in places:
+                    continue
+        out.append(cand)
+    return out
+
+
 def drop_common_words(
     doc: Doc, candidates: list[Candidate], shape_priorities: set[int], lowercase: set[str]
 ) -> list[Candidate]:
@@ -619,6 +637,7 @@ def extract_entities(
     cities = [g for g in entity_rules.generators if g.source == "cities"]
     city_lines = {g.line for g in cities}
     country_lines = {g.line for g in entity_rules.generators if g.source == "countries"}
+    gazetteer_lines = {g.line for g in entity_rules.generators if g.source in ("subdivisions", "cities")}
     alpha_2 = _profile_alpha_2(outline, rules, iso3)
     matchers = [
         (_subdivision_matcher(nlp, g, alpha_2), g)
@@ -635,6 +654,7 @@ def extract_entities(
         found = ruler_candidates(doc, contexts) + gazetteer_candidates(doc, matchers)
         found += [c for g in cities if alpha_2 for c in city_candidates(doc, 0, len(doc), [_city_name_set(g, alpha_2)], g)]
         found = split_at_known_names(doc, found, known_lines)
+        found = drop_bodies_named_after_places(doc, found, gazetteer_lines)
         found = drop_unlikely_cities(doc, drop_common_words(doc, found, shape_lines, lowercase), city_lines, lowercase)
         first = longest_first(found)
         named = {c.start: _alpha_2(doc.text[c.start : c.end], rules) for c in first if c.priority in country_lines}

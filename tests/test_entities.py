@@ -49,6 +49,13 @@ EXAMPLES = [
     ("org-head-general", "the Secretariat General for Planning leads", [("ORG", "Secretariat General for Planning")]),
     ("org-ministry-of-several-fields", "the Ministry of Finance, Planning and Economic Development leads",
      [("ORG", "Ministry of Finance, Planning and Economic Development")]),
+    ("law-head-of-year", "the Local Government Code of 1991 applies", [("LAW", "Local Government Code of 1991")]),
+    ("law-short-words-inside", "under the Right to Information Act of", [("LAW", "Right to Information Act")]),
+    ("org-department-of-fields", "the Department of Budget and Management and the Sub-Committee on Urban Affairs",
+     [("ORG", "Department of Budget and Management"), ("ORG", "Sub-Committee on Urban Affairs")]),
+    ("org-and-then-connector-opens-a-name", "based on the VNRs and on the Global Taskforce of Local and Regional Governments",
+     [("ORG", "Global Taskforce of Local and Regional Governments")]),
+    ("law-spanish-connectors", "the Plan Argentina contra el Hambre and the", [("LAW", "Plan Argentina contra el Hambre")]),
     ("legislatures-by-name", "after a request from the Storting, as the Verkhovna Rada and the Lok Sabha did",
      [("ORG", "Storting"), ("ORG", "Verkhovna Rada"), ("ORG", "Lok Sabha")]),
     ("org-listed", "UN-Habitat, UNDP and UCLG", [("ORG", "UN-Habitat"), ("ORG", "UNDP"), ("ORG", "UCLG")]),
@@ -157,8 +164,12 @@ def test_examples(rules, text, expected):
         (None, "Kisumu works with counties.", []),  # no country: no subdivision list
         ("Ghana", "Central banks lend in Ashanti.", [("GPE", "Ashanti")]),  # 'Central' is a skipped common word
         ("Brazil", "Sao Paulo and São Paulo", [("GPE", "Sao Paulo"), ("GPE", "São Paulo")]),
+        # A 'Department of' a listed place is that place; of anything else, a body.
+        ("Colombia", "The Department of Antioquia and the Department of Planning met.",
+         [("GPE", "Antioquia"), ("ORG", "Department of Planning")]),
     ],
-    ids=["kenya-counties", "kenya-strip-city", "no-country", "ghana-skip-central", "brazil-accents"],
+    ids=["kenya-counties", "kenya-strip-city", "no-country", "ghana-skip-central", "brazil-accents",
+         "colombia-department-of-a-place"],
 )
 def test_subdivisions_of_the_profile_country(rules, country, text, expected):
     assert found(text, country, rules) == expected
