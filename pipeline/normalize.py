@@ -26,7 +26,9 @@ _INLINE = re.compile(
       | (?P<link>\[(?P<label>[^\]\n]*)\]\((?P<target><[^>\n]+>|[^)\s]+(?:\([^)\s]*\)[^)\s]*)*)(?:\s+"[^"]*")?\))
       | (?P<auto><(?P<autourl>(?:https?|ftp)://[^>\s]+|www\.[^>\s]+)>)
       | (?P<bare>(?:https?|ftp)://[^\s<>()\[\]]+(?:\([^\s()]*\)[^\s<>()\[\]]*)*)
-      | (?P<tag></?(?:sup|sub|br|span|u|b|i|em|strong)\b[^>]*>)
+      | (?P<br><br\s*/?>)
+      | (?P<htmlem></?(?:b|strong|i|em)>)
+      | (?P<tag></?(?:sup|sub|span|u|b|i|em|strong|p|div|font|mark|small)\b[^>]*>)
       | (?P<esc>\\+(?P<escaped>[\\`*_{}\[\]()#+\-.!|<>~"']))
       | (?P<strong>\*\*|__(?=\S)|(?<=\S)__)
       | (?P<em>(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])|(?<![\w\\])_(?=[^\s_])|(?<=[^\s_])_(?!\w))
@@ -73,6 +75,20 @@ _TABLE_RULE = re.compile(r"^\s*\|?(\s*:?-{3,}:?\s*\|)+\s*(:?-{3,}:?\s*)?$|^\s*-{
 _CELL_PIPE = re.compile(r"(?<!\\)\|")
 
 
+# An HTML table left in a markdown export: one row per line, cells as TABs, the frame lines go.
+_HTML_TABLE_FRAME = re.compile(r"^\s*(?:</?(?:table|thead|tbody|tfoot|colgroup|col|caption)\b[^>]*>\s*)+$", re.IGNORECASE)
+_HTML_ROW = re.compile(r"^\s*<tr\b[^>]*>(.*?)(?:</tr>)?\s*$", re.IGNORECASE)
+_HTML_CELL = re.compile(r"<t[dh]\b[^>]*>(.*?)(?:</t[dh]>|(?=<t[dh]\b)|$)", re.IGNORECASE)
+
+
+def _html_cells(line: str) -> str:
+    """'<tr><td>6.1.1. Water</td><td>Urban</td></tr>' -> '6.1.1. Water<TAB>Urban'."""
+    row = _HTML_ROW.match(line)
+    if not row:
+        return line
+    return "\t".join(cell.strip() for cell in _HTML_CELL.findall(row.group(1)))
+
+
 def _pipe_cells(line: str) -> str:
     """'| 6.1.1. Water | Urban | 43.5 |' -> '6.1.1. Water<TAB>Urban<TAB>43.5' (an empty cell stays empty)."""
     row = _TABLE_ROW.match(line)
@@ -102,6 +118,14 @@ def parse_inline(text: str, markdown: bool = True) -> tuple[str, tuple[Marker, .
         out.append(s)
         length += len(s)
 
+    def _toggle(style: str) -> None:
+        if style in open_at:
+            start = open_at.pop(style)
+            if length > start:
+                spans.append(Span(start, length, style))
+        else:
+            open_at[style] = length
+
     for m in (_INLINE if markdown else _TEXT_MARKERS).finditer(text):
         emit(html.unescape(text[pos : m.start()]))
         pos = m.end()
@@ -119,18 +143,16 @@ def parse_inline(text: str, markdown: bool = True) -> tuple[str, tuple[Marker, .
             emit(_unescape_url(m.group("autourl")))
         elif m.groupdict().get("bare"):  # "…/_inhalt.html": an underscore in a URL is no emphasis
             emit(_unescape_url(m.group("bare")))
+        elif m.groupdict().get("br"):
+            emit(" ")  # a forced line break inside a paragraph
+        elif m.groupdict().get("htmlem"):  # <b>Lagos</b> is **Lagos**
+            _toggle("bold" if m.group("htmlem").strip("</>") in ("b", "strong") else "italic")
         elif m.groupdict().get("tag"):
             pass
         elif m.groupdict().get("esc"):
             emit(m.group("escaped"))
         else:
-            style = "bold" if m.group("strong") else "italic"
-            if style in open_at:
-                start = open_at.pop(style)
-                if length > start:
-                    spans.append(Span(start, length, style))
-            else:
-                open_at[style] = length
+            _toggle("bold" if m.group("strong") else "italic")
     emit(html.unescape(text[pos:]))
     return "".join(out), tuple(markers), tuple(sorted(spans, key=lambda s: (s.start, s.end)))
 
@@ -162,9 +184,9 @@ def normalize(source: SourceDocument, rules: Rules) -> NormalizedDocument:
         for _ in range(raw.count("\f")):
             pages.append([])
         raw = fold_text(raw.replace("\f", ""))
-        if _TABLE_RULE.match(raw):
-            continue  # the |---|---| line under a pipe table's header
-        raw = _pipe_cells(raw)
+        if _TABLE_RULE.match(raw) or _HTML_TABLE_FRAME.match(raw):
+            continue  # the |---|---| line under a pipe table's header; <table>, </tbody> ...
+        raw = _html_cells(_pipe_cells(raw))
         depth = None
         heading = _HEADING.match(raw)  # also in .txt: markdown saved as text keeps its "#"
         if heading:

@@ -17,7 +17,7 @@ from pipeline.normalize import hyphen_evidence, normalize, parse_inline
         ("https://gold.uclg.org/hlpf\\_2022.pdf", "https://gold.uclg.org/hlpf_2022.pdf"),
         ("AT&amp;T and 5 \\* 3", "AT&T and 5 * 3"),
         ("snake_case_name and hlpf_2022.pdf", "snake_case_name and hlpf_2022.pdf"),
-        ("line<br>break", "linebreak"),
+        ("line<br>break", "line break"),  # a forced line break still parts two words
     ],
     ids=["plain", "bold", "italic-in-parens", "autolink", "link-escaped-underscore", "link-with-label",
          "escaped-underscore", "html-entity-and-escape", "intraword-underscore", "html-tag"],
@@ -127,6 +127,15 @@ def test_simple_table_dash_rules_go(rules):
     text = "  Indicator        Value\n  ---------------- -------\n  6.1.1. Water     43.5\n  ---------------- -------\nText after."
     assert [l.text.strip() for l in normalize(source(text), rules).lines] == ["Indicator        Value", "6.1.1. Water     43.5",
                                                                            "Text after."]
+
+
+def test_html_left_in_a_markdown_export(rules):
+    text = ("<p>Zones,<br>with state offices &amp; the FCT&nbsp;team.</p>\n\n▶ In <b>Lagos</b> and <i>Ogun</i>.\n\n"
+            "<table>\n<tr><td>6.1.1. Water</td><td>Urban</td><td>36.4</td></tr>\n<tr><td></td><td>Rural</td><td>n/a</td></tr>\n</table>")
+    lines = [l for l in normalize(source(text), rules).lines if not l.is_blank]
+    assert [collapse(l.text).text for l in lines[:2]] == ["Zones, with state offices & the FCT team.", "▶ In Lagos and Ogun."]
+    assert [(s.kind, lines[1].text[s.start:s.end]) for s in lines[1].spans] == [("bold", "Lagos"), ("italic", "Ogun")]
+    assert [l.text for l in lines[2:]] == ["6.1.1. Water\tUrban\t36.4", "\tRural\tn/a"]
 
 
 def test_collapse_moves_markers_and_keeps_them_before_spaces():
