@@ -637,15 +637,22 @@ def find_state_structure(text: str, rules: AdminUnitRules) -> tuple[str | None, 
 
 
 def find_subnational_tiers(text: str, rules: AdminUnitRules) -> int | None:
-    """The number of subnational tiers the text first states ("three-tiered" -> 3)."""
+    """The number of subnational tiers the text first states ("three-tiered" -> 3).
+
+    A count whose tiers are then listed with the national one ("a three-tier federal
+    system: federal, state and local") counts one subnational tier fewer.
+    """
     found = sorted(
-        (m.start(), i, m.group("n"))
+        (m.start(), i, m.group("n"), m.end())
         for i, pattern in enumerate(rules.subnational_tiers)
         for m in [pattern.search(text, timeout=PATTERN_TIMEOUT)]
         if m
     )
-    for _, _, printed in found:
+    for _, _, printed, end in found:
         value = parse_count(printed, rules)
+        listed = rules.national_tier_listed
+        if listed is not None and listed.match(text, end, timeout=PATTERN_TIMEOUT):
+            value -= 1
         if 1 <= value <= 9:
             return value
     return None

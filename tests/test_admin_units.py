@@ -509,10 +509,12 @@ def test_conflicting_structure_takes_first_and_warns(rules):
         ("There is a single tier of local government.", 1),
         ("Kenya has one level of devolved government.", 1),
         ("Local government has three levels below the regions.", 3),
+        ("It is a three-tier federal system: federal, state and local.", 2),
         ("There are three levels of government.", None),
         ("Each tier of government is subordinate to the tier above.", None),
     ],
     ids=["three-tiered", "two-tier", "3-tiers", "four-levels", "single-tier", "one-level-devolved", "local-government-has-levels",
+         "national-tier-listed",
          "levels-of-government", "no-number"],
 )
 def test_subnational_tiers(rules, sentence, tiers):

@@ -61,6 +61,7 @@ RUBRIC_CASES = [
     ("mayors-members", "Mayors are members of the SDG Commission.", "mid_high", "mid_high_member_of_body"),
     ("member-by-acronym", "ULAP has been a member of the SC-SDGs since 2019.", "mid_high", "mid_high_member_of_body"),
     ("league-invited-to-consultations", "The leagues of local governments were invited to the regional consultations.", "weak", "weak_isolated"),
+    ("verb-and-association-in-other-clauses", "Some state governments sent contributions, but LGAs were not consulted.", "weak", "weak_isolated"),
     ("input-limited", "Their input to the report was limited to written comments.", "weak", "weak_isolated"),
     ("council-includes", "The SDG Council includes representatives of regional governments.", "mid_high", "mid_high_member_of_body"),
     ("drafting", "Regional authorities took part in the drafting of the report.", "mid_high", "mid_high_drafting"),

@@ -25,7 +25,7 @@ _CUE_TIERS = ADMIN_TIERS + ("national",)
 _ADMIN_KEYS = (
     "number_words", "qualifiers", "qualifier_aliases", "unit_nouns", "max_modifiers", "stop_words", "complements",
     "local_term_prefixes", "member_prefixes", "not_counts", "nesting_markers", "nested_counts",
-    "trailing_cue_gap", "tier_cues", "state_structure", "subnational_tiers",
+    "trailing_cue_gap", "tier_cues", "state_structure", "subnational_tiers", "national_tier_listed",
     "thousands_separators", "shared_heads",
 )
 _NUMBER_KINDS = ("units", "tens", "scales", "phrases")
@@ -90,6 +90,7 @@ class AdminUnitRules:
     state_structure: tuple[tuple[str, regex.Pattern], ...]
     subnational_tiers: tuple[regex.Pattern, ...]
     shared_heads: SharedHeadRules | None
+    national_tier_listed: regex.Pattern | None = None  # after a tier count: its tiers include the national one
 
 
 def _digits(separators) -> str:
@@ -346,5 +347,7 @@ def parse_admin_unit_rules(rules_dir: Path, check: RuleChecker) -> AdminUnitRule
         tier_cues=tuple(cues),
         state_structure=tuple(structures),
         subnational_tiers=tuple(tier_counts),
+        national_tier_listed=(check.pattern(data["national_tier_listed"], _key_line(data, "national_tier_listed"))
+                              if "national_tier_listed" in data else None),
         shared_heads=_admin_shared_heads(check, data),
     )
