@@ -50,6 +50,14 @@ MAX_MEMBER_TOKENS = 4  # a longer capitalised run in a list is a title, not a pl
 BIG_CITY = 1_000_000
 MIN_ALTERNATE_CHARS = 5
 MAX_CITY_TOKENS = 6  # 'São Bernardo do Campo' is 4
+# Words that end the name of a plan or a law, for a name spelled out before its acronym.
+LAW_HEADS = frozenset({"Plan", "Strategy", "Policy", "Law", "Act", "Code", "Decree", "Programme", "Program",
+                       "Framework", "Agenda", "Vision", "Charter", "Roadmap"})
+BODY_HEADS = frozenset({"Office", "Ministry", "Department", "Agency", "Council", "Commission", "Committee",
+                        "Sub-Committee", "Secretariat", "Directorate", "Bureau", "Institute", "Authority", "Association",
+                        "Federation", "Confederation", "Union", "League", "Network", "Forum", "Fund", "Bank", "Board",
+                        "Centre", "Center", "Service", "Unit", "Taskforce", "Alliance", "Platform", "Observatory"})
+ACRONYM_JOINERS = frozenset({"to", "in", "at", "with"})  # inside a spelled-out name only ('Assistant to the President')
 _READABLE_NAME = regex.compile(r"[\p{Latin}][\p{Latin}'’.]*(?:[ -][\p{Latin}][\p{Latin}'’.]*)*")
 _SENTENCE_ENDS = frozenset({".", "!", "?", ":", ";", "•"})
 
@@ -577,6 +585,58 @@ def acronym_definitions(
     return out
 
 
+def spelled_out_acronyms(doc: Doc, resolved: list[Candidate]) -> list[tuple[Candidate, str]]:
+    """Decision rule: 'Office of the Senior Special Assistant to the President on SDGs
+    (OSSAP-SDGs)': the capitalised words right before an acronym in parentheses whose
+    initials spell it are a name, an ORG (a LAW when it ends in a plan or law word).
+    Where a pattern already found a name there, it stands. Returns (name, acronym text)."""
+    out = []
+    for token in doc:
+        if token.text != "(" or token.i + 2 >= len(doc) or doc[token.i + 2].text != ")":
+            continue
+        acronym = doc[token.i + 1]
+        letters = "".join(c for c in acronym.text if c.isupper())
+        if not _is_acronym(acronym.text) or len(letters) < 3:
+            continue
+        start = _spelled_out_start(doc, token.i, letters)
+        if start is None:
+            continue
+        name = doc[start : token.i]
+        label = _spelled_out_label(name)
+        if label is None or any(c.start <= name.start_char and name.end_char <= c.end for c in resolved):
+            continue
+        out.append((Candidate(name.start_char, name.end_char, label, ALIAS_PRIORITY), name.text))
+        out.append((Candidate(acronym.idx, acronym.idx + len(acronym), label, ALIAS_PRIORITY), acronym.text))
+    return out
+
+
+def _spelled_out_label(name) -> str | None:
+    """ORG when a word of the name says body ('Office', 'Council'), LAW when its last word
+    says plan or law; else None: 'Voluntary National Reviews (VNRs)', 'Special Economic
+    Zones (SEZs)' are things, not names of bodies."""
+    if name[-1].text in LAW_HEADS:
+        return "LAW"
+    return "ORG" if any(t.text in BODY_HEADS for t in name) else None
+
+
+def _spelled_out_start(doc: Doc, paren: int, letters: str) -> int | None:
+    """The first token of the shortest run before ``paren`` whose capitalised words spell
+    ``letters`` (a word in capitals gives all its capitals: 'SDGs' -> 'SDG')."""
+    spelled = ""
+    for i in range(paren - 1, max(-1, paren - 3 * len(letters) - 4), -1):
+        word = doc[i]
+        if word.text[:1].isupper():
+            spelled = ("".join(c for c in word.text if c.isupper()) if word.text.isupper() or word.text[:-1].isupper()
+                       else word.text[0]) + spelled
+            if spelled == letters:
+                return i
+            if not letters.endswith(spelled):
+                return None
+        elif word.lower_ not in doc._.name_connectors and word.lower_ not in ACRONYM_JOINERS:
+            return None
+    return None
+
+
 def _is_short_name(token: Token, lowercase: set[str]) -> bool:
     """'Bappenas': a capitalised word of letters, not a stop word, never written in lower case."""
     text = token.text
@@ -664,6 +724,10 @@ def extract_entities(
             first = longest_first(first + drop_unlikely_cities(doc, foreign, city_lines, lowercase))
         members = drop_common_words(doc, enumeration_candidates(doc, first), shape_lines, lowercase)
         resolved.append(longest_first(first + members))
+
+    # Pass 1b: a name no pattern knows, defined by its acronym ('Office of the ... (OSSAP)').
+    resolved = [longest_first(found + [c for c, _ in spelled_out_acronyms(doc, found)])
+                for doc, found in zip(docs, resolved)]
 
     # Pass 2: acronyms and short names defined anywhere in the profile, and names a context
     # pattern found, name the same thing everywhere.
