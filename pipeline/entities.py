@@ -557,9 +557,10 @@ def acronym_definitions(
     """'Bureau of National Statistics (BNS)': the acronym right after a named entity. Not when
     the entity is only the end of a longer name ('Statistics Norway (SSB)' is no GPE).
 
-    After an organisation or a law, one capitalised word the profile never writes in lower
-    case is a short name too: 'Ministry of National Development Planning (Bappenas)'; not a
-    year, not a word ('(Amended)'), not a name the rules already know ('(Norway)').
+    After an organisation or a law, up to three capitalised words the profile never writes
+    in lower case (or acronyms) are a short name too: 'Ministry of National Development
+    Planning (Bappenas)', '... for Transforming India (NITI Aayog)'; not a year, not a word
+    ('(Amended)'), not a name the rules already know ('(Norway)').
     """
     out = []
     for cand in resolved:
@@ -577,7 +578,8 @@ def acronym_definitions(
         inner = tokens[1:close]
         span = doc[inner[0].i : inner[-1].i + 1]
         if not all(_is_acronym(t.text) for t in inner) and not (
-            cand.label in ("ORG", "LAW") and len(inner) == 1 and _is_short_name(inner[0], lowercase)
+            cand.label in ("ORG", "LAW") and len(inner) <= 3
+            and all(_is_acronym(t.text) or _is_short_name(t, lowercase) for t in inner)
             and not any(c.start < span.end_char and span.start_char < c.end for c in resolved)
         ):
             continue

@@ -115,7 +115,7 @@ def _take_notes(paragraph: Paragraph, expected: int, explicit: dict, keep_prefix
     continue the current one. The first line must open a note.
     """
     groups: list[tuple[int, list[Line]]] = []
-    allow_bare = not explicit
+    allow_bare = True  # '3 See: ...' as page-foot notes print; with explicit markers the note's marker must come first
     for line in paragraph.lines:
         number = _note_number(line, allow_bare)
         if number == expected and _marker_seen_before(number, line, explicit):

@@ -252,20 +252,26 @@ def keeps_hyphen(fragment: str, keep: frozenset[str], right: str = "", evidence:
 
     The document decides first: a compound it prints whole elsewhere ("re-elected")
     keeps its hyphen, a word it prints whole without one ("decentralization") loses
-    it. Then a listed word ("locally", "three") or a listed ending written with a
-    leading dash ("-ly": "directly-elected") keeps it. Otherwise the typesetter
-    decides: one that never breaks words ends a line with a hyphen only where the
-    text has one ("land-" + "use"); one that does made most such hyphens.
+    it. Otherwise the typesetter decides: one that never breaks words ends a line
+    with a hyphen only where the text has one ("land-" + "use"); in a document that
+    does, a listed word ("locally", "three", "inter") or ending ("-ly") keeps it
+    unless the two parts make one English word ("inter-" + "mediate"), and any
+    other hyphen goes.
     """
     word = fragment.lower()
-    if right and evidence.written:
-        tail = _FIRST_WORD.match(right.lower())
-        if tail:
-            if f"{word}-{tail.group(0)}" in evidence.written:
-                return True
-            if f"{word}{tail.group(0)}" in evidence.written:
-                return False
-    return _listed(word, keep) or not evidence.breaks_words
+    tail = _FIRST_WORD.match(right.lower()) if right else None
+    if tail and evidence.written:
+        if f"{word}-{tail.group(0)}" in evidence.written:
+            return True
+        if f"{word}{tail.group(0)}" in evidence.written:
+            return False
+    if not evidence.breaks_words:
+        return True
+    if _listed(word, keep):
+        # A typesetter that breaks words breaks 'inter-mediate' too: a listed prefix
+        # keeps its hyphen unless prefix and rest make one English word.
+        return not (tail and is_word(word + tail.group(0)))
+    return False
 
 
 def _listed(word: str, keep: frozenset[str]) -> bool:

@@ -164,8 +164,12 @@ def find_labels(block: Block, comment: Comment | None, rules: RatingRules) -> li
 
 
 def match_label(text: str, rules: RatingRules) -> LabelMatch | None:
-    """A whole line reading as one scale label, after an optional checked box or prefix."""
+    """A whole line reading as one scale label, after an optional checked box or prefix;
+    or a line of boxed labels with exactly one box checked."""
     labels = rules.labels
+    boxed = checked_on_scale(text.strip(), rules)
+    if boxed is not None:
+        return boxed
     body, assigned = text.strip(), False
     for opener in (labels.checked, labels.prefix):
         found = bounded("search", opener, body, "ratings: labels") if opener is not None else None
@@ -175,6 +179,23 @@ def match_label(text: str, rules: RatingRules) -> LabelMatch | None:
     for level, patterns in labels.levels:
         if any(bounded("fullmatch", p, body, "ratings: labels") for p in patterns):
             return LabelMatch(level, text.strip(), assigned)
+    return None
+
+
+def checked_on_scale(text: str, rules: RatingRules) -> LabelMatch | None:
+    """'☐ None ☐ Weak ☒ Mid/High': the one label after a checked box, when every label
+    of the line stands after a box and only one box is checked."""
+    labels = rules.labels
+    if labels.checked is None or labels.unchecked is None:
+        return None
+    boxes = sorted([(m.start(), m.end(), True) for m in bounded("finditer", labels.checked, text, "ratings: labels")]
+                   + [(m.start(), m.end(), False) for m in bounded("finditer", labels.unchecked, text, "ratings: labels")])
+    if len(boxes) < 2 or boxes[0][0] != 0 or sum(ticked for _, _, ticked in boxes) != 1:
+        return None
+    for (_, end, ticked), nxt in zip(boxes, boxes[1:] + [(len(text), 0, False)]):
+        if ticked:
+            found = match_label(text[end : nxt[0]].strip(), rules)
+            return LabelMatch(found.level, text, True) if found is not None else None
     return None
 
 

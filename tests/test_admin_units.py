@@ -402,8 +402,10 @@ def test_thousands_written_with_a_dot(rules, sentence, expected):
         ("Their powers vary from one province to another.", []),
         ("There are about 850 communes and around 300 other local bodies.",
          [("communes", 850, "about"), ("other local bodies", 300, "around")]),
+        ("There are over 255,000 gram panchayats and around 4,800 urban local bodies.",
+         [("gram panchayats", 255000, "over"), ("urban local bodies", 4800, "around")]),
     ],
-    ids=["one-to-another-is-no-count", "local-bodies"],
+    ids=["one-to-another-is-no-count", "local-bodies", "panchayats"],
 )
 def test_idioms_and_local_bodies(rules, sentence, expected):
     assert [(r.unit_type, r.count, r.qualifier) for r in run(rules, sentence).rows] == expected

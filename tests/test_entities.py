@@ -60,6 +60,8 @@ EXAMPLES = [
      "The Office of the Senior Special Assistant to the President on SDGs (OSSAP-SDGs) leads. OSSAP-SDGs reports.",
      [("ORG", "Office of the Senior Special Assistant to the President on SDGs"), ("ORG", "OSSAP-SDGs"), ("ORG", "OSSAP-SDGs")]),
     ("spelled-out-thing-is-no-body", "The Voluntary National Reviews (VNRs) and Special Economic Zones (SEZs) grew.", []),
+    ("short-name-of-acronym-and-word", "The National Institution for Transforming India (NITI Aayog) leads. NITI Aayog reports.",
+     [("ORG", "National Institution for Transforming India"), ("ORG", "NITI Aayog"), ("ORG", "NITI Aayog")]),
     ("legislatures-by-name", "after a request from the Storting, as the Verkhovna Rada and the Lok Sabha did",
      [("ORG", "Storting"), ("ORG", "Verkhovna Rada"), ("ORG", "Lok Sabha")]),
     ("org-listed", "UN-Habitat, UNDP and UCLG", [("ORG", "UN-Habitat"), ("ORG", "UNDP"), ("ORG", "UCLG")]),

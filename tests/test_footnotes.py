@@ -60,6 +60,17 @@ def test_a_notes_label_goes_with_the_block_it_announces(outline_of):
     assert [n.number for n in result.footnotes] == [1, 2]
 
 
+def test_page_foot_notes_without_a_period_after_unicode_markers(outline_of):
+    text = ("INDIA\n\nTERRITORIAL ORGANIZATION\n\nThere are 28 states.¹ The 2020 VNR² covered\n\n\n"
+            "1 The number fell from nine to eight.\n2 See: https://example.org/\n\nPage 1\n"
+            "\fall 17 Goals. More text.\n\nPage 2\n")
+    result = outline_of(text, "text")
+    assert [(n.number, n.text) for n in result.footnotes] == [(1, "The number fell from nine to eight."),
+                                                              (2, "See: https://example.org/")]
+    assert result.outline.sections[0].text == "There are 28 states. The 2020 VNR covered all 17 Goals. More text."
+    assert [(r.number, r.char_offset) for r in result.refs] == [(1, 20), (2, 33)]
+
+
 def test_plain_text_glued_and_bracket_markers(outline_of):
     text = (
         "GHANA\n\nTERRITORIAL ORGANIZATION\n\nGhana has 16 regions.1 The PM2.5 level rose in 2019 and 261 districts[2] exist.\n\n"

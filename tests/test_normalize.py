@@ -86,8 +86,11 @@ def test_line_end_hyphenation(rules, lines, joined):
          "the land-use law; the land-use plan of the municipalities"),
         # A two-letter piece ('re-', 'e-') is as often a prefix as a syllable: no evidence.
         (["they were re-", "elected by e-", "voting"], "they were re-elected by e-voting"),
+        # A listed prefix ('inter') in a document that breaks words: one English word joins.
+        (["the inter-", "mediate tier and the munici-", "palities, inter-", "municipal"],
+         "the intermediate tier and the municipalities, inter-municipal"),
     ],
-    ids=["never-breaks-words", "breaks-words", "printed-whole-elsewhere", "short-prefixes"],
+    ids=["never-breaks-words", "breaks-words", "printed-whole-elsewhere", "short-prefixes", "listed-prefix-in-a-word"],
 )
 def test_the_typesetter_decides_an_unsure_line_end_hyphen(rules, lines, joined):
     doc = normalize(source("\n".join(lines), "text"), rules)

@@ -187,6 +187,7 @@ LABEL_CASES = [
     ("bare-mid-high", ["Mid/high participation"], "mid_high", "Mid/high participation"),
     ("bare-no-elected", ["No elected LRGs"], "no_elected_lrgs", "No elected LRGs"),
     ("checked-box", ["☐ None", "☒ Weak consultation", "☐ Mid/high participation"], "weak", "☒ Weak consultation"),
+    ("checked-box-on-one-line", ["☐ None ☐ Weak ☒ Mid/High"], "mid_high", "☐ None ☐ Weak ☒ Mid/High"),
     ("prefix-beats-legend", ["None", "Weak consultation", "Mid/high participation", "Rating: None"], "none", "Rating: None"),
 ]
 

@@ -101,6 +101,15 @@ def test_local_reviews_under_their_several_names(rules, title):
     assert sec.key == "local_reviews"
 
 
+@pytest.mark.parametrize("title, key", [
+    ("INSTITUTIONAL FRAMEWORK AND TERRITORIAL ORGANIZATION", "territorial_organization"),
+    ("1.2 PREPARATION OF THE VNR", "vnr_elaboration_process"),
+    ("2.5 FINANCING LOCALIZATION", "means_of_implementation"),
+])
+def test_renamed_sections_keep_their_key(rules, title, key):
+    assert outline(rules, f"# PERU\n\n## {title}\n\ntext").sections[0].key == key
+
+
 def test_marker_on_heading_is_recorded_and_title_is_clean(rules):
     sec = outline(rules, "# PERU\n\n## 4. SDG INDICATORS<sup>12</sup>\n\nrows").sections[0]
     assert (sec.title, sec.heading_markers) == ("SDG INDICATORS", (12,))

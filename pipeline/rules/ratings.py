@@ -48,6 +48,7 @@ class RatingLabelRules:
     prefix: regex.Pattern | None
     checked: regex.Pattern | None
     levels: tuple[tuple[str, tuple[regex.Pattern, ...]], ...]
+    unchecked: regex.Pattern | None = None  # an empty box on a printed scale ("☐ None ☒ Weak")
 
 
 @dataclass(frozen=True)
@@ -93,11 +94,13 @@ def parse_rating_rules(rules_dir: Path, check: RuleChecker) -> RatingRules:
     concessions = _defined_patterns(check, defines, scope, "concede") if scope else ()
 
     raw_labels = check.mapping(data, "labels")
-    prefix = checked = None
+    prefix = checked = unchecked = None
     label_levels = []
     if raw_labels:
         prefix = _defined_pattern(check, defines, raw_labels.get("prefix"), _key_line(raw_labels, "prefix"))
         checked = _defined_pattern(check, defines, raw_labels.get("checked"), _key_line(raw_labels, "checked"))
+        if "unchecked" in raw_labels:
+            unchecked = _defined_pattern(check, defines, raw_labels.get("unchecked"), _key_line(raw_labels, "unchecked"))
         by_level = check.mapping(raw_labels, "levels")
         for level in by_level:
             if check.choice(level, set(RATING_LEVELS), _key_line(by_level, level), "level") is not None:
@@ -136,6 +139,6 @@ def parse_rating_rules(rules_dir: Path, check: RuleChecker) -> RatingRules:
         comment_end,
         scope_end,
         concessions,
-        RatingLabelRules(prefix, checked, tuple(label_levels)),
+        RatingLabelRules(prefix, checked, tuple(label_levels), unchecked),
         tuple(rubric),
     )
