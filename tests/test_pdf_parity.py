@@ -68,7 +68,9 @@ def built(tmp_path_factory, rules):
 
 
 # The one-column layout prints each rating as words above its comment; the text export has no such line.
-PRINTED_LABEL = re.compile(r"Level of participation: (?:None|Weak|Mid/High|No elected LRGs|No information) ?")
+# ... and a source's own printed scale ("☐ None ☐ Weak ☒ Mid/High"), which the PDF shows its own way.
+PRINTED_LABEL = re.compile(r"Level of participation: (?:None|Weak|Mid/High|No elected LRGs|No information) ?"
+                           r"|(?:[☐☒☑□] ?(?:None|Weak|Mid/High) ?){2,}")
 
 
 def _without_printed_labels(rows: list[dict]) -> list[dict]:
