@@ -85,9 +85,19 @@ class Line:
 
 
 @dataclass(frozen=True)
+class Figure:
+    """An image on a line of its own in a markdown export: no text of its section, but its
+    alt text may say what the graphic showed ('Level of participation: Weak')."""
+
+    lineno: int
+    alt: str
+
+
+@dataclass(frozen=True)
 class NormalizedDocument:
     source: SourceDocument
     lines: tuple[Line, ...]
+    figures: tuple[Figure, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -236,6 +246,15 @@ class Outline:
     country_name: str | None
     sections: tuple[Section, ...]
     title_lineno: int | None = None
+    figures: tuple[Figure, ...] = ()
+
+    def figures_of(self, section: Section) -> tuple[Figure, ...]:
+        """The figures printed under the section's heading, before the next heading."""
+        starts = sorted(s.heading_lineno or 0 for s in self.sections)
+        mine = section.heading_lineno or 0
+        later = [n for n in starts if n > mine]
+        end = later[0] if later else float("inf")
+        return tuple(f for f in self.figures if mine < f.lineno < end)
 
     def get(self, section_id: str) -> Section | None:
         return next((s for s in self.sections if s.section_id == section_id), None)

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .document import Line, Marker, NormalizedDocument, SourceDocument, Span, collapse
+from .document import Figure, Line, Marker, NormalizedDocument, SourceDocument, Span, collapse
 from .rules import PATTERN_TIMEOUT, Rules
 
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -23,6 +23,7 @@ _INLINE = re.compile(
     r"""(?P<sup><sup>\s*\[?(?P<supnum>\d{1,3}(?:\s*[,–-]\s*\d{1,3})*)\]?\s*</sup>)
       | (?P<pandoc>\[\^(?P<pandocnum>\d{1,3})\] | (?<=\S)\^(?P<caretnum>\d{1,3})\^)
       | (?P<unisup>(?<=[^\sm\d⁰¹²³⁴⁵⁶⁷⁸⁹])[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3}(?![⁰¹²³⁴⁵⁶⁷⁸⁹]))
+      | (?P<image>!\[[^\]\n]*\]\([^)\n]*\))
       | (?P<link>\[(?P<label>[^\]\n]*)\]\((?P<target><[^>\n]+>|[^)\s]+(?:\([^)\s]*\)[^)\s]*)*)(?:\s+"[^"]*")?\))
       | (?P<auto><(?P<autourl>(?:https?|ftp)://[^>\s]+|www\.[^>\s]+)>)
       | (?P<bare>(?:https?|ftp)://[^\s<>()\[\]]+(?:\([^\s()]*\)[^\s<>()\[\]]*)*)
@@ -97,6 +98,7 @@ def _pipe_cells(line: str) -> str:
     return "\t".join(cell.strip().replace("\\|", "|") for cell in _CELL_PIPE.split(row.group(1)))
 
 
+_IMAGE_LINE = re.compile(r"^\s*!\[(?P<alt>[^\]\n]*)\]\([^)\n]*\)\s*$")
 _WRAPPED_LINK = re.compile(r"\[([^\[\]\n]{0,200})\n[ \t]*([^\[\]\n]{0,200})\]\(")
 
 
@@ -136,6 +138,8 @@ def parse_inline(text: str, markdown: bool = True) -> tuple[str, tuple[Marker, .
             markers.append(Marker(length, int(m.group("pandocnum") or m.groupdict().get("caretnum"))))
         elif m.group("unisup"):  # "Shymkent).¹": not after "m" ("km²" is an area)
             markers.append(Marker(length, int(m.group("unisup").translate(_SUPERSCRIPT_DIGITS))))
+        elif m.groupdict().get("image"):
+            pass  # an image inside a line: nothing printed
         elif m.groupdict().get("link"):
             target = m.group("target").strip("<>")
             emit(_unescape_url(target))
@@ -180,10 +184,15 @@ def normalize(source: SourceDocument, rules: Rules) -> NormalizedDocument:
     markdown = source.format != "text"
     text = _WRAPPED_LINK.sub(r"[\1 \2](", source.text) if markdown else source.text
     opens_paragraph = True  # a definition counts after a blank line or another definition
+    figures: list[Figure] = []
     for lineno, raw in enumerate(text.split("\n"), 1):
         for _ in range(raw.count("\f")):
             pages.append([])
         raw = fold_text(raw.replace("\f", ""))
+        image = _IMAGE_LINE.match(raw) if markdown else None
+        if image:  # a graphic, not text: its alt text is kept aside (ratings read it)
+            figures.append(Figure(lineno, image.group("alt").strip()))
+            raw = ""
         if _TABLE_RULE.match(raw) or _HTML_TABLE_FRAME.match(raw):
             continue  # the |---|---| line under a pipe table's header; <table>, </tbody> ...
         raw = _html_cells(_pipe_cells(raw))
@@ -199,7 +208,7 @@ def normalize(source: SourceDocument, rules: Rules) -> NormalizedDocument:
         pages[-1].append(Line(clean, lineno, len(pages) if with_pages else None, markers, spans, depth))
     # The PDF reader removes furniture itself, from positions; text exports only have repetition.
     lines = [line for page in pages for line in page] if with_pages else drop_page_furniture(pages, rules.normalize)
-    return NormalizedDocument(source, tuple(mend_hyphenation(lines, rules.normalize.keep_hyphen_prefixes)))
+    return NormalizedDocument(source, tuple(mend_hyphenation(lines, rules.normalize.keep_hyphen_prefixes)), tuple(figures))
 
 
 def drop_page_furniture(pages: list[list[Line]], rules) -> list[Line]:

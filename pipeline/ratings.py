@@ -61,9 +61,23 @@ def extract_ratings(outline: Outline, rules: Rules, marks: tuple[RatingMark, ...
     """One rating per contract dimension, in the rules' order (vnr_process first)."""
     rating_rules: RatingRules = rules.ratings
     return tuple(
-        rate_dimension(dimension, find_block(outline, key, rules), rating_rules, marks)
+        rate_dimension(dimension, find_block(outline, key, rules), rating_rules, marks + figure_marks(outline, dimension, key, rating_rules))
         for dimension, key in rating_rules.dimensions
     )
+
+
+def figure_marks(outline: Outline, dimension: str, key: str, rules: RatingRules) -> tuple[RatingMark, ...]:
+    """The rating graphic of an export, an image whose alt text names a level
+    ('![Level of participation: Weak](rating.png)'): read as a printed label."""
+    section = outline.by_key(key)
+    if section is None:
+        return ()
+    out = []
+    for figure in outline.figures_of(section):
+        found = match_label(figure.alt, rules)
+        if found is not None:
+            out.append(RatingMark(dimension, found.level, LABEL, f"image alt text '{figure.alt}'"))
+    return tuple(out)
 
 
 def rate_dimension(dimension: str, block: Block | None, rules: RatingRules, marks) -> Rating:

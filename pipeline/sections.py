@@ -38,7 +38,7 @@ def build_outline(doc: NormalizedDocument, rules: Rules) -> Outline:
     heading_rules: HeadingRules = rules.headings
     blocks = split_blocks(doc.lines, heading_rules)
     title, title_lineno, blocks = take_title(blocks, heading_rules)
-    return Outline(title, place_sections(blocks), title_lineno)
+    return Outline(title, place_sections(blocks), title_lineno, doc.figures)
 
 
 # -- recognising headings ---------------------------------------------------------

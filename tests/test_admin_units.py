@@ -404,8 +404,10 @@ def test_thousands_written_with_a_dot(rules, sentence, expected):
          [("communes", 850, "about"), ("other local bodies", 300, "around")]),
         ("There are over 255,000 gram panchayats and around 4,800 urban local bodies.",
          [("gram panchayats", 255000, "over"), ("urban local bodies", 4800, "around")]),
+        ("There are 25 regional governments and some 2,800 populated centres.",
+         [("regional governments", 25, None), ("populated centres", 2800, "some")]),
     ],
-    ids=["one-to-another-is-no-count", "local-bodies", "panchayats"],
+    ids=["one-to-another-is-no-count", "local-bodies", "panchayats", "regional-governments-and-populated-centres"],
 )
 def test_idioms_and_local_bodies(rules, sentence, expected):
     assert [(r.unit_type, r.count, r.qualifier) for r in run(rules, sentence).rows] == expected

@@ -62,6 +62,8 @@ EXAMPLES = [
     ("spelled-out-thing-is-no-body", "The Voluntary National Reviews (VNRs) and Special Economic Zones (SEZs) grew.", []),
     ("short-name-of-acronym-and-word", "The National Institution for Transforming India (NITI Aayog) leads. NITI Aayog reports.",
      [("ORG", "National Institution for Transforming India"), ("ORG", "NITI Aayog"), ("ORG", "NITI Aayog")]),
+    ("law-head-first-with-horizon-year", "the Plan Estratégico de Desarrollo Nacional al 2050 and the Catholic Church",
+     [("LAW", "Plan Estratégico de Desarrollo Nacional al 2050"), ("ORG", "Catholic Church")]),
     ("legislatures-by-name", "after a request from the Storting, as the Verkhovna Rada and the Lok Sabha did",
      [("ORG", "Storting"), ("ORG", "Verkhovna Rada"), ("ORG", "Lok Sabha")]),
     ("org-listed", "UN-Habitat, UNDP and UCLG", [("ORG", "UN-Habitat"), ("ORG", "UNDP"), ("ORG", "UCLG")]),

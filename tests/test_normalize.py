@@ -141,6 +141,12 @@ def test_html_left_in_a_markdown_export(rules):
     assert [l.text for l in lines[2:]] == ["6.1.1. Water\tUrban\t36.4", "\tRural\tn/a"]
 
 
+def test_images_are_no_text_and_keep_their_alt_text_aside(rules):
+    doc = normalize(source("Text before ![logo](l.png) after.\n\n![Level of participation: Weak](r.png)\n"), rules)
+    assert [l.text for l in doc.lines if not l.is_blank] == ["Text before  after."]
+    assert [(f.lineno, f.alt) for f in doc.figures] == [(3, "Level of participation: Weak")]
+
+
 def test_collapse_moves_markers_and_keeps_them_before_spaces():
     clean = collapse("  a  b.\t c ", [Marker(7, 1)], [Span(2, 3, "bold")])
     assert clean.text == "a b. c"

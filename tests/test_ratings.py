@@ -200,6 +200,21 @@ def test_printed_label_decides(lines, level, evidence):
     assert rating.comment == "Local executive bodies took part in discussions."
 
 
+def test_rating_graphic_as_an_image_with_alt_text(outline_of):
+    """A markdown export keeps the rating graphic as an image; its alt text names the level
+    (method label), and the image is no text of the section."""
+    text = ("# PERU\n\n## TERRITORIAL ORGANIZATION\n\nPeru has 25 regions.\n\n## 2.1 LRGs PARTICIPATION\n\n"
+            "### ► In the VNR process\n\n![Level of participation: Weak](images/vnr.png)\n\n"
+            "Comments: Some regions took part in consultations.\n\n"
+            "### ► In national coordination mechanisms for SDG implementation\n\n![A chart](images/chart.png)\n\n"
+            "Comments: Mayors are members of the SDG Commission.")
+    outline = outline_of(text).outline
+    vnr, coordination = extract_ratings(outline, RULES)
+    assert (vnr.level, vnr.method, vnr.evidence) == ("weak", "label", "image alt text 'Level of participation: Weak'")
+    assert (coordination.level, coordination.method) == ("mid_high", "comment_rules")  # an alt text naming no level
+    assert outline.by_key("participation_vnr_process").text == "Comments: Some regions took part in consultations."
+
+
 def test_printed_legend_is_not_a_label():
     legend = para("None", "Weak consultation", "Mid/high participation", "No elected LRGs", "No information")
     sec = section(VNR_KEY, legend, para("Comments: The LGA took part in the drafting of the report."))
