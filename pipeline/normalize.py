@@ -14,7 +14,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .document import Figure, Line, Marker, NormalizedDocument, SourceDocument, Span, collapse
+from .document import (
+    Figure,
+    Line,
+    Marker,
+    NormalizedDocument,
+    SourceDocument,
+    Span,
+    collapse,
+)
 from .rules import PATTERN_TIMEOUT, Rules
 
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
