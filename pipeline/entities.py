@@ -587,11 +587,11 @@ def acronym_definitions(
     return out
 
 
-def spelled_out_acronyms(doc: Doc, resolved: list[Candidate]) -> list[tuple[Candidate, str]]:
+def spelled_out_acronyms(doc: Doc, resolved: list[Candidate]) -> list[Candidate]:
     """Decision rule: 'Office of the Senior Special Assistant to the President on SDGs
     (OSSAP-SDGs)': the capitalised words right before an acronym in parentheses whose
     initials spell it are a name, an ORG (a LAW when it ends in a plan or law word).
-    Where a pattern already found a name there, it stands. Returns (name, acronym text)."""
+    Where a pattern already found a name there, it stands. Returns the name and the acronym."""
     out = []
     for token in doc:
         if token.text != "(" or token.i + 2 >= len(doc) or doc[token.i + 2].text != ")":
@@ -607,8 +607,8 @@ def spelled_out_acronyms(doc: Doc, resolved: list[Candidate]) -> list[tuple[Cand
         label = _spelled_out_label(name)
         if label is None or any(c.start <= name.start_char and name.end_char <= c.end for c in resolved):
             continue
-        out.append((Candidate(name.start_char, name.end_char, label, ALIAS_PRIORITY), name.text))
-        out.append((Candidate(acronym.idx, acronym.idx + len(acronym), label, ALIAS_PRIORITY), acronym.text))
+        out.append(Candidate(name.start_char, name.end_char, label, ALIAS_PRIORITY))
+        out.append(Candidate(acronym.idx, acronym.idx + len(acronym), label, ALIAS_PRIORITY))
     return out
 
 
@@ -728,7 +728,7 @@ def extract_entities(
         resolved.append(longest_first(first + members))
 
     # Pass 1b: a name no pattern knows, defined by its acronym ('Office of the ... (OSSAP)').
-    resolved = [longest_first(found + [c for c, _ in spelled_out_acronyms(doc, found)])
+    resolved = [longest_first(found + spelled_out_acronyms(doc, found))
                 for doc, found in zip(docs, resolved)]
 
     # Pass 2: acronyms and short names defined anywhere in the profile, and names a context

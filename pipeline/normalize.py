@@ -302,7 +302,7 @@ def hyphen_evidence(texts: Iterable[str], keep: frozenset[str]) -> HyphenEvidenc
     texts = list(texts)
     fragments = {m.group(1).lower() for t in texts if (m := _END_FRAGMENT.search(t.rstrip())) and m.group(1)[0].islower()}
     breaks = any(t.rstrip().endswith("\u00ad") for t in texts) or any(
-        len(f) >= MIN_FRAGMENT and not _listed(f, keep) and not is_word(f) for f in sorted(fragments))
+        len(f) >= MIN_FRAGMENT and not _listed(f, keep) and not is_word(f) for f in fragments)
     return HyphenEvidence(written_words(texts), breaks)
 
 

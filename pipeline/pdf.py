@@ -69,7 +69,6 @@ LINE_END_DASH = re.compile(r"\w[\u2013\u2014]$")  # an en or em dash never split
 LINE_END_HYPHEN = re.compile(r"([^\W\d_]+)[-\u2010\u00ad]$")
 URL = re.compile(r"^(https?://|www\.)\S+$", re.IGNORECASE)
 SECTION_NUMBER = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+(?=\S)")  # "1.", "2.1 ", "3.2.1 "
-SUP_TAG = re.compile(r"<sup>\d+</sup>")
 MAX_HEADING_WORDS = 12
 URL_BREAK = "/_-.?&=#%~"
 SUPERSCRIPT_DIGITS = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3}$")
@@ -951,7 +950,7 @@ def _names_a_section(text: str, vocab: Vocabulary) -> bool:
     title = text[numbered.end():] if numbered else text
     if numbered and len(title.split()) <= MAX_HEADING_WORDS and not TERMINAL.search(title):
         return True
-    return vocab.headings is not None and vocab.headings.match(SUP_TAG.sub("", title)) is not None
+    return vocab.headings is not None and vocab.headings.match(title) is not None
 
 
 def label_scale(line: TextLine, page: int) -> Scale | None:

@@ -99,14 +99,9 @@ def parse_normalize_rules(rules_dir: Path, check: RuleChecker) -> NormalizeRules
     data = read_yaml(rules_dir / "normalize.yaml", check) or LDict()
     prefixes = check.strings(data, "keep_hyphen_prefixes")
     furniture = check.mapping(data, "page_furniture")
-    numbers = []
-    raw_numbers = furniture.get("page_number") or LList()
-    if not raw_numbers:
+    if not furniture.get("page_number"):
         check.error(_key_line(furniture, "page_number") or furniture.line, "'page_furniture.page_number' must list patterns")
-    for i, source in enumerate(raw_numbers):
-        compiled = check.pattern(source, raw_numbers.item_lines[i] if isinstance(raw_numbers, LList) else None)
-        if compiled is not None:
-            numbers.append(compiled)
+    numbers = _patterns(check, furniture, "page_number")
     edge = furniture.get("edge_lines", 3)
     share = furniture.get("min_share", 0.5)
     if not isinstance(edge, int) or not 1 <= edge <= 10:
@@ -120,5 +115,5 @@ def parse_normalize_rules(rules_dir: Path, check: RuleChecker) -> NormalizeRules
     for i, item in enumerate(listed if isinstance(listed, LList) else ()):
         if isinstance(item, str) and item.strip() and (not item.strip().endswith(".") or " " in item.strip()):
             check.error(listed.item_lines[i], f"abbreviation {item!r} must be one token ending in '.'")
-    return NormalizeRules(frozenset(p.lower() for p in prefixes), tuple(numbers), edge, float(share),
+    return NormalizeRules(frozenset(p.lower() for p in prefixes), numbers, edge, float(share),
                           frozenset(a.strip().lower() for a in abbreviations))
