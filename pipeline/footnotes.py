@@ -1,10 +1,15 @@
 """Footnotes: lift footnote blocks out of the body and record where markers stood.
 
 Exports drop a page's footnote block wherever the page broke, often mid-sentence.
-A paragraph is a footnote block when it opens with ``N.`` (or ``N)``, ``[N]``)
-and N continues the footnote sequence and, when the document carries explicit
-markers, a marker N stood earlier. "1. NATIONAL STRATEGIES ..." never gets here:
-sections took it as a heading. The sentence the block interrupted is joined again.
+A paragraph opening with ``N.`` (or ``N)``, ``[N]``) is a candidate note, and
+adjacent candidates numbered on form a run. A numbered list in the body looks the
+same ("1. Economic growth ...", "2. ..."), so runs are not taken one by one: the
+footnote sequence is the chain of runs, in document order, each starting where the
+one before ended, that covers the most numbers (then has the most evidence of being
+notes: a marker for each number before it, a sentence it interrupted, no lead-in
+colon). Runs left out are lists and stay in their section. With explicit markers a
+note needs its marker earlier in the text. "1. NATIONAL STRATEGIES ..." never gets
+here: sections took it as a heading. The sentence a block interrupted is joined again.
 
 Plain-text exports lose superscripts: a marker is then a number glued to a word
 ("regions.4") or bracketed ("[4]"); such a candidate is accepted only when it is
@@ -44,15 +49,14 @@ def extract_footnotes(
     ``notes_labels`` (rules/headings.yaml): a line announcing a block ("Notes") goes with it.
     """
     explicit = _explicit_marker_order(outline)
+    chosen = _footnote_chain(_candidate_runs(outline, explicit, keep_hyphen_prefixes))
     notes: list[Footnote] = []
     sections = []
-    for section in outline.sections:
+    for s_index, section in enumerate(outline.sections):
         kept: list[Paragraph] = []
         lifted_after: set[int] = set()  # indexes in `kept` followed by a lifted block
-        for i, paragraph in enumerate(section.paragraphs):
-            following = section.paragraphs[i + 1] if i + 1 < len(section.paragraphs) else None
-            expected = _expected_number(notes, paragraph, following, explicit)
-            found = _take_notes(paragraph, expected, explicit, keep_hyphen_prefixes)
+        for p_index, paragraph in enumerate(section.paragraphs):
+            found = chosen.get((s_index, p_index))
             if found:
                 notes.extend(found)
                 if kept and _is_notes_label(kept[-1], notes_labels):
@@ -67,6 +71,93 @@ def extract_footnotes(
     refs = tuple(_refs(outline))
     return FootnoteResult(outline, tuple(notes), refs, tuple(_check(notes, refs)))
 
+
+@dataclass(frozen=True)
+class _Run:
+    """Adjacent candidate note paragraphs numbered on: ``first`` .. ``last``."""
+
+    first: int
+    last: int
+    paragraphs: tuple[tuple[tuple[int, int], tuple[Footnote, ...]], ...]  # ((section, paragraph), notes)
+    evidence: int  # signs that the run is notes rather than a numbered list
+
+
+def _candidate_runs(outline: Outline, explicit: dict, keep_prefixes: frozenset[str]) -> list[_Run]:
+    """Every run of paragraphs that could be footnotes, in document order."""
+    plain_markers = {} if explicit else _plain_marker_order(outline)
+    runs: list[_Run] = []
+    for s_index, section in enumerate(outline.sections):
+        paragraphs = section.paragraphs
+        current: list = []
+        for p_index, paragraph in enumerate(paragraphs):
+            notes = _candidate_notes(paragraph, explicit, keep_prefixes)
+            if notes and current and notes[0].number == current[-1][1][-1].number + 1:
+                current.append(((s_index, p_index), notes))
+                continue
+            if current:
+                runs.append(_make_run(current, paragraphs, plain_markers, explicit))
+            current = [((s_index, p_index), notes)] if notes else []
+        if current:
+            runs.append(_make_run(current, paragraphs, plain_markers, explicit))
+    return [run for run in runs if run is not None]
+
+
+def _candidate_notes(paragraph: Paragraph, explicit: dict, keep_prefixes: frozenset[str]) -> tuple[Footnote, ...]:
+    if not paragraph.lines:
+        return ()
+    first = _note_number(paragraph.lines[0], allow_bare=True)
+    return tuple(_take_notes(paragraph, first, explicit, keep_prefixes)) if first else ()
+
+
+def _make_run(items: list, paragraphs: tuple[Paragraph, ...], plain_markers: dict, explicit: dict) -> _Run | None:
+    (_, first_p), last_p = items[0][0], items[-1][0][1]
+    before = paragraphs[first_p - 1].text.rstrip() if first_p > 0 else ""
+    after = paragraphs[last_p + 1] if last_p + 1 < len(paragraphs) else None
+    notes = [note for _, found in items for note in found]
+    evidence = 0
+    if before.endswith(":"):
+        evidence -= 2  # "The strategy names three priorities:" introduces a list
+    if before and not before.endswith(_SENTENCE_END):
+        evidence += 1  # the block cut a sentence, as a page break does
+    if after is not None and before and _continues(Paragraph(paragraphs[first_p - 1].lines), after):
+        evidence += 1
+    if not explicit:
+        marked = sum(1 for note in notes if _seen_before(plain_markers.get(note.number), note.lineno))
+        if not marked:
+            return None  # no number of the block stands in the text before it: a list, not notes
+        evidence += marked
+    return _Run(notes[0].number, notes[-1].number, tuple((where, found) for where, found in items), evidence)
+
+
+def _seen_before(where: int | None, lineno: int) -> bool:
+    return where is not None and where < lineno
+
+
+def _footnote_chain(runs: list[_Run]) -> dict[tuple[int, int], tuple[Footnote, ...]]:
+    """The runs that make the footnote sequence: (section, paragraph) -> its notes.
+
+    The chain starts at note 1 (or, in a plain export that lost the first notes, at
+    a run of two or more), each next run starts one past the last, and the chain
+    covering the most numbers wins; among equals, the one with the most evidence,
+    then the later runs (notes follow their markers; a list sits in the flow).
+    """
+    best: list[tuple[tuple[int, int, int], int | None]] = []  # per run: (score, previous run)
+    for i, run in enumerate(runs):
+        size = run.last - run.first + 1
+        options = [((size, run.evidence, i), None)] if run.first == 1 or size >= 2 else []
+        for j in range(i):
+            if runs[j].last + 1 == run.first and best[j][0][0] > 0:
+                (covered, evidence, _), _prev = best[j]
+                options.append(((covered + size, evidence + run.evidence, i), j))
+        best.append(max(options, default=((0, 0, i), None)))
+    if not best or best[max(range(len(runs)), key=lambda k: best[k][0])][0][0] == 0:
+        return {}
+    end: int | None = max(range(len(runs)), key=lambda k: best[k][0])
+    chosen: dict[tuple[int, int], tuple[Footnote, ...]] = {}
+    while end is not None:
+        chosen.update(dict(runs[end].paragraphs))
+        end = best[end][1]
+    return chosen
 
 def _is_notes_label(paragraph: Paragraph, labels: tuple) -> bool:
     return len(paragraph.lines) == 1 and any(p.fullmatch(paragraph.lines[0].text.strip()) for p in labels)
@@ -84,28 +175,24 @@ def _explicit_marker_order(outline: Outline) -> dict[int, tuple[int, int]]:
     return first
 
 
+def _plain_marker_order(outline: Outline) -> dict[int, int]:
+    """Footnote number -> source line of its first glued or bracketed candidate marker."""
+    first: dict[int, int] = {}
+    for section in outline.sections:
+        m = GLUED_NOTE.search(section.title)
+        if m:
+            first.setdefault(int(m.group("glued") or m.group("bracket")), section.heading_lineno or 0)
+        for line in section.lines:
+            for c in _GLUED_MARKER.finditer(line.text):
+                first.setdefault(int(c.group("glued") or c.group("bracket")), line.lineno)
+    return first
+
+
 def _note_number(line: Line, allow_bare: bool) -> int | None:
     m = _NOTE_START.match(line.text) or (_BARE_NOTE_START.match(line.text) if allow_bare else None)
     if not m:
         return None
     return int(m.group("num") or m.group("bracket"))
-
-
-def _expected_number(notes: list[Footnote], paragraph: Paragraph, following: Paragraph | None, explicit: dict) -> int:
-    """The number the next footnote must carry: the sequence's next one.
-
-    A plain-text export may have lost the first notes of the sequence (glued into
-    the line above by the tool that made it): before any note is found and without
-    explicit markers, a paragraph opening with N still starts the sequence when the
-    next line or paragraph opens with N + 1.
-    """
-    if notes or explicit or not paragraph.lines:
-        return notes[-1].number + 1 if notes else 1
-    first = _note_number(paragraph.lines[0], allow_bare=True)
-    if first is None or first == 1:
-        return 1
-    later = list(paragraph.lines[1:]) + (list(following.lines[:1]) if following else [])
-    return first if any(_note_number(line, allow_bare=True) == first + 1 for line in later) else 1
 
 
 def _take_notes(paragraph: Paragraph, expected: int, explicit: dict, keep_prefixes: frozenset[str]) -> list[Footnote]:

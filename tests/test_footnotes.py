@@ -99,3 +99,64 @@ def test_plain_export_that_lost_its_first_note_still_finds_the_rest(outline_of):
     assert [f.number for f in result.footnotes] == [2, 3]
     assert [(r.number, r.char_offset) for r in result.refs] == [(2, 44), (3, 66)]  # "regions.1" stays: no note 1
     assert result.warnings == ()
+
+
+# A numbered list in the body after the markers it could be mistaken for: the real
+# notes come later, numbered from 1 again, so the list is not the footnote sequence.
+LIST_THEN_NOTES = """# KENYA
+
+## TERRITORIAL ORGANIZATION
+
+Kenya has 47 counties.<sup>1</sup> Each has an assembly.<sup>2</sup> Wards elect members.<sup>3</sup>
+
+## 1. NATIONAL STRATEGIES FOR SDG IMPLEMENTATION
+
+The plan names three priorities{lead}
+
+1. Economic growth based on a diversified economy.
+
+2. Social modernization and a strong middle class.
+
+3. Efficient public administration.
+
+The plan runs to 2030, and the counties
+
+1. Created by the 2010 Constitution.
+
+2. County Governments Act, 2012.
+
+3. See: https://example.org/wards
+
+align their own plans with it.
+"""
+
+
+def test_numbered_list_stays_in_its_section_and_notes_stay_intact(outline_of):
+    for lead in (":", "."):  # with a lead-in colon or without: the chain of notes decides
+        result = outline_of(LIST_THEN_NOTES.format(lead=lead))
+        assert [(f.number, f.text) for f in result.footnotes] == [
+            (1, "Created by the 2010 Constitution."),
+            (2, "County Governments Act, 2012."),
+            (3, "See: https://example.org/wards"),
+        ]
+        text = result.outline.get("1").text
+        assert "1. Economic growth based on a diversified economy. 2. Social modernization" in text
+        assert text.endswith("The plan runs to 2030, and the counties align their own plans with it.")
+        assert result.warnings == ()
+
+
+def test_numbered_list_in_plain_text_is_not_the_notes(outline_of):
+    text = (LIST_THEN_NOTES.format(lead=":").replace("<sup>1</sup>", "1").replace("<sup>2</sup>", "2")
+            .replace("<sup>3</sup>", "3").replace("# ", "").replace("#", ""))
+    result = outline_of(text, fmt="text")
+    assert [f.number for f in result.footnotes] == [1, 2, 3]
+    assert result.footnotes[0].text == "Created by the 2010 Constitution."
+    assert "1. Economic growth" in result.outline.get("1").text
+    assert [r.number for r in result.refs] == [1, 2, 3]
+
+
+def test_list_numbered_with_parentheses_is_kept_when_its_numbers_have_no_markers(outline_of):
+    text = "# KENYA\n\n## 1. NATIONAL STRATEGIES FOR SDG IMPLEMENTATION\n\nThe aims:\n\n1) Reduce poverty.\n\n2) Build roads.\n\nNo notes here."
+    result = outline_of(text)
+    assert result.footnotes == ()
+    assert result.outline.get("1").text == "The aims: 1) Reduce poverty. 2) Build roads. No notes here."
