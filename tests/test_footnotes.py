@@ -160,3 +160,16 @@ def test_list_numbered_with_parentheses_is_kept_when_its_numbers_have_no_markers
     result = outline_of(text)
     assert result.footnotes == ()
     assert result.outline.get("1").text == "The aims: 1) Reduce poverty. 2) Build roads. No notes here."
+
+
+def test_notes_printed_after_the_final_table_are_footnotes_not_sections(outline_of):
+    """An export that prints every note at the end, after the indicator table: a note in
+    capitals ('12. UN SDG INDICATORS DATABASE ...') is neither a heading nor table text."""
+    text = ("KENYA\n\nTERRITORIAL ORGANIZATION\n\nKenya has 47 counties.1\n\n4. SDG INDICATORS2\n\n"
+            "5.5.1. (b) Proportion of seats held by women (%) in local governments\t\t33.5 (2022)\n\n"
+            "1. Created by the 2010 Constitution.\n\n2. UN SDG INDICATORS DATABASE. See: https://unstats.un.org/sdgs\n")
+    result = outline_of(text, fmt="text")
+    assert [(f.number, f.text) for f in result.footnotes] == [
+        (1, "Created by the 2010 Constitution."), (2, "UN SDG INDICATORS DATABASE. See: https://unstats.un.org/sdgs")]
+    assert [s.section_id for s in result.outline.sections] == ["territorial-organization", "4"]
+    assert "Created" not in result.outline.get("4").text and "DATABASE" not in result.outline.get("4").text
