@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "fixtures"))
 
-from build_pdfs import build_all, load_pdf_rules
+from build_pdfs import build_all
 
 from pipeline.extract import extract_document
 from pipeline.ingest import read_source
@@ -87,10 +87,10 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args(argv)
-    rules = load_pdf_rules()
+    rules = load_rules()
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
-        fixtures = build_all(Path(tmp), rules=rules)
+        fixtures = build_all(Path(tmp))
         build = time.perf_counter() - started
         paths = [f.path for f in fixtures]
         pages = sum(f.pages for f in fixtures)

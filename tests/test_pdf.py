@@ -7,6 +7,7 @@ headings, words, markers, footnotes, table rows and ratings.
 """
 from __future__ import annotations
 
+import functools
 import importlib.util
 import os
 import re
@@ -17,6 +18,7 @@ import pdfplumber
 import pytest
 from fpdf import FPDF
 
+from pipeline.rules import load_rules
 from pipeline.errors import EncryptedPdf, InputTooLarge, NoTextLayer, UnreadablePdf
 from pipeline.pdf import (
     Token,
@@ -56,7 +58,14 @@ def built(tmp_path_factory, pdf_rules):
     return {(f.profile.source.name, f.layout.name): f for f in bp.build_all(out, rules=pdf_rules, layout_names=["columns", "plain"])}
 
 
-def _read(path, rules, **kw):
+@functools.cache
+def _reader_rules():
+    return load_rules()
+
+
+def _read(path, _builder_conventions=None, **kw):
+    """Read a PDF with the pipeline's own rules (the builder has its own conventions)."""
+    rules = _reader_rules()
     return read_pdf(path, keep_hyphen_prefixes=rules.normalize.keep_hyphen_prefixes,
                     headings=rules.headings, ratings=rules.ratings, **kw)
 
