@@ -1,0 +1,95 @@
+"""The designed-report layout, typeset by a third engine (ReportLab, tests/fixtures/
+build_designed.py): tracked capitals, a kicker over the title, run-in sub-headings,
+circle rating scales in tinted info boxes, notes at the foot of each column, a
+wrapping indicator table with a repeated header row. Every sample of raw/ must give
+its golden rows, as in the other layouts (tests/test_pdf_parity.py); page fields are
+checked against where the builder printed them."""
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+
+from pipeline.extract import extract_document
+from pipeline.golden import compare_tables, read_golden
+from pipeline.ingest import read_source
+
+from conftest import GOLDEN
+from test_pdf_parity import PARITY_TABLES, _as_printed, _without_printed_labels
+
+
+def _designed():
+    path = Path(__file__).parent / "fixtures" / "build_designed.py"
+    if "build_designed" not in sys.modules:
+        spec = importlib.util.spec_from_file_location("build_designed", path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["build_designed"] = module
+        spec.loader.exec_module(module)
+    return sys.modules["build_designed"]
+
+
+bd = _designed()
+STEMS = [p.stem for p in bd.bp.profile_paths()]
+# What the reader still misses in this layout, per profile and table: strict, so a fix
+# that makes one pass must take it off this list.
+KNOWN_GAPS: dict[tuple[str, str], str] = {
+    **{(stem, 'sections'): 'tracked kicker and title read letter by letter (the kicker becomes a section); run-in heads not split from their text; justified lines with wide word gaps read as table cells' for stem in ['argentina', 'brazil', 'colombia', 'france', 'germany', 'ghana', 'india', 'indonesia', 'kazakhstan', 'kenya', 'mexico', 'nigeria', 'norway', 'peru', 'philippines', 'senegal']},
+    **{(stem, 'footnotes'): 'URLs the typesetter broke at any character are not rejoined; notes at the foot of each column' for stem in ['argentina', 'brazil', 'colombia', 'france', 'germany', 'ghana', 'india', 'kazakhstan', 'kenya', 'mexico', 'nigeria', 'norway', 'peru', 'philippines', 'senegal']},
+    **{(stem, 'footnote_refs'): 'a marker in a justified line read as a table cell, or in a run-in head, lands in the wrong section' for stem in ['argentina', 'philippines']},
+    **{(stem, 'indicators'): "a header row ('Indicator ... Value (year)') read as a heading, and repeated on the next page; a value and its year wrapped onto two lines" for stem in ['argentina', 'brazil', 'colombia', 'france', 'germany', 'ghana', 'india', 'indonesia', 'kazakhstan', 'kenya', 'mexico', 'nigeria', 'norway', 'peru', 'philippines', 'senegal']},
+    **{(stem, 'ratings'): 'run-in heads not split, so no comment sits under a rating heading; circle scales in a tinted box not read' for stem in ['argentina', 'brazil', 'colombia', 'france', 'germany', 'ghana', 'india', 'indonesia', 'kazakhstan', 'kenya', 'mexico', 'nigeria', 'norway', 'peru', 'philippines', 'senegal']},
+    **{(stem, 'rating_method'): 'a row of drawn circles with labels under them, in a tinted info box, is not read as a scale (method graphic)' for stem in ['argentina', 'brazil', 'colombia', 'france', 'germany', 'ghana', 'india', 'indonesia', 'kazakhstan', 'kenya', 'mexico', 'nigeria', 'norway', 'peru', 'philippines', 'senegal']},
+}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, rules):
+    out = tmp_path_factory.mktemp("designed")
+    results = {}
+    for fx in bd.build_all(out):
+        stem = Path(fx.path).name.split(".")[0]
+        results[stem] = (extract_document(read_source(Path(fx.path), out, rules=rules), rules), fx)
+    return results
+
+
+def _case(stem: str, table: str):
+    reason = KNOWN_GAPS.get((stem, table))
+    marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+    return pytest.param(stem, table, marks=marks, id=f"{stem}-{table}")
+
+
+@pytest.mark.parametrize("stem, table", [_case(s, t) for s in STEMS for t in PARITY_TABLES])
+def test_designed_pdf_matches_golden(built, stem, table):
+    result, fx = built[stem]
+    golden = read_golden(GOLDEN, result.iso3)
+    want = _as_printed(_without_printed_labels(golden[table]) if table == "sections" else golden[table], fx.layout)
+    got = _as_printed(_without_printed_labels(result.tables[table].to_pylist()) if table == "sections"
+                      else result.tables[table].to_pylist(), fx.layout)
+    problems = compare_tables(result.iso3, {table: pa.Table.from_pylist(got) if got else result.tables[table].select([])},
+                              {table: want})
+    assert not problems, "\n".join(str(p) for p in problems[:20])
+
+
+@pytest.mark.parametrize("stem", [pytest.param(s, marks=[pytest.mark.xfail(strict=True, reason=KNOWN_GAPS[(s, "rating_method")])]
+                                               if (s, "rating_method") in KNOWN_GAPS else []) for s in STEMS])
+def test_designed_ratings_come_from_the_drawn_circles(built, stem):
+    result, fx = built[stem]
+    got = [(r["level"], r["method"]) for r in result.tables["ratings"].to_pylist()]
+    expected = [(r["level"], "graphic" if r["level"] in {"none", "weak", "mid_high"} else "comment_rules")
+                for r in read_golden(GOLDEN, result.iso3)["ratings"]]
+    assert got == expected
+
+
+@pytest.mark.parametrize("stem", [pytest.param(s, marks=[pytest.mark.xfail(strict=True, reason=KNOWN_GAPS[(s, "pages")])]
+                                               if (s, "pages") in KNOWN_GAPS else []) for s in STEMS])
+def test_designed_pages_are_where_the_builder_printed_them(built, stem):
+    """Page fields against the fixture's own truth: each note's page, and the page count."""
+    result, fx = built[stem]
+    assert result.tables["profiles"].to_pylist()[0]["pages"] == fx.pages
+    got = {row["number"]: row["page"] for row in result.tables["footnotes"].to_pylist()}
+    assert got == fx.footnote_pages
+    sections = result.tables["sections"].to_pylist()
+    assert sections[0]["page_start"] == 1 and sections[-1]["page_end"] == fx.pages
