@@ -18,11 +18,11 @@ import pytest
 from fpdf import FPDF
 
 from pipeline.errors import EncryptedPdf, InputTooLarge, NoTextLayer, UnreadablePdf
+from pipeline.inspect import layout_overlay
 from pipeline.pdf import (
     Token,
     ends_open,
     join_lines,
-    layout_overlay,
     lean_page,
     read_pdf,
     render,
