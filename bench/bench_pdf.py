@@ -10,7 +10,7 @@ same run and over the same pages:
     every page: the issue's baseline;
 (b) ``read_pdf``, the PDF reader alone;
 (c) every stage from the PDF file to the Arrow tables (nothing written);
-(d) ``extract_words()`` over ``pipeline.pdf.LeanPage``, which makes the same
+(d) ``extract_words()`` over ``pipeline.pdf.backend.LeanPage``, which makes the same
     character dicts as pdfplumber's Page, faster. The reader uses it, so the ratio
     against (d) shows what the reader and the stages add to word extraction from
     the same character source.

@@ -115,7 +115,7 @@ def query(sql, out_dir):
 def overlay(pdf, page, out_png, resolution):
     """Draw what the PDF reader saw on one page: words, furniture, footnote zone, bands, tables, scales, gutter."""
     from .errors import ProfileError
-    from .pdf import layout_overlay
+    from .inspect import layout_overlay
 
     out_png = out_png or pdf.with_suffix(f".p{page}.png")
     try:

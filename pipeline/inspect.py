@@ -322,3 +322,25 @@ def _is_numeric_column(values: list) -> bool:
 
 def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def layout_overlay(path: Path, page_number: int, resolution: int = 100):
+    """A picture of one page as the PDF reader split it (a pdfplumber PageImage; ``.save(png)``).
+
+    Blue: body words; grey: furniture; purple: footnote zone; orange: bands;
+    green: ruled-table cells; red: rating scales; a red line: the column gutter.
+    """
+    from .pdf.plumber import page_image
+    from .pdf.reader import page_layout
+
+    seen = page_layout(path, page_number)
+    image = page_image(path, page_number, resolution)
+    image.draw_rects(seen.body, stroke=(40, 90, 230), fill=None, stroke_width=1)
+    image.draw_rects(seen.furniture, stroke=(150, 150, 150), fill=(150, 150, 150, 60), stroke_width=1)
+    image.draw_rects(seen.footnotes, stroke=(140, 40, 160), fill=None, stroke_width=1)
+    image.draw_rects(seen.bands, stroke=(240, 140, 0), fill=None, stroke_width=2)
+    image.draw_rects(seen.table_cells, stroke=(0, 160, 60), fill=None, stroke_width=1)
+    image.draw_rects(seen.scales, stroke=(220, 0, 0), fill=None, stroke_width=2)
+    if seen.gutter is not None:
+        image.draw_vline(seen.gutter, stroke=(220, 0, 0), stroke_width=1)
+    return image

@@ -20,11 +20,11 @@ from fpdf import FPDF
 
 from pipeline.rules import load_rules
 from pipeline.errors import EncryptedPdf, InputTooLarge, NoTextLayer, UnreadablePdf
+from pipeline.inspect import layout_overlay
 from pipeline.pdf import (
     Token,
     ends_open,
     join_lines,
-    layout_overlay,
     lean_page,
     read_pdf,
     render,

@@ -1,0 +1,161 @@
+"""Page backends: what the reader takes from a PDF, and the one place both backends meet.
+
+A backend (``pdfium``, the default, or ``pdfplumber``, the reference) opens the file
+and gives, per page, plain ``PageObjects``: characters as dicts (box, text, font
+name, size, fill colour, upright) and drawn paths (rects, lines, curves, with fill
+and colours), in pdfplumber's shapes. Everything after that is shared, so the two
+backends can differ only in those objects: words are grouped, doubled glyphs
+dropped and ruled tables found by the same code (pdfplumber's word and table
+algorithms, pure functions over those dicts), and glyphs the two libraries report
+differently are folded here, in ``glyph_text``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from pdfplumber.table import TableFinder, TableSettings
+from pdfplumber.utils import curve_to_edges, dedupe_chars, line_to_edge, rect_to_edges
+from pdfplumber.utils.text import WordExtractor
+
+from ..errors import UnreadablePdf
+from ..normalize import fold_text
+from .model import RawPage, Word, colour
+
+BACKENDS = ("pdfium", "pdfplumber")
+DEFAULT_BACKEND = "pdfplumber"
+WORD_OPTIONS = {"x_tolerance_ratio": 0.15, "y_tolerance": 3, "extra_attrs": ["fontname", "size", "non_stroking_color"]}
+BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demibold", re.IGNORECASE)  # font-name conventions
+ITALIC_FONT = re.compile(r"italic|oblique", re.IGNORECASE)
+SUBSET_PREFIX = re.compile(r"^[A-Z]{6}\+")
+CID_CODE = re.compile(r"\(cid:\d+\)")  # pdfminer's stand-in for a glyph with no Unicode mapping
+SHAPE_KEYS = ("x0", "x1", "top", "bottom", "fill", "non_stroking_color")
+TABLE_SETTINGS = TableSettings.resolve(None)
+
+
+@dataclass(frozen=True)
+class PageObjects:
+    """One page as a backend reads it: the page box, its rotation, characters and paths."""
+
+    number: int
+    width: float
+    height: float
+    rotation: int
+    chars: list[dict]
+    rects: list[dict]
+    lines: list[dict]
+    curves: list[dict]
+
+    @property
+    def bbox(self) -> tuple[float, float, float, float]:
+        return (0.0, 0.0, self.width, self.height)
+
+    @property
+    def edges(self) -> list[dict]:
+        """Rule edges, as pdfplumber's ``Page.edges`` makes them (what ``TableFinder`` reads)."""
+        out = [line_to_edge(line) for line in self.lines]
+        for r in self.rects:
+            out += rect_to_edges(r)
+        for c in self.curves:
+            out += curve_to_edges(c)
+        return out
+
+
+def read_pages(path: Path, max_pages: int, backend: str = DEFAULT_BACKEND) -> list[RawPage]:
+    """Every page of the file as a ``RawPage``; a broken or locked file as the reader's errors."""
+    check_file(path)
+    if backend == "pdfium":
+        from .pdfium import page_objects
+    elif backend == "pdfplumber":
+        from .plumber import page_objects
+    else:
+        raise ValueError(f"unknown PDF backend '{backend}' (one of {', '.join(BACKENDS)})")
+    return [raw_page(objects) for objects in page_objects(path, max_pages)]
+
+
+def check_file(path: Path) -> None:
+    """Refuse what is not a whole PDF before a parser guesses its way through it."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(1024)
+            fh.seek(0, 2)
+            size = fh.tell()
+            fh.seek(max(0, size - 8192))
+            tail = fh.read()
+    except OSError as exc:
+        raise UnreadablePdf(exc.strerror or str(exc)) from None
+    if b"%PDF-" not in head:
+        raise UnreadablePdf("not a PDF (no %PDF- header)")
+    if b"%%EOF" not in tail:
+        raise UnreadablePdf("file is truncated (no %%EOF at the end)")
+
+
+def raw_page(page: PageObjects) -> RawPage:
+    words, unmapped = [], 0
+    for w in page_words(page.chars):
+        if "(cid:" in w.text:  # a glyph its font maps to no text: an unmapped bullet, or a whole font
+            unmapped += 1
+            w = replace(w, text=CID_CODE.sub("", w.text))
+        if w.text.strip():
+            words.append(w)
+    shapes = tuple({k: r.get(k) for k in SHAPE_KEYS} for r in list(page.rects) + list(page.curves))
+    return RawPage(page.number, page.width, page.height, tuple(words), shapes, ruled_tables(page), unmapped)
+
+
+def glyph_text(text: str) -> str:
+    """A word's text with the glyphs the backends spell differently folded to one spelling.
+
+    Ligatures ('ﬁ' -> 'fi'), invisible characters and odd spaces (fold_text).
+    """
+    return fold_text(text)
+
+
+def page_words(chars: list[dict]) -> list[Word]:
+    """Upright words with size, emphasis (from the font name) and colour."""
+    if doubled_glyphs(chars):
+        chars = dedupe_chars(chars, tolerance=1)
+    out = []
+    for w in WordExtractor(**WORD_OPTIONS).extract_words(chars):
+        text = glyph_text(w["text"])
+        if not w.get("upright", True) or not text.strip():
+            continue
+        font = SUBSET_PREFIX.sub("", str(w.get("fontname", "")))
+        out.append(Word(
+            text, float(w["x0"]), float(w["x1"]), float(w["top"]), float(w["bottom"]),
+            round(float(w["size"]), 2), bool(BOLD_FONT.search(font)), bool(ITALIC_FONT.search(font)),
+            colour(w.get("non_stroking_color")),
+        ))
+    return out
+
+
+def doubled_glyphs(chars, least: int = 3) -> bool:
+    """Whether some glyphs are printed twice on themselves: a 'fake bold' (the text drawn
+    again half a point aside) that would read 'TThhee'. Checked first because
+    dedupe_chars costs more than looking."""
+    seen, doubled = set(), 0
+    for c in chars:
+        key = (c["text"], round(c["x0"]), round(c["top"]))
+        if key in seen and not c["text"].isspace():
+            doubled += 1
+            if doubled >= least:
+                return True
+        seen.add(key)
+    return False
+
+
+def ruled_tables(page: PageObjects) -> tuple:
+    """Cell boxes of ruled tables: two columns or more, and two rows or half the page wide.
+
+    Why the width: the last row of a table split across pages stands alone, while a
+    row of small boxes (a rating scale) is no table.
+    """
+    if len(page.rects) + len(page.lines) < 4:
+        return ()
+    out = []
+    for table in TableFinder(page, TABLE_SETTINGS).tables:
+        rows = [tuple(tuple(map(float, c)) if c else None for c in row.cells) for row in table.rows]
+        x0, _, x1, _ = table.bbox
+        if max(len(r) for r in rows) >= 2 and (len(rows) >= 2 or x1 - x0 >= 0.5 * float(page.width)):
+            out.append(tuple(rows))
+    return tuple(out)

@@ -1,0 +1,218 @@
+"""Lines to blocks: title, headings, paragraphs, table rows and scales, with heading depths."""
+from __future__ import annotations
+
+import unicodedata
+
+from .model import (
+    LONE_BULLETS,
+    MAX_HEADING_WORDS,
+    PARAGRAPH_GAP,
+    SECTION_NUMBER,
+    SUP_SIZE,
+    TERMINAL,
+    Block,
+    Body,
+    TextLine,
+    Token,
+    Vocabulary,
+    Word,
+    group_rows,
+    is_white,
+)
+from .scales import label_scale
+from .tables import gap_tables
+from .tokens import join_lines, line_tokens, render
+
+
+def letters(tokens: list[Token]) -> str:
+    return "".join(t.text for t in tokens if t.marker is None)
+
+
+def _upper_ratio(text: str) -> float:
+    letters = [c for c in text if c.isalpha()]
+    return sum(c.isupper() for c in letters) / len(letters) if letters else 0.0
+
+
+def starts_with_bullet(line: TextLine, vocab: Vocabulary) -> bool:
+    """A line opening with a bullet glyph: one from rules, or any lone symbol character."""
+    first = line.words[0].text if line.words else ""
+    if not first:
+        return False
+    if first[0] in vocab.bullets:
+        return True
+    return len(first) == 1 and (unicodedata.category(first).startswith("S") or first in LONE_BULLETS)
+
+
+def heading_like(line: TextLine, body: Body, vocab: Vocabulary) -> bool:
+    """Bold or coloured apart from the body text, short, and set off: a band, a
+    bigger size, capitals, a bullet, a section number or a known section name
+    ("1.1 National coordination mechanisms" in bold at body size)."""
+    words = [w for w in line.words if any(c.isalpha() for c in w.text) and not w.scale]
+    if not words or len(line.text) > 200:
+        return False
+    coloured = len({w.color for w in words}) == 1 and words[0].color != body.color and not is_white(body.color)
+    if not (_all_bold(line) or coloured):
+        return False
+    return (line.band or line.size >= 1.1 * body.size or starts_with_bullet(line, vocab)
+            or _upper_ratio(line.text) >= 0.6 or _names_a_section(line.text, vocab))
+
+
+def _names_a_section(text: str, vocab: Vocabulary) -> bool:
+    """'1.1 National coordination mechanisms', 'Monitoring': numbered and short, or a known section."""
+    numbered = SECTION_NUMBER.match(text)
+    title = text[numbered.end():] if numbered else text
+    if numbered and len(title.split()) <= MAX_HEADING_WORDS and not TERMINAL.search(title):
+        return True
+    return vocab.headings is not None and vocab.headings.match(title) is not None
+
+
+def page_blocks(lines: list[TextLine], body: Body, title_size: float | None, vocab: Vocabulary) -> list[Block]:
+    """Group a page's lines into headings, paragraphs, table rows and scales."""
+    blocks: list[Block] = []
+    lines = gap_tables(lines)
+    for i, line in enumerate(lines):
+        prev = blocks[-1] if blocks else None
+        if any(w.scale for w in line.words):
+            blocks.append(Block("scale", [], [line], line.page, scale=next(w.scale for w in line.words if w.scale)))
+            continue
+        if line.cells is not None:
+            blocks.append(Block("table", [], [line], line.page, cells=[_cell_tokens(c, vocab) for c in line.cells]))
+            continue
+        if prev is not None and prev.kind in ("para", "heading") and _lone_calls(line, prev.lines[-1], body):
+            prev.tokens = prev.tokens + [Token("", marker=int(w.text), space_before=False) for w in line.words]
+            prev.lines.append(line)
+            continue
+        kind = line_kind(line, prev, lines[i + 1:], body, title_size, vocab)
+        if kind == "para" and prev is not None and prev.kind == "heading" and (scale := label_scale(line, line.page)):
+            blocks.append(Block("scale", [], [line], line.page, scale=scale))
+        elif prev is not None and prev.kind == kind and _extends(prev, line, vocab):
+            prev.tokens = join_lines(prev.tokens, line_tokens(line.words), vocab.keep_hyphen_prefixes, vocab.hyphens)
+            prev.lines.append(line)
+        else:
+            blocks.append(Block(kind, line_tokens(line.words), [line], line.page))
+    return blocks
+
+
+def _lone_calls(line: TextLine, above: TextLine, body: Body) -> bool:
+    """Footnote calls wrapped alone onto the next line ('localization.' / '7'): a line of
+    nothing but small digits right under a line of text. A call has no line of its own,
+    so they end the line above."""
+    gap = vertical_gap(above, line)
+    return (gap is not None and gap <= body.size
+            and all(w.text.isdigit() and len(w.text) <= 3 and w.size <= SUP_SIZE * body.size for w in line.words))
+
+
+def vertical_gap(a: TextLine, b: TextLine) -> float | None:
+    """White space from line ``a`` down to ``b`` when ``b`` sits under it; None across columns."""
+    if a.page != b.page:
+        return None
+    if a.column == b.column or (min(a.x1, b.x1) > max(a.x0, b.x0) and b.top >= a.top):
+        return b.top - a.bottom
+    return None
+
+
+def line_kind(line: TextLine, prev: Block | None, following: list[TextLine], body: Body,
+              title_size: float | None, vocab: Vocabulary) -> str:
+    """title, heading or para, from size, boldness and the white space around the line."""
+    if title_size and abs(line.size - title_size) < 0.5:
+        return "title"
+    if prev is not None and prev.kind == "heading" and _bold_run_goes_on(prev.lines[-1], line):
+        return "heading"
+    if heading_like(line, body, vocab) and _set_apart(line, prev, following, body.size):
+        return "heading"
+    return "para"
+
+
+def _extends(prev: Block, line: TextLine, vocab: Vocabulary) -> bool:
+    """Does ``line`` belong to the block above: the title or heading's next line, or the paragraph going on."""
+    last = prev.lines[-1]
+    gap = vertical_gap(last, line)
+    if prev.kind in ("title", "heading"):
+        return gap is not None and gap <= PARAGRAPH_GAP * line.size and abs(last.size - line.size) < 0.5
+    return prev.kind == "para" and continues(prev, last, line, gap, vocab)
+
+
+def _all_bold(line: TextLine) -> bool:
+    words = [w for w in line.words if any(c.isalpha() for c in w.text) and not w.scale]
+    return bool(words) and all(w.bold for w in words)
+
+
+def _bold_run_goes_on(prev: TextLine, line: TextLine) -> bool:
+    """The next line of a bold block: right under it, same size, all bold."""
+    gap = vertical_gap(prev, line)
+    return (
+        gap is not None and gap <= PARAGRAPH_GAP * line.size and line.cells is None
+        and _all_bold(line) and abs(prev.size - line.size) < 0.5
+    )
+
+
+def _set_apart(line: TextLine, prev: Block | None, following: list[TextLine], size: float) -> bool:
+    """A body-size bold line is a heading only with white space around its bold run.
+
+    Why: a paragraph may open with a whole line in bold; that line has regular
+    text right under it, where a heading has a gap.
+    """
+    if line.band or line.size >= 1.1 * size:
+        return True
+    if prev is not None and prev.kind == "para":
+        gap = vertical_gap(prev.lines[-1], line)
+        if gap is not None and gap <= PARAGRAPH_GAP * line.size:
+            return False
+    last = line
+    for nxt in following:
+        if _bold_run_goes_on(last, nxt):
+            last = nxt
+            continue
+        gap = vertical_gap(last, nxt)
+        close = gap is not None and gap <= PARAGRAPH_GAP * 0.5 * last.size
+        return not (close and nxt.cells is None and abs(nxt.size - last.size) < 0.5)
+    return True
+
+
+def continues(prev: Block, prev_line: TextLine, line: TextLine, gap, vocab: Vocabulary) -> bool:
+    """Does ``line`` carry on the paragraph ``prev`` (same column, or the next column)?"""
+    if starts_with_bullet(line, vocab) or abs(prev_line.size - line.size) > 0.12 * line.size:
+        return False
+    if gap is not None:  # same column
+        return gap <= PARAGRAPH_GAP * line.size and line.x0 >= prev_line.x0 - 0.8 * line.size
+    return ends_open(prev.tokens) and prev_line.x1 >= prev_line.col_x1 - 0.3 * (prev_line.col_x1 - prev_line.col_x0)
+
+
+def ends_open(tokens: list[Token]) -> bool:
+    """A paragraph whose last word has no . ! ? : is a sentence still running."""
+    words = [t for t in tokens if t.marker is None and t.text]
+    return bool(words) and not TERMINAL.search(words[-1].text)
+
+
+def _cell_tokens(words: tuple[Word, ...], vocab: Vocabulary) -> list[Token]:
+    tokens: list[Token] = []
+    for row in group_rows(words):
+        tokens = join_lines(tokens, line_tokens(row), vocab.keep_hyphen_prefixes, vocab.hyphens)
+    return tokens
+
+
+def heading_depths(blocks: list[Block], size: float, vocab: Vocabulary) -> None:
+    """Markdown depth by heading style: band/biggest -> 2, other sizes -> 3, bullets -> 4."""
+    styles = sorted(
+        {(not b.lines[0].band, -round(b.lines[0].size * 2) / 2) for b in blocks
+         if b.kind == "heading" and not starts_with_bullet(b.lines[0], vocab)}
+    )
+    for b in blocks:
+        if b.kind == "title":
+            b.depth = 1
+        elif b.kind == "heading":
+            if starts_with_bullet(b.lines[0], vocab):
+                b.depth = 4
+            else:
+                rank = styles.index((not b.lines[0].band, -round(b.lines[0].size * 2) / 2))
+                b.depth = 2 if rank == 0 else 3
+
+
+def block_markdown(block: Block) -> str | None:
+    if block.kind in ("title", "heading"):
+        return "#" * block.depth + " " + render(block.tokens, emphasis=False)
+    if block.kind == "table":
+        return "\t".join(render(c) for c in block.cells)
+    if block.kind == "para":
+        return render(block.tokens) or None
+    return None

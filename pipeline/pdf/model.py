@@ -1,0 +1,190 @@
+"""The plain data the PDF reader's steps pass along, and the layout constants they share.
+
+Why one module: every step reads words, lines, tokens and blocks; keeping them (and
+the typographic conventions that size them) apart from the steps lets each step
+import only what it reads.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..normalize import NO_EVIDENCE, HyphenEvidence
+
+
+# ---------------------------------------------------------------------------
+# Layout constants: typographic conventions, not vocabulary (that lives in rules/)
+# ---------------------------------------------------------------------------
+TERMINAL = re.compile(r"[.!?:][\"'”’)\]*]*$")
+LINE_END_DASH = re.compile(r"\w[\u2013\u2014]$")  # an en or em dash never splits a word
+LINE_END_HYPHEN = re.compile(r"([^\W\d_]+)[-\u2010\u00ad]$")
+URL = re.compile(r"^(https?://|www\.)\S+$", re.IGNORECASE)
+SECTION_NUMBER = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+(?=\S)")  # "1.", "2.1 ", "3.2.1 "
+MAX_HEADING_WORDS = 12
+URL_BREAK = "/_-.?&=#%~"
+SUPERSCRIPT_DIGITS = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3}$")
+SUPERSCRIPT_TABLE = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+SUP_SIZE, SUP_RISE = 0.82, 0.12  # a superscript is smaller and raised (fractions of the line's size)
+PARAGRAPH_GAP = 0.5  # vertical white space (x size) that separates paragraphs
+CELL_GAP = 1.5  # horizontal white space (x size) that separates unruled table cells
+LONE_BULLETS = "•·▪◦»›‣⁃"  # punctuation used as bullets (symbol characters count anyway)
+
+
+# ---------------------------------------------------------------------------
+# Plain data the steps pass along
+# ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Scale:
+    """A rating scale seen on a page: its labels and the one shown as chosen."""
+
+    labels: tuple[str, ...]
+    chosen: str | None
+    method: str  # graphic | label
+    page: int
+
+
+@dataclass(frozen=True)
+class Word:
+    """One word as printed: box, size, emphasis, colour (``scale`` for a drawn scale)."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    bold: bool = False
+    italic: bool = False
+    color: tuple = ()
+    scale: Scale | None = None
+
+    @property
+    def cy(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+@dataclass(frozen=True)
+class TextLine:
+    """Words on one line of one column, in reading order; ``cells`` for a table row."""
+
+    words: tuple[Word, ...]
+    page: int
+    column: tuple[int, int]  # (segment, column) on the page
+    col_x0: float
+    col_x1: float
+    band: bool = False
+    cells: tuple[tuple[Word, ...], ...] | None = None
+
+    @property
+    def top(self) -> float:
+        return min(w.top for w in self.words)
+
+    @property
+    def bottom(self) -> float:
+        return max(w.bottom for w in self.words)
+
+    @property
+    def x0(self) -> float:
+        return self.words[0].x0
+
+    @property
+    def x1(self) -> float:
+        return max(w.x1 for w in self.words)
+
+    @property
+    def size(self) -> float:
+        return max(w.size for w in self.words)
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+
+@dataclass(frozen=True)
+class Token:
+    """A word of output text; ``marker`` makes it a footnote reference."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    marker: int | None = None
+    space_before: bool = True
+
+
+@dataclass
+class Block:
+    """A heading, paragraph, table row or scale being assembled from lines."""
+
+    kind: str  # title | heading | para | table | scale
+    tokens: list[Token]
+    lines: list[TextLine]
+    page: int
+    cells: list[list[Token]] = field(default_factory=list)
+    scale: Scale | None = None
+    continues: bool = False  # a paragraph carried over from the previous page
+    depth: int = 0
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """What the reader takes from rules/: hyphen prefixes, bullets, heading and level names."""
+
+    keep_hyphen_prefixes: frozenset[str] = frozenset()
+    bullets: str = ""
+    headings: object = None  # HeadingRules
+    ratings: object = None  # RatingRules
+    hyphens: HyphenEvidence = NO_EVIDENCE  # the document's own evidence on line-end hyphens
+
+
+@dataclass(frozen=True)
+class RawPage:
+    number: int
+    width: float
+    height: float
+    words: tuple[Word, ...]
+    shapes: tuple[dict, ...]  # rects and curves: box, fill, fill colour
+    tables: tuple[tuple[tuple[tuple[float, float, float, float] | None, ...], ...], ...]  # rows of cell boxes
+    unmapped: int = 0  # words that held glyph codes a font maps to no text ('(cid:12)'), dropped
+
+
+def colour(value) -> tuple:
+    if value is None:
+        return (0.0,)
+    if isinstance(value, (int, float)):
+        return (round(float(value), 2),)
+    try:
+        return tuple(round(float(v), 2) for v in value)
+    except (TypeError, ValueError):
+        return (str(value),)
+
+
+def is_white(color: tuple) -> bool:
+    if not color or not all(isinstance(c, float) for c in color):
+        return False
+    if len(color) == 4:  # CMYK
+        return all(c <= 0.05 for c in color)
+    return all(c >= 0.95 for c in color)
+
+
+@dataclass(frozen=True)
+class Body:
+    """How running text is printed: the size and colour most characters have."""
+
+    size: float
+    color: tuple
+
+
+def group_rows(words) -> list[list[Word]]:
+    """Words of one printed line: a word joins a row it overlaps by half its height."""
+    rows: list[list] = []  # [top, bottom, words]
+    for w in sorted(words, key=lambda w: (w.cy, w.x0)):
+        for row in reversed(rows[-3:]):
+            overlap = min(row[1], w.bottom) - max(row[0], w.top)
+            if overlap >= 0.5 * max(0.1, min(w.bottom - w.top, row[1] - row[0])):
+                row[2].append(w)
+                row[0], row[1] = min(row[0], w.top), max(row[1], w.bottom)
+                break
+        else:
+            rows.append([w.top, w.bottom, [w]])
+    rows.sort(key=lambda r: r[0])
+    return [sorted(r[2], key=lambda w: w.x0) for r in rows]

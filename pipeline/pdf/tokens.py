@@ -1,0 +1,111 @@
+"""Lines to tokens (superscript markers, glued words, mended line-end breaks) and tokens to markdown."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ..normalize import NO_EVIDENCE, HyphenEvidence, keeps_hyphen
+from .model import (
+    LINE_END_DASH,
+    LINE_END_HYPHEN,
+    SUP_RISE,
+    SUP_SIZE,
+    SUPERSCRIPT_DIGITS,
+    SUPERSCRIPT_TABLE,
+    TERMINAL,
+    URL,
+    URL_BREAK,
+    Token,
+)
+
+
+def line_tokens(words, size: float | None = None) -> list[Token]:
+    """Tokens of one line; small raised digits become markers, glued words stay glued."""
+    words = [w for w in words if not w.scale]
+    if not words:
+        return []
+    size = size or max(w.size for w in words)
+    main = [w for w in words if w.size > SUP_SIZE * size] or words
+    baseline = max(w.bottom for w in main)
+    out: list[Token] = []
+    prev = None
+    for w in words:
+        glued = prev is not None and w.x0 - prev.x1 <= 0.1 * size
+        small_raised = w.size <= SUP_SIZE * size and w.bottom <= baseline - SUP_RISE * size
+        lifted = glued and len(w.text) <= 3 and w.bottom <= baseline - 2 * SUP_RISE * size  # text rise, same size
+        if (small_raised or lifted) and w.text.isdigit():
+            out.append(Token("", marker=int(w.text), space_before=not glued and prev is not None))
+        else:
+            out.extend(_superscript_glyphs(Token(w.text, w.bold, w.italic, space_before=not glued)))
+        prev = w
+    return out
+
+
+def _superscript_glyphs(token: Token) -> list[Token]:
+    """A word ending in superscript digit characters ("them.⁴") as the word and its marker."""
+    m = SUPERSCRIPT_DIGITS.search(token.text)
+    if not m or m.start() == 0:
+        return [token]
+    number = int(m.group(0).translate(SUPERSCRIPT_TABLE))
+    return [replace(token, text=token.text[: m.start()]), Token("", marker=number, space_before=False)]
+
+
+def join_lines(
+    a: list[Token], b: list[Token], keep: frozenset[str], evidence: HyphenEvidence = NO_EVIDENCE
+) -> list[Token]:
+    """Tokens of two lines of one paragraph, mending a word the line end broke.
+
+    "decen-" + "tralization" joins without the hyphen; the hyphen stays when the
+    left part is a keep-prefix ("locally-led") or the right part does not start
+    lowercase ("Kazakhstan-2050"); a URL broken at / _ - . joins without a space.
+    """
+    if not a or not b:
+        return a + b
+    last, first = a[-1], b[0]
+    if last.marker is None and first.marker is None and first.text:
+        if URL.match(last.text) and not TERMINAL.search(last.text) and (
+            last.text[-1] in URL_BREAK or first.text[0] in URL_BREAK
+        ):
+            return a[:-1] + _glue(last, last.text, first) + b[1:]
+        if LINE_END_DASH.search(last.text) and first.text[0].isalnum():  # "2019–" / "2024": a range
+            return a[:-1] + _glue(last, last.text, first) + b[1:]
+        broken = LINE_END_HYPHEN.search(last.text)
+        if broken and first.text[0].isalnum():
+            drop = first.text[0].islower() and not keeps_hyphen(broken.group(1), keep, first.text, evidence)
+            stem = last.text[:-1] if drop or last.text[-1] == "\u00ad" else last.text
+            return a[:-1] + _glue(last, stem, first) + b[1:]
+    return a + [replace(first, space_before=True)] + b[1:]
+
+
+def _glue(last: Token, stem: str, first: Token) -> list[Token]:
+    if (last.bold, last.italic) == (first.bold, first.italic):
+        return [replace(last, text=stem + first.text)]
+    return [replace(last, text=stem), replace(first, space_before=False)]
+
+
+def render(tokens: list[Token], emphasis: bool = True) -> str:
+    """Tokens as markdown: runs of bold/italic wrapped, markers as <sup>N</sup> after their word."""
+    out: list[str] = []
+    style = (False, False)
+    held: list[str] = []
+
+    def marks(s: tuple[bool, bool]) -> str:
+        return {(True, True): "***", (True, False): "**", (False, True): "*"}.get(s, "")
+
+    for t in tokens:
+        if t.marker is not None:
+            held.append(f"<sup>{t.marker}</sup>")
+            continue
+        new = (t.bold, t.italic) if emphasis else (False, False)
+        if new != style:
+            out.append(marks(style))
+        out.extend(held)
+        held = []
+        if t.space_before and out:
+            out.append(" ")
+        if new != style:
+            out.append(marks(new))
+            style = new
+        out.append(t.text)
+    out.append(marks(style))
+    out.extend(held)
+    return "".join(out).strip()
