@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from .document import Footnote, FootnoteRef, Line, Marker, Outline, Paragraph, Section, Span, collapse
 from .normalize import mend_hyphenation, merge_broken_lines
 from .sections import GLUED_NOTE
+from .urls import breaks_url
 
 _NOTE_START = re.compile(r"^\s*(?:(?P<num>\d{1,3})[.)]|\[(?P<bracket>\d{1,3})\])\s+(?=\S)")
 _BARE_NOTE_START = re.compile(r"^\s*(?P<num>\d{1,3})\s+(?=[A-Z\"“(]|See\b|https?://)")
@@ -232,24 +233,17 @@ def _make_note(number: int, lines: list[Line], keep_prefixes: frozenset[str]) ->
     return Footnote(number, text, tuple(_urls(text)), first.page, first.lineno)
 
 
-_URL_AT_END = re.compile(r"(?:https?://|www\.)\S*$")
 _SPLIT_SCHEME = re.compile(r"\b(https?://)\s+(?=\S)")  # "https:// www.x.org": broken after the scheme
-_URL_PIECE = re.compile(r"[\w\-./%?=&#~:+]+")
 
 
 def _join_keeping_urls(texts: list[str]) -> str:
-    """Join note lines with spaces, except where a URL wrapped onto the next line.
-
-    A URL continues when the next line opens with a URL separator ("-20192023/id5/",
-    "/files/x.pdf") or the URL broke right after one ("/files/" + "report.pdf").
-    """
+    """Join note lines with spaces, except where a URL wrapped onto the next line
+    (``breaks_url``: in its scheme, at a separator, or mid-word into a piece shaped as a URL)."""
     out = ""
     for text in texts:
         piece = text.strip()
-        url = _URL_AT_END.search(out)
         token = piece.split(" ", 1)[0]
-        glue = url is not None and _URL_PIECE.fullmatch(token or " ") is not None and (
-            token[0] in "-/_%?=&#~" or (url.group(0)[-1] in "/-_%=&?#" and any(c in token for c in "./%_-=")))
+        glue = bool(out) and breaks_url(out.rsplit(" ", 1)[-1], token)
         out = out + piece if glue else f"{out} {piece}".strip()
     return _SPLIT_SCHEME.sub(r"\1", out)
 

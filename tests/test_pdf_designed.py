@@ -36,12 +36,9 @@ STEMS = [p.stem for p in bd.bp.profile_paths()]
 # What the reader still misses in this layout, per profile and table: strict, so a fix
 # that makes one pass must take it off this list.
 KNOWN_GAPS: dict[tuple[str, str], str] = {
-    **{(stem, 'sections'): 'tracked kicker and title read letter by letter (the kicker becomes a section); run-in heads not split from their text; justified lines with wide word gaps read as table cells' for stem in ['argentina', 'brazil', 'colombia', 'france', 'germany', 'ghana', 'india', 'indonesia', 'kazakhstan', 'kenya', 'mexico', 'nigeria', 'norway', 'peru', 'philippines', 'senegal']},
-    **{(stem, 'footnotes'): 'URLs the typesetter broke at any character are not rejoined; notes at the foot of each column' for stem in ['argentina', 'brazil', 'colombia', 'france', 'germany', 'ghana', 'india', 'kazakhstan', 'kenya', 'mexico', 'nigeria', 'norway', 'peru', 'philippines', 'senegal']},
-    **{(stem, 'footnote_refs'): 'a marker in a justified line read as a table cell, or in a run-in head, lands in the wrong section' for stem in ['argentina', 'philippines']},
-    **{(stem, 'indicators'): "a header row ('Indicator ... Value (year)') read as a heading, and repeated on the next page; a value and its year wrapped onto two lines" for stem in ['argentina', 'brazil', 'colombia', 'france', 'germany', 'ghana', 'india', 'indonesia', 'kazakhstan', 'kenya', 'mexico', 'nigeria', 'norway', 'peru', 'philippines', 'senegal']},
-    **{(stem, 'ratings'): 'run-in heads not split, so no comment sits under a rating heading; circle scales in a tinted box not read' for stem in ['argentina', 'brazil', 'colombia', 'france', 'germany', 'ghana', 'india', 'indonesia', 'kazakhstan', 'kenya', 'mexico', 'nigeria', 'norway', 'peru', 'philippines', 'senegal']},
-    **{(stem, 'rating_method'): 'a row of drawn circles with labels under them, in a tinted info box, is not read as a scale (method graphic)' for stem in ['argentina', 'brazil', 'colombia', 'france', 'germany', 'ghana', 'india', 'indonesia', 'kazakhstan', 'kenya', 'mexico', 'nigeria', 'norway', 'peru', 'philippines', 'senegal']},
+    **{(stem, "sections"): "the table's header row, repeated where the table breaks onto the next page, "
+                           "is read twice (a header repeated across pages is not yet recognized as a repeat)"
+       for stem in ["argentina", "philippines", "senegal"]},
 }
 
 

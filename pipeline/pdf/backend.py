@@ -22,6 +22,7 @@ from pdfplumber.utils.text import WordExtractor
 from ..errors import UnreadablePdf
 from ..normalize import fold_text
 from .model import RawPage, Word, colour
+from .tracking import join_tracked
 
 BACKENDS = ("pdfium", "pdfplumber")
 DEFAULT_BACKEND = "pdfplumber"
@@ -93,7 +94,7 @@ def check_file(path: Path) -> None:
 
 def raw_page(page: PageObjects) -> RawPage:
     words, unmapped = [], 0
-    for w in page_words(page.chars):
+    for w in join_tracked(page_words(page.chars)):
         if "(cid:" in w.text:  # a glyph its font maps to no text: an unmapped bullet, or a whole font
             unmapped += 1
             w = replace(w, text=CID_CODE.sub("", w.text))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import replace
 
 from .model import (
     LONE_BULLETS,
@@ -69,7 +70,7 @@ def _names_a_section(text: str, vocab: Vocabulary) -> bool:
 def page_blocks(lines: list[TextLine], body: Body, title_size: float | None, vocab: Vocabulary) -> list[Block]:
     """Group a page's lines into headings, paragraphs, table rows and scales."""
     blocks: list[Block] = []
-    lines = gap_tables(lines)
+    lines = gap_tables(_without_running_head(_below_title(lines, title_size), body))
     for i, line in enumerate(lines):
         prev = blocks[-1] if blocks else None
         if any(w.scale for w in line.words):
@@ -90,7 +91,77 @@ def page_blocks(lines: list[TextLine], body: Body, title_size: float | None, voc
             prev.lines.append(line)
         else:
             blocks.append(Block(kind, line_tokens(line.words), [line], line.page))
-    return blocks
+    return run_in_heads(blocks, vocab)
+
+
+def run_in_heads(blocks: list[Block], vocab: Vocabulary) -> list[Block]:
+    """A run-in head ('► In the VNR process' in bold, the comment going on on the same
+    line) is a heading followed by its paragraph.
+
+    The bold run at a paragraph's start is a head when it opens with a bullet or names
+    a known section; a bold run opening the line right under a bullet heading that
+    has not ended goes on that heading (a head wrapped onto a second line).
+    """
+    out: list[Block] = []
+    for b in blocks:
+        lead = _bold_lead(b.tokens) if b.kind == "para" else 0
+        if lead and lead < len(b.tokens):
+            head, rest = b.tokens[:lead], b.tokens[lead:]
+            prev = out[-1] if out else None
+            if prev is not None and prev.kind == "heading" and _head_goes_on(prev, b, vocab):
+                prev.tokens = join_lines(prev.tokens, head, vocab.keep_hyphen_prefixes, vocab.hyphens)
+                b.tokens = [replace(rest[0], space_before=False)] + rest[1:]
+            elif _opens_head(head, vocab):
+                out.append(Block("heading", head, b.lines[:1], b.page))
+                b.tokens = [replace(rest[0], space_before=False)] + rest[1:]
+        out.append(b)
+    return out
+
+
+def _bold_lead(tokens: list[Token]) -> int:
+    """How many tokens the bold run opening ``tokens`` holds (its footnote calls included)."""
+    n = 0
+    while n < len(tokens) and (tokens[n].bold or tokens[n].marker is not None):
+        n += 1
+    return n if n and tokens[0].bold else 0
+
+
+def _opens_head(head: list[Token], vocab: Vocabulary) -> bool:
+    text = render(head, emphasis=False)
+    if text[:1] in vocab.bullets or (text[:1] and unicodedata.category(text[0]).startswith("S")):
+        return True
+    return vocab.headings is not None and vocab.headings.match(text.rstrip(":.").strip()) is not None
+
+
+def _head_goes_on(heading: Block, para: Block, vocab: Vocabulary) -> bool:
+    gap = vertical_gap(heading.lines[-1], para.lines[0])
+    return (starts_with_bullet(heading.lines[0], vocab) and ends_open(heading.tokens)
+            and gap is not None and gap <= PARAGRAPH_GAP * para.lines[0].size)
+
+
+
+def _below_title(lines: list[TextLine], title_size: float | None) -> list[TextLine]:
+    """The page without what is printed above the title: a kicker or the report's name
+    ('SDG LOCALIZATION · COUNTRY PROFILE') is page furniture, not a section."""
+    title = next((line for line in lines if title_size and abs(line.size - title_size) < 0.5), None)
+    if title is None:
+        return lines
+    return [line for line in lines if line is title or line.bottom > title.top]
+
+
+def _without_running_head(lines: list[TextLine], body: Body) -> list[TextLine]:
+    """The page without a running head: its first line in small type, short, and set
+    well apart from the text under it. (A head on every page is also dropped as
+    furniture by its repetition; this finds one printed on a single page.)"""
+    if len(lines) < 2:
+        return lines
+    first = min(lines, key=lambda line: line.top)
+    below = [line for line in lines if line.top > first.bottom]
+    gap = min(line.top for line in below) - first.bottom if below else 0
+    small = first.size <= 0.9 * body.size and len(first.words) <= MAX_HEADING_WORDS
+    if small and gap >= 1.5 * body.size and not TERMINAL.search(first.text):
+        return [line for line in lines if line is not first]
+    return lines
 
 
 def _lone_calls(line: TextLine, above: TextLine, body: Body) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..document import RatingMark
 from ..rules import PATTERN_TIMEOUT
-from .model import LONE_BULLETS, Block, RawPage, Scale, TextLine, Vocabulary, Word, colour, is_white
+from .model import LONE_BULLETS, Block, RawPage, Scale, TextLine, Vocabulary, Word, colour, group_rows, is_white
 from .tables import gap_cells
 from .tokens import render
 
@@ -63,10 +63,13 @@ def _stacked(row: list[dict], other: list[dict]) -> bool:
 
 
 def _shape_label(r: dict, limit: float, words: list[Word], size: float) -> list[Word]:
-    """The words inside a shape, else the words just right of it (up to ``limit``)."""
+    """The words inside a shape, else centred right under or over it, else just right of it (up to ``limit``)."""
     inside = [w for w in words if r["x0"] <= (w.x0 + w.x1) / 2 <= r["x1"] and r["top"] <= w.cy <= r["bottom"]]
     if inside:
         return inside
+    for stacked in (_centred(r, words, size, below=True), _centred(r, words, size, below=False)):
+        if stacked:
+            return stacked
     height = r["bottom"] - r["top"]
     right = sorted(
         (w for w in words if r["top"] - height <= w.cy <= r["bottom"] + height and r["x1"] - 1 <= w.x0 < limit),
@@ -77,6 +80,30 @@ def _shape_label(r: dict, limit: float, words: list[Word], size: float) -> list[
         if w.x0 - (out[-1].x1 if out else r["x1"]) > 1.5 * size:
             break
         out.append(w)
+    return out
+
+
+def _centred(r: dict, words: list[Word], size: float, below: bool) -> list[Word]:
+    """A label set right under (or over) a shape: one line, centred on it, within a line's height."""
+    middle = (r["x0"] + r["x1"]) / 2
+    near = [w for w in words
+            if (0 <= w.top - r["bottom"] <= size if below else 0 <= r["top"] - w.bottom <= size)]
+    for row in group_rows(near):
+        for label in _clusters(row, size):
+            x0, x1 = label[0].x0, label[-1].x1
+            if abs((x0 + x1) / 2 - middle) <= max(2.0, 0.25 * (x1 - x0)) and x1 - x0 <= 12 * size:
+                return label
+    return []
+
+
+def _clusters(row: list[Word], size: float) -> list[list[Word]]:
+    """A line's words in groups set apart by more than a word space (labels side by side)."""
+    out: list[list[Word]] = []
+    for w in row:
+        if out and w.x0 - out[-1][-1].x1 <= 0.6 * size:
+            out[-1].append(w)
+        else:
+            out.append([w])
     return out
 
 

@@ -11,11 +11,10 @@ from .model import (
     SUP_SIZE,
     SUPERSCRIPT_DIGITS,
     SUPERSCRIPT_TABLE,
-    TERMINAL,
     URL,
-    URL_BREAK,
     Token,
 )
+from ..urls import breaks_url
 
 
 def line_tokens(words, size: float | None = None) -> list[Token]:
@@ -56,15 +55,13 @@ def join_lines(
 
     "decen-" + "tralization" joins without the hyphen; the hyphen stays when the
     left part is a keep-prefix ("locally-led") or the right part does not start
-    lowercase ("Kazakhstan-2050"); a URL broken at / _ - . joins without a space.
+    lowercase ("Kazakhstan-2050"); a URL broken anywhere, even in its scheme, joins without a space (``breaks_url``).
     """
     if not a or not b:
         return a + b
     last, first = a[-1], b[0]
     if last.marker is None and first.marker is None and first.text:
-        if URL.match(last.text) and not TERMINAL.search(last.text) and (
-            last.text[-1] in URL_BREAK or first.text[0] in URL_BREAK
-        ):
+        if breaks_url(last.text, first.text):
             return a[:-1] + _glue(last, last.text, first) + b[1:]
         if LINE_END_DASH.search(last.text) and first.text[0].isalnum():  # "2019–" / "2024": a range
             return a[:-1] + _glue(last, last.text, first) + b[1:]
