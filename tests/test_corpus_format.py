@@ -39,6 +39,8 @@ def test_row_has_the_documented_shape(number, row):
         part_of = unit["part_of"]
         assert part_of is None or (isinstance(part_of, int) and 0 <= part_of < len(row["expected"])
                                    and part_of != index), where
+        if part_of is not None:
+            assert row["expected"][part_of]["is_total"], f"{where}: a count with parts is a total"
 
 
 def test_corpus_is_large_and_varied_enough():
