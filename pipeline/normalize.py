@@ -60,10 +60,12 @@ _SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 _NOTE_DEFINITION = re.compile(r"^\s{0,3}(?:\[\^(\d{1,3})\]:|<sup>\s*(\d{1,3})\s*</sup>)\s*(?=\S)")
 # A markdown link whose text wraps onto the next line: "[VNR\n    2021](https://…)".
 # Characters PDF fonts and exports leave in text that no rule should have to spell:
-# ligature glyphs ('ﬁnancial') and invisible joiners and spaces.
+# ligature glyphs ('ﬁnancial'), invisible joiners and spaces, and the Unicode hyphens
+# (U+2010 HYPHEN, U+2011 NON-BREAKING HYPHEN) that are the ASCII hyphen to a reader, so
+# one line-end rule (``hyphen_stem``) mends 'decen‐' / 'tralization' whichever was printed.
 _FOLD = str.maketrans({
     "\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl", "\ufb05": "st", "\ufb06": "st",
-    "\u200b": "", "\u200c": "", "\u200d": "", "\u2060": "", "\ufeff": "",
+    "\u200b": "", "\u200c": "", "\u200d": "", "\u2060": "", "\ufeff": "", "\u2010": "-", "\u2011": "-",
 })
 _INNER_SOFT_HYPHEN = re.compile(r"\u00ad(?!\s*$)")
 
@@ -307,7 +309,7 @@ def hyphen_evidence(texts: Iterable[str], keep: frozenset[str]) -> HyphenEvidenc
 
 
 MIN_FRAGMENT = 3  # 're-', 'e-': a two-letter piece is as often a prefix as a syllable
-_END_FRAGMENT = re.compile(r"(?<![\w-])([^\W\d_]+)[-\u2010\u00ad]$")
+_END_FRAGMENT = re.compile(r"(?<![\w-])([^\W\d_]+)[-\u00ad]$")  # text is folded: U+2010 is '-' here
 
 
 def is_word(text: str) -> bool:

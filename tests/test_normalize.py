@@ -62,8 +62,13 @@ def test_form_feeds_count_pages_for_pdf_only(rules):
         (["Strategy Kazakhstan-", "2050 defines"], "Strategy Kazakhstan-2050 defines"),
         (["North Rhine-", "Westphalia has"], "North Rhine-Westphalia has"),
         (["a list -", "item"], None),
+        # U+2010 HYPHEN and U+2011 NON-BREAKING HYPHEN are read as the ASCII hyphen, by the same rule.
+        (["the decen\u2010", "tralization process"], "the decentralization process"),
+        (["locally\u2011", "led initiatives"], "locally-led initiatives"),
+        (["Strategy Kazakhstan\u2010", "2050 and a three\u2010tiered state"], "Strategy Kazakhstan-2050 and a three-tiered state"),
     ],
-    ids=["broken-word", "real-compound", "before-digit", "before-capital", "spaced-dash"],
+    ids=["broken-word", "real-compound", "before-digit", "before-capital", "spaced-dash", "u2010-broken-word",
+         "u2011-real-compound", "u2010-before-digit"],
 )
 def test_line_end_hyphenation(rules, lines, joined):
     doc = normalize(source("\n".join(lines), "text"), rules)
