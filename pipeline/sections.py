@@ -11,7 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 
-from .document import Line, NormalizedDocument, Outline, Paragraph, Section, collapse
+from .document import Line, Marker, NormalizedDocument, Outline, Paragraph, Section, Span, collapse
 from .rules import HeadingRules, Rules
 
 _NUMBERED = re.compile(r"^(?P<number>\d{1,2}(?:\.\d{1,2}){0,3})\.?(?=\s|$)\s*(?P<title>.*)$")
@@ -53,7 +53,7 @@ def classify_heading(line: Line, rules: HeadingRules) -> HeadingLine | None:
     number = None
     if numbered and numbered.group("title") and not bullet:
         number, body = numbered.group("number"), numbered.group("title").strip()
-    known = rules.match(body) or rules.match(GLUED_NOTE.sub("", body))
+    known = _known(body, rules)
     key = known.key if known else None
     if bullet:
         # "► In the VNR process" is a heading; "▶ Almaty adopted ..." is a case item.
@@ -70,10 +70,63 @@ def classify_heading(line: Line, rules: HeadingRules) -> HeadingLine | None:
     return HeadingLine(line, number, body, key, bullet, known.number if known else None)
 
 
+def continued_heading(heading: HeadingLine, nxt: Line, rules: HeadingRules) -> HeadingLine | None:
+    """The heading with ``nxt`` as the rest of its title, when a narrow copy wrapped it
+    ('2.4 VOLUNTARY SUBNATIONAL AND/OR LOCAL' / 'REVIEWS (VSRs / VLRs)'), else None.
+
+    Only a numbered or known heading continues, on a line right below it that opens no
+    heading, item or note of its own: a line in capitals when the heading is, or any line
+    that makes an unknown title known ('2.1 LRGs' / 'participation'). A known title goes
+    on only in capitals, and only where its rule reads the rest ('NATIONAL STRATEGIES FOR
+    SDG' / 'IMPLEMENTATION'), or inside a parenthesis it opened: the rule for 'COVID 19'
+    takes any words after it, so 'ALMATY' below it is a heading of its own.
+    """
+    if heading.bullet or (heading.number is None and heading.key is None) or nxt.heading_depth is not None:
+        return None
+    rest = collapse(nxt.text).text
+    if (not rest or "\t" in nxt.text or "   " in nxt.text.strip() or rest[0] in rules.bullet_chars
+            or _NUMBERED.match(rest) or _FOOTNOTE_START.match(rest)):
+        return None
+    title = f"{heading.title} {rest}"
+    if len(title) > _MAX_HEADING_CHARS or _is_sentence(title):
+        return None
+    known = _known(title, rules)
+    capitals = _is_upper(rest) and _is_upper(heading.title)
+    if heading.key is None:
+        goes_on = known or capitals and not _known(rest, rules)  # not a heading of its own below
+    else:
+        goes_on = capitals and known and not _known(rest, rules) and (
+            heading.title.count("(") > heading.title.count(")") or not _known(f"{heading.title} {_ANY_WORD}", rules))
+    if not goes_on:
+        return None
+    return replace(heading, line=_joined(heading.line, nxt), title=title, key=known.key if known else None,
+                   usual_number=known.number if known else None)
+
+
+_ANY_WORD = "QQQ"  # a word no heading name contains: a rule that still matches reads no rest
+
+
+def _known(title: str, rules: HeadingRules):
+    return rules.match(title) or rules.match(GLUED_NOTE.sub("", title))
+
+
+def _joined(line: Line, nxt: Line) -> Line:
+    """Two lines as one, with one space between and the second's markers moved along."""
+    head, rest = line.text.rstrip(), nxt.text.lstrip()
+    shift = len(head) + 1 - (len(nxt.text) - len(rest))
+    return replace(line, text=f"{head} {rest}",
+                   markers=line.markers + tuple(Marker(m.offset + shift, m.number) for m in nxt.markers),
+                   spans=line.spans + tuple(Span(s.start + shift, s.end + shift, s.kind) for s in nxt.spans))
+
+
 def _is_upper(text: str) -> bool:
-    """Mostly capitals: "LRGs INVOLVEMENT IN SDG LOCALIZATION" is, a sentence is not."""
-    letters = [c for c in text if c.isalpha()]
+    """Mostly capitals: "LRGs INVOLVEMENT IN SDG LOCALIZATION" is, a sentence is not
+    (the plural 's' of an acronym, 'VLRs', counts as a capital)."""
+    letters = [c for c in _ACRONYM_PLURAL.sub(r"\1S", text) if c.isalpha()]
     return len(letters) >= 3 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+
+
+_ACRONYM_PLURAL = re.compile(r"(?<=[A-Z])([A-Z])s\b")
 
 
 def _is_sentence(text: str) -> bool:
@@ -101,12 +154,17 @@ def split_blocks(lines: tuple[Line, ...], rules: HeadingRules) -> list[HeadingLi
             blocks.append(Paragraph(tuple(current)))
             current.clear()
 
-    for line in lines:
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        i += 1
         if line.is_blank:
             flush()
             continue
         heading = classify_heading(line, rules)
         if heading:
+            while i < len(lines) and (joined := continued_heading(heading, lines[i], rules)):
+                heading, i = joined, i + 1
             flush()
             blocks.append(heading)
             continue
