@@ -153,7 +153,9 @@ def parse_inline(text: str, markdown: bool = True) -> tuple[str, tuple[Marker, .
             pass  # an image inside a line: nothing printed
         elif m.groupdict().get("link"):
             target = m.group("target").strip("<>")
-            emit(_unescape_url(target))
+            # A link into the document itself (a table of contents: "[1.1 Monitoring](#heading=h.x)")
+            # reads as its text; any other as its address.
+            emit(parse_inline(m.group("label"))[0] if target.startswith("#") else _unescape_url(target))
         elif m.groupdict().get("auto"):
             emit(_unescape_url(m.group("autourl")))
         elif m.groupdict().get("bare"):  # "…/_inhalt.html": an underscore in a URL is no emphasis

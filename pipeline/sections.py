@@ -31,14 +31,15 @@ class HeadingLine:
     key: str | None
     bullet: bool
     usual_number: str | None = None  # from rules: where a known but unnumbered heading belongs
+    is_blank = False  # read in a run of lines and headings alike
 
 
 def build_outline(doc: NormalizedDocument, rules: Rules) -> Outline:
     """Find the country title and the section tree of one profile."""
     heading_rules: HeadingRules = rules.headings
-    blocks = split_blocks(doc.lines, heading_rules)
+    blocks, warnings = split_blocks(doc.lines, heading_rules)
     title, title_lineno, blocks = take_title(blocks, heading_rules)
-    return Outline(title, place_sections(blocks), title_lineno, doc.figures)
+    return Outline(title, place_sections(blocks), title_lineno, doc.figures, tuple(warnings))
 
 
 # -- recognising headings ---------------------------------------------------------
@@ -139,13 +140,16 @@ def _has_letters(text: str) -> bool:
 
 
 # -- blocks: headings and paragraphs in order ---------------------------------------
-def split_blocks(lines: tuple[Line, ...], rules: HeadingRules) -> list[HeadingLine | Paragraph]:
-    """Group body lines into paragraphs between headings and blank lines.
+def split_blocks(lines: tuple[Line, ...], rules: HeadingRules) -> tuple[list[HeadingLine | Paragraph], list[str]]:
+    """Group body lines into paragraphs between headings and blank lines, without the
+    table of contents (see ``contents_entries``); warnings say what it listed in vain.
 
     A line that opens a list item (``▶``) or a numbered note (``3. See ...``) starts a
     new paragraph even without a blank line: page-break footnote blocks often
     follow text directly.
     """
+    items = read_items(lines, rules)
+    contents, warnings = contents_entries(items, rules)
     blocks: list[HeadingLine | Paragraph] = []
     current: list[Line] = []
 
@@ -154,29 +158,143 @@ def split_blocks(lines: tuple[Line, ...], rules: HeadingRules) -> list[HeadingLi
             blocks.append(Paragraph(tuple(current)))
             current.clear()
 
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        i += 1
-        if line.is_blank:
+    for i, item in enumerate(items):
+        if i in contents or item.is_blank:
             flush()
             continue
-        heading = classify_heading(line, rules)
-        if heading:
-            while i < len(lines) and (joined := continued_heading(heading, lines[i], rules)):
-                heading, i = joined, i + 1
+        if isinstance(item, HeadingLine):
             flush()
-            blocks.append(heading)
+            blocks.append(item)
             continue
-        stripped = line.text.lstrip()
+        stripped = item.text.lstrip()
         bullet = stripped[:1] in rules.bullet_chars
-        if current and (bullet or _FOOTNOTE_START.match(stripped) or _starts_table_row(current, line)):
+        if current and (bullet or _FOOTNOTE_START.match(stripped) or _starts_table_row(current, item)):
             flush()
         if bullet:  # list markup, not text: "▶ Almaty adopted ..." -> "Almaty adopted ..."
-            line = line.drop_prefix(len(line.text) - len(stripped[1:].lstrip()))
-        current.append(line)
+            item = item.drop_prefix(len(item.text) - len(stripped[1:].lstrip()))
+        current.append(item)
     flush()
-    return blocks
+    return blocks, warnings
+
+
+def read_items(lines: tuple[Line, ...], rules: HeadingRules) -> list[HeadingLine | Line]:
+    """Each line as a heading (a wrapped one joined: ``continued_heading``) or as a line."""
+    items: list[HeadingLine | Line] = []
+    i = 0
+    while i < len(lines):
+        line, i = lines[i], i + 1
+        heading = None if line.is_blank else classify_heading(line, rules)
+        while heading and i < len(lines) and (joined := continued_heading(heading, lines[i], rules)):
+            heading, i = joined, i + 1
+        items.append(heading or line)
+    return items
+
+
+# -- the table of contents ----------------------------------------------------------------
+# An entry's page number after dot leaders, a TAB or a run of spaces: "Monitoring ...... 2".
+_PAGE_REF = re.compile(r"^(?P<title>.*?\S)(?:[ \t]*(?:\.{3,}|…+|(?:\.[ \t]){2,}|·{2,}|_{3,})[ \t]*|[ \t]*\t[ \t]*|[ \t]{3,})"
+                       r"(?P<page>\d{1,3}|[ivxlc]{1,6})[ \t]*$", re.IGNORECASE)
+_TRAILING_PAGE = re.compile(r"\s+\d{1,3}$")
+
+
+@dataclass(frozen=True)
+class Entry:
+    index: int
+    title: str
+    keys: frozenset[str]  # with and without a trailing number that may be a page
+    paged: bool  # printed with a page number
+
+
+def contents_entries(items: list[HeadingLine | Line], rules: HeadingRules) -> tuple[set[int], list[str]]:
+    """Indexes of the table of contents (label and entries) and a warning per entry no
+    heading of the document matches.
+
+    A table of contents is a run of entries, each a heading or a title with its page
+    number, blank lines between them allowed; it ends at a line that is neither, or at
+    an entry it already listed (the real heading). It counts when a label such as
+    'Table of contents' (rules: contents_labels) stands right above it, or when at least
+    three entries all reappear as headings after it. Trailing entries without a page
+    number that no later heading repeats are the real headings, given back.
+    """
+    skip: set[int] = set()
+    warnings: list[str] = []
+    i = 0
+    while i < len(items):
+        run, end = _entry_run(items, i, rules)
+        while run and not run[-1].paged and not run[-1].keys & _heading_keys(items[run[-1].index + 1:]):
+            end = run.pop().index  # a real heading right below the table of contents
+        later = _heading_keys(items[end:])
+        label = _label_above(items, run[0].index, rules) if run else None
+        if run and (label is not None or len(run) >= _MIN_UNLABELLED and all(e.keys & later for e in run)):
+            skip.update(range(label if label is not None else run[0].index, run[-1].index + 1))
+            warnings += [f"table of contents lists {e.title!r}, which no heading matches" for e in run
+                         if not e.keys & later]
+            i = end
+        else:
+            i += 1
+    return skip, warnings
+
+
+_MIN_UNLABELLED = 3
+
+
+def _entry_run(items, start: int, rules: HeadingRules) -> tuple[list[Entry], int]:
+    """The entries from ``start`` on, and the index after the last one."""
+    run: list[Entry] = []
+    seen: set[str] = set()
+    i = end = start
+    while i < len(items):
+        if items[i].is_blank:
+            i += 1
+            continue
+        entry = _entry(items[i], i, rules)
+        if entry is None or entry.keys & seen:
+            break
+        run.append(entry)
+        seen |= entry.keys
+        i = end = i + 1
+    return run, end
+
+
+def _entry(item: HeadingLine | Line, index: int, rules: HeadingRules) -> Entry | None:
+    line = item.line if isinstance(item, HeadingLine) else item
+    paged = _PAGE_REF.match(line.text.strip())
+    if paged:
+        title = collapse(paged.group("title")).text
+        return Entry(index, title, frozenset({_title_key(title, rules)}), True)
+    title = collapse(line.text).text
+    if not isinstance(item, HeadingLine):
+        # "Territorial organization 1": a heading once its page number goes
+        bare = _TRAILING_PAGE.sub("", title)
+        heading = bare != title and classify_heading(replace(line, text=bare, markers=(), spans=()), rules)
+        return Entry(index, bare, frozenset({_title_key(bare, rules)}), True) if heading else None
+    return Entry(index, title, frozenset({_title_key(title, rules), _title_key(_TRAILING_PAGE.sub("", title), rules)}), False)
+
+
+def _heading_keys(items) -> frozenset[str]:
+    return frozenset(_title_key(item.title, None) for item in items if isinstance(item, HeadingLine))
+
+
+def _title_key(title: str, rules: HeadingRules | None) -> str:
+    """What an entry and its heading share: the words of the title without bullet, number,
+    glued note number or case."""
+    text = title.strip()
+    if rules is not None:
+        text = text.lstrip(rules.bullet_chars + " ")
+        numbered = _NUMBERED.match(text)
+        text = numbered.group("title") if numbered and numbered.group("title") else text
+    return " ".join(re.findall(r"[^\W_]+", GLUED_NOTE.sub("", text).casefold()))
+
+
+def _label_above(items, index: int, rules: HeadingRules) -> int | None:
+    """The index of a 'Table of contents' label right above ``index`` (blank lines between)."""
+    i = index - 1
+    while i >= 0 and items[i].is_blank:
+        i -= 1
+    if i < 0:
+        return None
+    text = items[i].title if isinstance(items[i], HeadingLine) else collapse(items[i].text).text
+    return i if any(p.fullmatch(text.strip(" :")) for p in rules.contents_labels) else None
 
 
 def _starts_table_row(current: list[Line], line: Line) -> bool:

@@ -252,3 +252,9 @@ def test_grid_table_rows_become_tab_separated_cells(rules):
 
 def test_a_rule_of_plus_and_dashes_alone_is_no_grid_table(rules):
     assert [l.text for l in normalize(source("+----+----+\ntext", "text"), rules).lines] == ["+----+----+", "text"]
+
+
+def test_a_link_into_the_document_reads_as_its_text(rules):
+    text = "[1.1 NATIONAL COORDINATION MECHANISMS](#heading=h.3znysh7)\n[**Monitoring**](#monitoring) and [the VNR](https://x.org/v.pdf)"
+    assert [l.text for l in normalize(source(text), rules).lines] == ["1.1 NATIONAL COORDINATION MECHANISMS",
+                                                                      "Monitoring and https://x.org/v.pdf"]

@@ -189,3 +189,42 @@ def test_a_line_below_a_heading_that_does_not_continue_it(rules, below):
     text = f"PERU\n\n2.3 SPECIFIC PROJECTS AND CASES\n3.2 COVID 19\n{below}\n\nBody text."
     titles = [s.title for s in outline(rules, text, "text").sections]
     assert titles[:2] == ["SPECIFIC PROJECTS AND CASES", "COVID 19"]
+
+
+BODY = ("TERRITORIAL ORGANIZATION\n\nPeru is unitary.\n\n1. NATIONAL STRATEGIES FOR SDG IMPLEMENTATION\n\nA plan.\n\n"
+        "1.1 NATIONAL COORDINATION MECHANISMS\n\nA council.\n\n2. LRGs INVOLVEMENT IN SDG LOCALIZATION\n\nSome.\n")
+SECTIONS = [("territorial-organization", "Peru is unitary."), ("1", "A plan."), ("1.1", "A council."), ("2", "Some.")]
+
+
+@pytest.mark.parametrize("contents", [
+    "Table of contents\n\nTerritorial organization .......... 1\n1. National strategies for SDG implementation ..... 1\n"
+    "1.1 National coordination mechanisms . . . . . . 2\n2. LRGs involvement in SDG localization …… 2\n",
+    "CONTENTS\n1.\tNational strategies for SDG implementation\t1\n2.\tLRGs involvement in SDG localization\t2\n",
+    "Contents:\n\nTERRITORIAL ORGANIZATION\n\n1. NATIONAL STRATEGIES FOR SDG IMPLEMENTATION\n\n"
+    "1.1 NATIONAL COORDINATION MECHANISMS\n\n2. LRGs INVOLVEMENT IN SDG LOCALIZATION\n",
+    "Territorial organization\n1. National strategies for SDG implementation\n1.1 National coordination mechanisms\n",
+], ids=["dot-leaders", "word-tabs", "headings-repeated", "unlabelled"])
+def test_a_table_of_contents_is_neither_a_section_nor_the_headings(rules, contents):
+    o = outline(rules, f"PERU\n\n{contents}\n{BODY}", "text")
+    assert [(s.section_id, s.text) for s in o.sections] == SECTIONS
+    assert o.country_name == "Peru" and o.warnings == ()
+
+
+def test_a_contents_entry_no_heading_matches_is_a_warning(rules):
+    contents = "Contents\nTerritorial organization 1\n3. Relevant information ...... 4\n"
+    o = outline(rules, f"PERU\n\n{contents}\n{BODY}", "text")
+    assert [(s.section_id, s.text) for s in o.sections] == SECTIONS
+    assert o.warnings == ("table of contents lists '3. Relevant information', which no heading matches",)
+
+
+def test_headings_in_a_row_that_do_not_come_back_are_no_contents(rules):
+    text = ("PERU\n\n2. LRGs INVOLVEMENT IN SDG LOCALIZATION\n2.1 LRGs PARTICIPATION\n\u25ba In the VNR process\n\n"
+            "Comments: weak.\n\n2.2 VNR REFERENCES\n\nNone.")
+    assert [s.section_id for s in outline(rules, text, "text").sections] == ["2", "2.1", "2.1/in-the-vnr-process", "2.2"]
+
+
+def test_the_real_heading_right_below_a_labelled_contents_is_kept(rules):
+    # The contents lists only the numbered sections; the first real heading follows it directly.
+    contents = "CONTENTS\n\n1. NATIONAL STRATEGIES FOR SDG IMPLEMENTATION\n1.1 NATIONAL COORDINATION MECHANISMS\n"
+    o = outline(rules, f"PERU\n\n{contents}\n{BODY}", "text")
+    assert [(s.section_id, s.text) for s in o.sections] == SECTIONS

@@ -30,6 +30,7 @@ class HeadingRules:
     bullet_chars: str
     title_skip: tuple[regex.Pattern, ...]
     notes_labels: tuple[regex.Pattern, ...] = ()  # a line that only announces the footnotes below it
+    contents_labels: tuple[regex.Pattern, ...] = ()  # a line that announces a table of contents
 
     def match(self, title: str) -> HeadingRule | None:
         """The first heading rule whose pattern matches the whole title."""
@@ -71,7 +72,8 @@ def parse_heading_rules(rules_dir: Path, check: RuleChecker) -> HeadingRules:
         check.error(_key_line(data, "bullet_chars"), "'bullet_chars' must be a string")
         bullets = ""
     bullets += _bullet_ranges(check, data)
-    return HeadingRules(tuple(out), bullets, _patterns(check, data, "title_skip"), _patterns(check, data, "notes_labels"))
+    return HeadingRules(tuple(out), bullets, _patterns(check, data, "title_skip"), _patterns(check, data, "notes_labels"),
+                        _patterns(check, data, "contents_labels"))
 
 
 _CODE_RANGE = regex.compile(r"U\+([0-9A-F]{4,6})-U\+([0-9A-F]{4,6})", regex.IGNORECASE)
