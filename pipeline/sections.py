@@ -123,11 +123,14 @@ def _joined(line: Line, nxt: Line) -> Line:
 def _is_upper(text: str) -> bool:
     """Mostly capitals: "LRGs INVOLVEMENT IN SDG LOCALIZATION" is, a sentence is not
     (the plural 's' of an acronym, 'VLRs', counts as a capital)."""
-    letters = [c for c in _ACRONYM_PLURAL.sub(r"\1S", text) if c.isalpha()]
-    return len(letters) >= 3 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+    letters = [c for c in text if c.isalpha()]
+    if len(letters) < 3:
+        return False
+    upper = sum(c.isupper() for c in letters)
+    return upper >= 0.8 * len(letters) or upper + len(_ACRONYM_PLURAL.findall(text)) >= 0.8 * len(letters)
 
 
-_ACRONYM_PLURAL = re.compile(r"(?<=[A-Z])([A-Z])s\b")
+_ACRONYM_PLURAL = re.compile(r"(?<=[A-Z][A-Z])s\b")
 
 
 def _is_sentence(text: str) -> bool:
@@ -216,19 +219,24 @@ def contents_entries(items: list[HeadingLine | Line], rules: HeadingRules) -> tu
     three entries all reappear as headings after it. Trailing entries without a page
     number that no later heading repeats are the real headings, given back.
     """
+    entries = [None if item.is_blank else _entry(item, i, rules) for i, item in enumerate(items)]
+    last_heading = {_title_key(item.title, None): i for i, item in enumerate(items) if isinstance(item, HeadingLine)}
+
+    def reappears(entry: Entry, after: int) -> bool:
+        return any(last_heading.get(key, -1) >= after for key in entry.keys)
+
     skip: set[int] = set()
     warnings: list[str] = []
     i = 0
     while i < len(items):
-        run, end = _entry_run(items, i, rules)
-        while run and not run[-1].paged and not run[-1].keys & _heading_keys(items[run[-1].index + 1:]):
+        run, end = _entry_run(items, entries, i)
+        while run and not run[-1].paged and not reappears(run[-1], run[-1].index + 1):
             end = run.pop().index  # a real heading right below the table of contents
-        later = _heading_keys(items[end:])
         label = _label_above(items, run[0].index, rules) if run else None
-        if run and (label is not None or len(run) >= _MIN_UNLABELLED and all(e.keys & later for e in run)):
+        if run and (label is not None or len(run) >= _MIN_UNLABELLED and all(reappears(e, end) for e in run)):
             skip.update(range(label if label is not None else run[0].index, run[-1].index + 1))
             warnings += [f"table of contents lists {e.title!r}, which no heading matches" for e in run
-                         if not e.keys & later]
+                         if not reappears(e, end)]
             i = end
         else:
             i += 1
@@ -238,7 +246,7 @@ def contents_entries(items: list[HeadingLine | Line], rules: HeadingRules) -> tu
 _MIN_UNLABELLED = 3
 
 
-def _entry_run(items, start: int, rules: HeadingRules) -> tuple[list[Entry], int]:
+def _entry_run(items, entries: list[Entry | None], start: int) -> tuple[list[Entry], int]:
     """The entries from ``start`` on, and the index after the last one."""
     run: list[Entry] = []
     seen: set[str] = set()
@@ -247,7 +255,7 @@ def _entry_run(items, start: int, rules: HeadingRules) -> tuple[list[Entry], int
         if items[i].is_blank:
             i += 1
             continue
-        entry = _entry(items[i], i, rules)
+        entry = entries[i]
         if entry is None or entry.keys & seen:
             break
         run.append(entry)
@@ -258,21 +266,24 @@ def _entry_run(items, start: int, rules: HeadingRules) -> tuple[list[Entry], int
 
 def _entry(item: HeadingLine | Line, index: int, rules: HeadingRules) -> Entry | None:
     line = item.line if isinstance(item, HeadingLine) else item
-    paged = _PAGE_REF.match(line.text.strip())
+    text = line.text.strip()
+    paged = _PAGE_REF.match(text) if _ends_in_page_number(text) else None
     if paged:
         title = collapse(paged.group("title")).text
         return Entry(index, title, frozenset({_title_key(title, rules)}), True)
-    title = collapse(line.text).text
     if not isinstance(item, HeadingLine):
         # "Territorial organization 1": a heading once its page number goes
-        bare = _TRAILING_PAGE.sub("", title)
-        heading = bare != title and classify_heading(replace(line, text=bare, markers=(), spans=()), rules)
-        return Entry(index, bare, frozenset({_title_key(bare, rules)}), True) if heading else None
+        bare = _TRAILING_PAGE.sub("", text) if text[-1:].isdigit() and len(text) <= _MAX_HEADING_CHARS else text
+        heading = bare != text and classify_heading(replace(line, text=bare, markers=(), spans=()), rules)
+        return Entry(index, collapse(bare).text, frozenset({_title_key(bare, rules)}), True) if heading else None
+    title = collapse(text).text
     return Entry(index, title, frozenset({_title_key(title, rules), _title_key(_TRAILING_PAGE.sub("", title), rules)}), False)
 
 
-def _heading_keys(items) -> frozenset[str]:
-    return frozenset(_title_key(item.title, None) for item in items if isinstance(item, HeadingLine))
+def _ends_in_page_number(text: str) -> bool:
+    """A cheap look at the last word before the full pattern is tried on a line."""
+    last = text[-8:].rsplit(None, 1)[-1].lstrip(".…·_") if text.strip() else ""
+    return 0 < len(last) <= 6 and (last.isdigit() or not last.strip("ivxlcIVXLC")) and len(text) <= 2 * _MAX_HEADING_CHARS
 
 
 def _title_key(title: str, rules: HeadingRules | None) -> str:
