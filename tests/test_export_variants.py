@@ -178,3 +178,11 @@ def test_windows_line_ends_and_bom_decode_the_same(tmp_path, rules):
     result = extract_document(read_source(path, tmp_path, rules=rules), rules)
     golden = read_golden(GOLDEN, "KAZ")
     assert not compare_tables("KAZ", {"sections": result.tables["sections"]}, {"sections": golden["sections"]})
+
+
+def test_a_contents_entry_without_its_section_reaches_the_manifest_warnings(variants, rules):
+    assert not any("table of contents" in w for name in VARIANTS for w in variants[name].warnings)
+    text = contents_with_pages(KAZ).replace("3.2 COVID 19 ....", "3.3 LOCAL FINANCE ....", 1)
+    result = extract_document(SourceDocument("kazakhstan-contents", "0" * 64, "markdown", text), rules)
+    assert [w for w in result.warnings if "table of contents" in w] == [
+        "table of contents lists '3.3 LOCAL FINANCE', which no heading matches"]
