@@ -202,7 +202,9 @@ _TRAILING_PAGE = re.compile(r"\s+\d{1,3}$")
 
 @dataclass(frozen=True)
 class Entry:
-    index: int
+    """A line that may list a section in a table of contents."""
+
+    index: int  # in the items of the document
     title: str
     keys: frozenset[str]  # with and without a trailing number that may be a page
     paged: bool  # printed with a page number
@@ -216,8 +218,9 @@ def contents_entries(items: list[HeadingLine | Line], rules: HeadingRules) -> tu
     number, blank lines between them allowed; it ends at a line that is neither, or at
     an entry it already listed (the real heading). It counts when a label such as
     'Table of contents' (rules: contents_labels) stands right above it, or when at least
-    three entries all reappear as headings after it. Trailing entries without a page
-    number that no later heading repeats are the real headings, given back.
+    three entries reappear as headings after it and the others print page numbers.
+    Trailing entries without a page number that no later heading repeats are the real
+    headings, given back.
     """
     entries = [None if item.is_blank else _entry(item, i, rules) for i, item in enumerate(items)]
     last_heading = {_title_key(item.title, None): i for i, item in enumerate(items) if isinstance(item, HeadingLine)}
@@ -233,7 +236,8 @@ def contents_entries(items: list[HeadingLine | Line], rules: HeadingRules) -> tu
         while run and not run[-1].paged and not reappears(run[-1], run[-1].index + 1):
             end = run.pop().index  # a real heading right below the table of contents
         label = _label_above(items, run[0].index, rules) if run else None
-        if run and (label is not None or len(run) >= _MIN_UNLABELLED and all(reappears(e, end) for e in run)):
+        back = [e for e in run if reappears(e, end)]
+        if run and (label is not None or len(back) >= _MIN_UNLABELLED and all(e.paged for e in run if e not in back)):
             skip.update(range(label if label is not None else run[0].index, run[-1].index + 1))
             warnings += [f"table of contents lists {e.title!r}, which no heading matches" for e in run
                          if not reappears(e, end)]

@@ -228,3 +228,11 @@ def test_the_real_heading_right_below_a_labelled_contents_is_kept(rules):
     contents = "CONTENTS\n\n1. NATIONAL STRATEGIES FOR SDG IMPLEMENTATION\n1.1 NATIONAL COORDINATION MECHANISMS\n"
     o = outline(rules, f"PERU\n\n{contents}\n{BODY}", "text")
     assert [(s.section_id, s.text) for s in o.sections] == SECTIONS
+
+
+def test_an_unlabelled_contents_may_list_a_section_the_document_lacks(rules):
+    contents = ("Territorial organization ...... 1\n1. National strategies for SDG implementation ...... 1\n"
+                "1.1 National coordination mechanisms ...... 2\nAnnex: figures ...... 9\n")
+    o = outline(rules, f"PERU\n\n{contents}\n{BODY}", "text")
+    assert [(s.section_id, s.text) for s in o.sections] == SECTIONS
+    assert o.warnings == ("table of contents lists 'Annex: figures', which no heading matches",)
