@@ -204,10 +204,15 @@ _TRAILING_PAGE = re.compile(r"\s+\d{1,3}$")
 class Entry:
     """A line that may list a section in a table of contents."""
 
-    index: int  # in the items of the document
+    index: int  # its last line in the items of the document
     title: str
     keys: frozenset[str]  # with and without a trailing number that may be a page
     paged: bool  # printed with a page number
+    first: int | None = None  # its first line, when the entry wraps over two
+
+    @property
+    def start(self) -> int:
+        return self.index if self.first is None else self.first
 
 
 def contents_entries(items: list[HeadingLine | Line], rules: HeadingRules) -> tuple[set[int], list[str]]:
@@ -228,6 +233,11 @@ def contents_entries(items: list[HeadingLine | Line], rules: HeadingRules) -> tu
     def reappears(entry: Entry, after: int) -> bool:
         return any(last_heading.get(key, -1) >= after for key in entry.keys)
 
+    for i in range(len(items) - 1):
+        wrapped = _wrapped_entry(items, entries, i, rules)
+        if wrapped and (entries[i] is None or reappears(wrapped, i + 2) and not reappears(entries[i], i + 1)):
+            entries[i] = wrapped  # one entry over two lines, where the two read apart come back as no heading
+
     skip: set[int] = set()
     warnings: list[str] = []
     i = 0
@@ -235,10 +245,10 @@ def contents_entries(items: list[HeadingLine | Line], rules: HeadingRules) -> tu
         run, end = _entry_run(items, entries, i)
         while run and not run[-1].paged and not reappears(run[-1], run[-1].index + 1):
             end = run.pop().index  # a real heading right below the table of contents
-        label = _label_above(items, run[0].index, rules) if run else None
+        label = _label_above(items, run[0].start, rules) if run else None
         back = [e for e in run if reappears(e, end)]
         if run and (label is not None or len(back) >= _MIN_UNLABELLED and all(e.paged for e in run if e not in back)):
-            skip.update(range(label if label is not None else run[0].index, run[-1].index + 1))
+            skip.update(range(label if label is not None else run[0].start, run[-1].index + 1))
             warnings += [f"table of contents lists {e.title!r}, which no heading matches" for e in run
                          if not reappears(e, end)]
             i = end
@@ -264,8 +274,20 @@ def _entry_run(items, entries: list[Entry | None], start: int) -> tuple[list[Ent
             break
         run.append(entry)
         seen |= entry.keys
-        i = end = i + 1
+        i = end = entry.index + 1
     return run, end
+
+
+def _wrapped_entry(items, entries: list[Entry | None], i: int, rules: HeadingRules) -> Entry | None:
+    """An entry wrapped before its page number: '2. LRGs involvement in SDG' / 'localization .... 2'."""
+    nxt = entries[i + 1]
+    if items[i].is_blank or nxt is None or not nxt.paged or entries[i] is not None and entries[i].paged:
+        return None
+    head = collapse((items[i].line if isinstance(items[i], HeadingLine) else items[i]).text).text
+    title = f"{head} {nxt.title}"
+    if len(title) > _MAX_HEADING_CHARS or _is_sentence(title) or _is_contents_label(head, rules):
+        return None
+    return Entry(nxt.index, title, frozenset({_title_key(title, rules)}), True, i)
 
 
 def _entry(item: HeadingLine | Line, index: int, rules: HeadingRules) -> Entry | None:
@@ -309,7 +331,11 @@ def _label_above(items, index: int, rules: HeadingRules) -> int | None:
     if i < 0:
         return None
     text = items[i].title if isinstance(items[i], HeadingLine) else collapse(items[i].text).text
-    return i if any(p.fullmatch(text.strip(" :")) for p in rules.contents_labels) else None
+    return i if _is_contents_label(text, rules) else None
+
+
+def _is_contents_label(text: str, rules: HeadingRules) -> bool:
+    return any(p.fullmatch(text.strip(" :")) for p in rules.contents_labels)
 
 
 def _starts_table_row(current: list[Line], line: Line) -> bool:

@@ -203,7 +203,9 @@ SECTIONS = [("territorial-organization", "Peru is unitary."), ("1", "A plan."), 
     "Contents:\n\nTERRITORIAL ORGANIZATION\n\n1. NATIONAL STRATEGIES FOR SDG IMPLEMENTATION\n\n"
     "1.1 NATIONAL COORDINATION MECHANISMS\n\n2. LRGs INVOLVEMENT IN SDG LOCALIZATION\n",
     "Territorial organization\n1. National strategies for SDG implementation\n1.1 National coordination mechanisms\n",
-], ids=["dot-leaders", "word-tabs", "headings-repeated", "unlabelled"])
+    "  Table of Contents\n  Territorial organization ..................   1\n  1. National strategies for SDG\n"
+    "     implementation ............................   1\n  1.1 National coordination mechanisms ......   2\n\f",
+], ids=["dot-leaders", "word-tabs", "headings-repeated", "unlabelled", "entry-wrapped-before-its-page"])
 def test_a_table_of_contents_is_neither_a_section_nor_the_headings(rules, contents):
     o = outline(rules, f"PERU\n\n{contents}\n{BODY}", "text")
     assert [(s.section_id, s.text) for s in o.sections] == SECTIONS
