@@ -247,6 +247,7 @@ class Outline:
     sections: tuple[Section, ...]
     title_lineno: int | None = None
     figures: tuple[Figure, ...] = ()
+    warnings: tuple[str, ...] = ()  # what reading the outline set aside, for the manifest
 
     def figures_of(self, section: Section) -> tuple[Figure, ...]:
         """The figures printed under the section's heading, before the next heading."""

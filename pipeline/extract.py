@@ -92,7 +92,8 @@ def extract_document(source: SourceDocument, rules: Rules, model: str | None = N
         "sdg_priorities": [asdict(p) for p in extract_sdg_priorities(outline, rules)],
     }
     tables = {name: to_arrow(name, _listify(rows[name])) for name in TABLES}
-    warnings = ((country.warning,) if country.warning else ()) + tuple(notes.warnings) + tuple(units.warnings)
+    warnings = (((country.warning,) if country.warning else ()) + outline.warnings + tuple(notes.warnings)
+                + tuple(units.warnings))
     return Extraction(country.iso3, country.name, tables, warnings)
 
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 import html
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 from .document import (
     Figure,
@@ -60,10 +61,12 @@ _SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 _NOTE_DEFINITION = re.compile(r"^\s{0,3}(?:\[\^(\d{1,3})\]:|<sup>\s*(\d{1,3})\s*</sup>)\s*(?=\S)")
 # A markdown link whose text wraps onto the next line: "[VNR\n    2021](https://…)".
 # Characters PDF fonts and exports leave in text that no rule should have to spell:
-# ligature glyphs ('ﬁnancial') and invisible joiners and spaces.
+# ligature glyphs ('ﬁnancial'), invisible joiners and spaces, and the Unicode hyphens
+# (U+2010 HYPHEN, U+2011 NON-BREAKING HYPHEN) that are the ASCII hyphen to a reader, so
+# one line-end rule (``hyphen_stem``) mends 'decen‐' / 'tralization' whichever was printed.
 _FOLD = str.maketrans({
     "\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl", "\ufb05": "st", "\ufb06": "st",
-    "\u200b": "", "\u200c": "", "\u200d": "", "\u2060": "", "\ufeff": "",
+    "\u200b": "", "\u200c": "", "\u200d": "", "\u2060": "", "\ufeff": "", "\u2010": "-", "\u2011": "-",
 })
 _INNER_SOFT_HYPHEN = re.compile(r"\u00ad(?!\s*$)")
 
@@ -150,7 +153,9 @@ def parse_inline(text: str, markdown: bool = True) -> tuple[str, tuple[Marker, .
             pass  # an image inside a line: nothing printed
         elif m.groupdict().get("link"):
             target = m.group("target").strip("<>")
-            emit(_unescape_url(target))
+            # A link into the document itself (a table of contents: "[1.1 Monitoring](#heading=h.x)")
+            # reads as its text; any other as its address.
+            emit(parse_inline(m.group("label"))[0] if target.startswith("#") else _unescape_url(target))
         elif m.groupdict().get("auto"):
             emit(_unescape_url(m.group("autourl")))
         elif m.groupdict().get("bare"):  # "…/_inhalt.html": an underscore in a URL is no emphasis
@@ -193,10 +198,11 @@ def normalize(source: SourceDocument, rules: Rules) -> NormalizedDocument:
     text = _WRAPPED_LINK.sub(r"[\1 \2](", source.text) if markdown else source.text
     opens_paragraph = True  # a definition counts after a blank line or another definition
     figures: list[Figure] = []
-    for lineno, raw in enumerate(text.split("\n"), 1):
+    bullets = rules.headings.bullet_chars
+    for lineno, raw in physical_lines(text.split("\n"), bullets, rules.normalize.keep_hyphen_prefixes):
         for _ in range(raw.count("\f")):
             pages.append([])
-        raw = fold_text(raw.replace("\f", ""))
+        raw = bullet_item(fold_text(raw.replace("\f", "")), bullets)
         image = _IMAGE_LINE.match(raw) if markdown else None
         if image:  # a graphic, not text: its alt text is kept aside (ratings read it)
             figures.append(Figure(lineno, image.group("alt").strip()))
@@ -217,6 +223,82 @@ def normalize(source: SourceDocument, rules: Rules) -> NormalizedDocument:
     # The PDF reader removes furniture itself, from positions; text exports only have repetition.
     lines = [line for page in pages for line in page] if with_pages else drop_page_furniture(pages, rules.normalize)
     return NormalizedDocument(source, tuple(mend_hyphenation(lines, rules.normalize.keep_hyphen_prefixes)), tuple(figures))
+
+
+def physical_lines(lines: list[str], bullets: str, keep_prefixes: frozenset[str]) -> Iterator[tuple[int, str]]:
+    """(line number, text) of each line as a reader sees it: a pandoc grid table gives one
+    line per row (``grid_rows``), and a bullet alone on its line opens the line below it."""
+    i = 0
+    while i < len(lines):
+        table = grid_rows(lines, i, keep_prefixes) if _GRID_BORDER.match(lines[i]) else None
+        if table:
+            rows, i = table
+            yield from rows
+            continue
+        bare = lines[i].strip(" \t\f")
+        if len(bare) == 1 and bare in bullets and i + 1 < len(lines) and lines[i + 1].strip():
+            feeds = "\f" * lines[i].count("\f")
+            yield i + 1, f"{feeds}{bare} {lines[i + 1].lstrip(' ')}"  # "▪" / "Almaty adopted" -> "▪ Almaty adopted"
+            i += 2
+            continue
+        yield i + 1, lines[i]
+        i += 1
+
+
+# A pandoc grid table: '+' at every column edge of its borders ('=' under a header row),
+# '|' between the cells of its rows, a cell's text wrapped over several lines.
+_GRID_BORDER = re.compile(r"^[ \t\f]*\+(?:[-=:]+\+)+[ \t]*$")
+_GRID_ROW = re.compile(r"^[ \t\f]*\|.*\|[ \t]*$")
+
+
+def grid_rows(lines: list[str], start: int, keep_prefixes: frozenset[str]) -> tuple[list[tuple[int, str]], int] | None:
+    """The rows of the grid table whose top border is ``lines[start]``, as TAB-separated
+    cells (the pipe table's form), and the index after its last border; None when no row
+    follows the border (a rule of '+' and '-' alone is no table)."""
+    edges = [i for i, ch in enumerate(lines[start]) if ch == "+"]
+    rows: list[tuple[int, str]] = []
+    cells: list[list[str]] = []
+    first = None
+    feeds = lines[start].count("\f")
+    i = start + 1
+    while i < len(lines) and (_GRID_ROW.match(lines[i]) or _GRID_BORDER.match(lines[i])):
+        feeds += lines[i].count("\f")
+        if _GRID_BORDER.match(lines[i]):
+            if first is not None:
+                rows.append((first, "\f" * feeds + "\t".join(join_wrapped(c, keep_prefixes) for c in cells)))
+                first, cells, feeds = None, [], 0
+        else:
+            for column, text in enumerate(_grid_cells(lines[i].replace("\f", ""), edges)):
+                if column == len(cells):
+                    cells.append([])
+                cells[column].append(text)
+            first = first or i + 1
+        i += 1
+    if first is not None:  # a table cut off before its last border
+        rows.append((first, "\t".join(join_wrapped(c, keep_prefixes) for c in cells)))
+    return (rows, i) if rows else None
+
+
+def _grid_cells(line: str, edges: list[int]) -> list[str]:
+    """One line of a grid row cut into its cells at the border's '+' columns, or at its
+    '|' when a cell spans columns (its edge is then no '|')."""
+    if all(e < len(line) and line[e] == "|" for e in edges):
+        return [line[a + 1 : b] for a, b in pairwise(edges)]
+    return _CELL_PIPE.split(line.strip().strip("|"))
+
+
+def bullet_item(text: str, bullets: str) -> str:
+    """A list item as '▶ text': the tab or spaces after its bullet ("\uf0b7<TAB>Almaty")
+    become one space (a TAB would read as table cells). A private-use symbol glyph left
+    inside a line ('… done. \uf0b7 Next') is a bullet with no text: it goes."""
+    item = _ITEM.match(text)
+    if item and item.group(2) in bullets:
+        text = f"{item.group(1)}{item.group(2)} {text[item.end():]}"
+    return _PRIVATE_USE.sub("", text) if not text.isascii() else text
+
+
+_ITEM = re.compile(r"^(\s*)(\S)[ \t]+(?=\S)")
+_PRIVATE_USE = re.compile(r"(?<=\S)[ \t]*[\ue000-\uf8ff]+")
 
 
 def drop_page_furniture(pages: list[list[Line]], rules) -> list[Line]:
@@ -307,7 +389,7 @@ def hyphen_evidence(texts: Iterable[str], keep: frozenset[str]) -> HyphenEvidenc
 
 
 MIN_FRAGMENT = 3  # 're-', 'e-': a two-letter piece is as often a prefix as a syllable
-_END_FRAGMENT = re.compile(r"(?<![\w-])([^\W\d_]+)[-\u2010\u00ad]$")
+_END_FRAGMENT = re.compile(r"(?<![\w-])([^\W\d_]+)[-\u00ad]$")  # text is folded: U+2010 is '-' here
 
 
 def is_word(text: str) -> bool:

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 
-from .document import Line, NormalizedDocument, Outline, Paragraph, Section, collapse
+from .document import Line, Marker, NormalizedDocument, Outline, Paragraph, Section, Span, collapse
 from .rules import HeadingRules, Rules
 
 _NUMBERED = re.compile(r"^(?P<number>\d{1,2}(?:\.\d{1,2}){0,3})\.?(?=\s|$)\s*(?P<title>.*)$")
@@ -31,14 +31,15 @@ class HeadingLine:
     key: str | None
     bullet: bool
     usual_number: str | None = None  # from rules: where a known but unnumbered heading belongs
+    is_blank = False  # read in a run of lines and headings alike
 
 
 def build_outline(doc: NormalizedDocument, rules: Rules) -> Outline:
     """Find the country title and the section tree of one profile."""
     heading_rules: HeadingRules = rules.headings
-    blocks = split_blocks(doc.lines, heading_rules)
+    blocks, warnings = split_blocks(doc.lines, heading_rules)
     title, title_lineno, blocks = take_title(blocks, heading_rules)
-    return Outline(title, place_sections(blocks), title_lineno, doc.figures)
+    return Outline(title, place_sections(blocks), title_lineno, doc.figures, tuple(warnings))
 
 
 # -- recognising headings ---------------------------------------------------------
@@ -53,7 +54,7 @@ def classify_heading(line: Line, rules: HeadingRules) -> HeadingLine | None:
     number = None
     if numbered and numbered.group("title") and not bullet:
         number, body = numbered.group("number"), numbered.group("title").strip()
-    known = rules.match(body) or rules.match(GLUED_NOTE.sub("", body))
+    known = _known(body, rules)
     key = known.key if known else None
     if bullet:
         # "► In the VNR process" is a heading; "▶ Almaty adopted ..." is a case item.
@@ -70,10 +71,66 @@ def classify_heading(line: Line, rules: HeadingRules) -> HeadingLine | None:
     return HeadingLine(line, number, body, key, bullet, known.number if known else None)
 
 
+def continued_heading(heading: HeadingLine, nxt: Line, rules: HeadingRules) -> HeadingLine | None:
+    """The heading with ``nxt`` as the rest of its title, when a narrow copy wrapped it
+    ('2.4 VOLUNTARY SUBNATIONAL AND/OR LOCAL' / 'REVIEWS (VSRs / VLRs)'), else None.
+
+    Only a numbered or known heading continues, on a line right below it that opens no
+    heading, item or note of its own: a line in capitals when the heading is, or any line
+    that makes an unknown title known ('2.1 LRGs' / 'participation'). A known title goes
+    on only in capitals, and only where its rule reads the rest ('NATIONAL STRATEGIES FOR
+    SDG' / 'IMPLEMENTATION'), or inside a parenthesis it opened: the rule for 'COVID 19'
+    takes any words after it, so 'ALMATY' below it is a heading of its own.
+    """
+    if heading.bullet or (heading.number is None and heading.key is None) or nxt.heading_depth is not None:
+        return None
+    rest = collapse(nxt.text).text
+    if (not rest or "\t" in nxt.text or "   " in nxt.text.strip() or rest[0] in rules.bullet_chars
+            or _NUMBERED.match(rest) or _FOOTNOTE_START.match(rest)):
+        return None
+    title = f"{heading.title} {rest}"
+    if len(title) > _MAX_HEADING_CHARS or _is_sentence(title):
+        return None
+    known = _known(title, rules)
+    capitals = _is_upper(rest) and _is_upper(heading.title)
+    if heading.key is None:
+        goes_on = known or capitals and not _known(rest, rules)  # not a heading of its own below
+    else:
+        goes_on = capitals and known and not _known(rest, rules) and (
+            heading.title.count("(") > heading.title.count(")") or not _known(f"{heading.title} {_ANY_WORD}", rules))
+    if not goes_on:
+        return None
+    return replace(heading, line=_joined(heading.line, nxt), title=title, key=known.key if known else None,
+                   usual_number=known.number if known else None)
+
+
+_ANY_WORD = "QQQ"  # a word no heading name contains: a rule that still matches reads no rest
+
+
+def _known(title: str, rules: HeadingRules):
+    return rules.match(title) or rules.match(GLUED_NOTE.sub("", title))
+
+
+def _joined(line: Line, nxt: Line) -> Line:
+    """Two lines as one, with one space between and the second's markers moved along."""
+    head, rest = line.text.rstrip(), nxt.text.lstrip()
+    shift = len(head) + 1 - (len(nxt.text) - len(rest))
+    return replace(line, text=f"{head} {rest}",
+                   markers=line.markers + tuple(Marker(m.offset + shift, m.number) for m in nxt.markers),
+                   spans=line.spans + tuple(Span(s.start + shift, s.end + shift, s.kind) for s in nxt.spans))
+
+
 def _is_upper(text: str) -> bool:
-    """Mostly capitals: "LRGs INVOLVEMENT IN SDG LOCALIZATION" is, a sentence is not."""
+    """Mostly capitals: "LRGs INVOLVEMENT IN SDG LOCALIZATION" is, a sentence is not
+    (the plural 's' of an acronym, 'VLRs', counts as a capital)."""
     letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 3 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+    if len(letters) < 3:
+        return False
+    upper = sum(c.isupper() for c in letters)
+    return upper >= 0.8 * len(letters) or upper + len(_ACRONYM_PLURAL.findall(text)) >= 0.8 * len(letters)
+
+
+_ACRONYM_PLURAL = re.compile(r"(?<=[A-Z][A-Z])s\b")
 
 
 def _is_sentence(text: str) -> bool:
@@ -86,13 +143,16 @@ def _has_letters(text: str) -> bool:
 
 
 # -- blocks: headings and paragraphs in order ---------------------------------------
-def split_blocks(lines: tuple[Line, ...], rules: HeadingRules) -> list[HeadingLine | Paragraph]:
-    """Group body lines into paragraphs between headings and blank lines.
+def split_blocks(lines: tuple[Line, ...], rules: HeadingRules) -> tuple[list[HeadingLine | Paragraph], list[str]]:
+    """Group body lines into paragraphs between headings and blank lines, without the
+    table of contents (see ``contents_entries``); warnings say what it listed in vain.
 
     A line that opens a list item (``▶``) or a numbered note (``3. See ...``) starts a
     new paragraph even without a blank line: page-break footnote blocks often
     follow text directly.
     """
+    items = read_items(lines, rules)
+    contents, warnings = contents_entries(items, rules)
     blocks: list[HeadingLine | Paragraph] = []
     current: list[Line] = []
 
@@ -101,24 +161,181 @@ def split_blocks(lines: tuple[Line, ...], rules: HeadingRules) -> list[HeadingLi
             blocks.append(Paragraph(tuple(current)))
             current.clear()
 
-    for line in lines:
-        if line.is_blank:
+    for i, item in enumerate(items):
+        if i in contents or item.is_blank:
             flush()
             continue
-        heading = classify_heading(line, rules)
-        if heading:
+        if isinstance(item, HeadingLine):
             flush()
-            blocks.append(heading)
+            blocks.append(item)
             continue
-        stripped = line.text.lstrip()
+        stripped = item.text.lstrip()
         bullet = stripped[:1] in rules.bullet_chars
-        if current and (bullet or _FOOTNOTE_START.match(stripped) or _starts_table_row(current, line)):
+        if current and (bullet or _FOOTNOTE_START.match(stripped) or _starts_table_row(current, item)):
             flush()
         if bullet:  # list markup, not text: "▶ Almaty adopted ..." -> "Almaty adopted ..."
-            line = line.drop_prefix(len(line.text) - len(stripped[1:].lstrip()))
-        current.append(line)
+            item = item.drop_prefix(len(item.text) - len(stripped[1:].lstrip()))
+        current.append(item)
     flush()
-    return blocks
+    return blocks, warnings
+
+
+def read_items(lines: tuple[Line, ...], rules: HeadingRules) -> list[HeadingLine | Line]:
+    """Each line as a heading (a wrapped one joined: ``continued_heading``) or as a line."""
+    items: list[HeadingLine | Line] = []
+    i = 0
+    while i < len(lines):
+        line, i = lines[i], i + 1
+        heading = None if line.is_blank else classify_heading(line, rules)
+        while heading and i < len(lines) and (joined := continued_heading(heading, lines[i], rules)):
+            heading, i = joined, i + 1
+        items.append(heading or line)
+    return items
+
+
+# -- the table of contents ----------------------------------------------------------------
+# An entry's page number after dot leaders, a TAB or a run of spaces: "Monitoring ...... 2".
+_PAGE_REF = re.compile(r"^(?P<title>.*?\S)(?:[ \t]*(?:\.{3,}|…+|(?:\.[ \t]){2,}|·{2,}|_{3,})[ \t]*|[ \t]*\t[ \t]*|[ \t]{3,})"
+                       r"(?P<page>\d{1,3}|[ivxlc]{1,6})[ \t]*$", re.IGNORECASE)
+_TRAILING_PAGE = re.compile(r"\s+\d{1,3}$")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A line that may list a section in a table of contents."""
+
+    index: int  # its last line in the items of the document
+    title: str
+    keys: frozenset[str]  # with and without a trailing number that may be a page
+    paged: bool  # printed with a page number
+    first: int | None = None  # its first line, when the entry wraps over two
+
+    @property
+    def start(self) -> int:
+        return self.index if self.first is None else self.first
+
+
+def contents_entries(items: list[HeadingLine | Line], rules: HeadingRules) -> tuple[set[int], list[str]]:
+    """Indexes of the table of contents (label and entries) and a warning per entry no
+    heading of the document matches.
+
+    A table of contents is a run of entries, each a heading or a title with its page
+    number, blank lines between them allowed; it ends at a line that is neither, or at
+    an entry it already listed (the real heading). It counts when a label such as
+    'Table of contents' (rules: contents_labels) stands right above it, or when at least
+    three entries reappear as headings after it and the others print page numbers.
+    Trailing entries without a page number that no later heading repeats are the real
+    headings, given back.
+    """
+    entries = [None if item.is_blank else _entry(item, i, rules) for i, item in enumerate(items)]
+    last_heading = {_title_key(item.title, None): i for i, item in enumerate(items) if isinstance(item, HeadingLine)}
+
+    def reappears(entry: Entry, after: int) -> bool:
+        return any(last_heading.get(key, -1) >= after for key in entry.keys)
+
+    for i in range(len(items) - 1):
+        wrapped = _wrapped_entry(items, entries, i, rules)
+        if wrapped and (entries[i] is None or reappears(wrapped, i + 2) and not reappears(entries[i], i + 1)):
+            entries[i] = wrapped  # one entry over two lines, where the two read apart come back as no heading
+
+    skip: set[int] = set()
+    warnings: list[str] = []
+    i = 0
+    while i < len(items):
+        run, end = _entry_run(items, entries, i)
+        while run and not run[-1].paged and not reappears(run[-1], run[-1].index + 1):
+            end = run.pop().index  # a real heading right below the table of contents
+        label = _label_above(items, run[0].start, rules) if run else None
+        back = [e for e in run if reappears(e, end)]
+        if run and (label is not None or len(back) >= _MIN_UNLABELLED and all(e.paged for e in run if e not in back)):
+            skip.update(range(label if label is not None else run[0].start, run[-1].index + 1))
+            warnings += [f"table of contents lists {e.title!r}, which no heading matches" for e in run
+                         if not reappears(e, end)]
+            i = end
+        else:
+            i += 1
+    return skip, warnings
+
+
+_MIN_UNLABELLED = 3
+
+
+def _entry_run(items, entries: list[Entry | None], start: int) -> tuple[list[Entry], int]:
+    """The entries from ``start`` on, and the index after the last one."""
+    run: list[Entry] = []
+    seen: set[str] = set()
+    i = end = start
+    while i < len(items):
+        if items[i].is_blank:
+            i += 1
+            continue
+        entry = entries[i]
+        if entry is None or entry.keys & seen:
+            break
+        run.append(entry)
+        seen |= entry.keys
+        i = end = entry.index + 1
+    return run, end
+
+
+def _wrapped_entry(items, entries: list[Entry | None], i: int, rules: HeadingRules) -> Entry | None:
+    """An entry wrapped before its page number: '2. LRGs involvement in SDG' / 'localization .... 2'."""
+    nxt = entries[i + 1]
+    if items[i].is_blank or nxt is None or not nxt.paged or entries[i] is not None and entries[i].paged:
+        return None
+    head = collapse((items[i].line if isinstance(items[i], HeadingLine) else items[i]).text).text
+    title = f"{head} {nxt.title}"
+    if len(title) > _MAX_HEADING_CHARS or _is_sentence(title) or _is_contents_label(head, rules):
+        return None
+    return Entry(nxt.index, title, frozenset({_title_key(title, rules)}), True, i)
+
+
+def _entry(item: HeadingLine | Line, index: int, rules: HeadingRules) -> Entry | None:
+    line = item.line if isinstance(item, HeadingLine) else item
+    text = line.text.strip()
+    paged = _PAGE_REF.match(text) if _ends_in_page_number(text) else None
+    if paged:
+        title = collapse(paged.group("title")).text
+        return Entry(index, title, frozenset({_title_key(title, rules)}), True)
+    if not isinstance(item, HeadingLine):
+        # "Territorial organization 1": a heading once its page number goes
+        bare = _TRAILING_PAGE.sub("", text) if text[-1:].isdigit() and len(text) <= _MAX_HEADING_CHARS else text
+        heading = bare != text and classify_heading(replace(line, text=bare, markers=(), spans=()), rules)
+        return Entry(index, collapse(bare).text, frozenset({_title_key(bare, rules)}), True) if heading else None
+    title = collapse(text).text
+    return Entry(index, title, frozenset({_title_key(title, rules), _title_key(_TRAILING_PAGE.sub("", title), rules)}), False)
+
+
+def _ends_in_page_number(text: str) -> bool:
+    """A cheap look at the last word before the full pattern is tried on a line."""
+    last = text[-8:].rsplit(None, 1)[-1].lstrip(".…·_") if text.strip() else ""
+    return 0 < len(last) <= 6 and (last.isdigit() or not last.strip("ivxlcIVXLC")) and len(text) <= 2 * _MAX_HEADING_CHARS
+
+
+def _title_key(title: str, rules: HeadingRules | None) -> str:
+    """What an entry and its heading share: the words of the title without bullet, number,
+    glued note number or case."""
+    text = title.strip()
+    if rules is not None:
+        text = text.lstrip(rules.bullet_chars + " ")
+        numbered = _NUMBERED.match(text)
+        text = numbered.group("title") if numbered and numbered.group("title") else text
+    return " ".join(re.findall(r"[^\W_]+", GLUED_NOTE.sub("", text).casefold()))
+
+
+def _label_above(items, index: int, rules: HeadingRules) -> int | None:
+    """The index of a 'Table of contents' label right above ``index`` (blank lines between)."""
+    i = index - 1
+    while i >= 0 and items[i].is_blank:
+        i -= 1
+    if i < 0:
+        return None
+    text = items[i].title if isinstance(items[i], HeadingLine) else collapse(items[i].text).text
+    return i if _is_contents_label(text, rules) else None
+
+
+def _is_contents_label(text: str, rules: HeadingRules) -> bool:
+    return any(p.fullmatch(text.strip(" :")) for p in rules.contents_labels)
 
 
 def _starts_table_row(current: list[Line], line: Line) -> bool:

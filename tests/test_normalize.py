@@ -62,8 +62,13 @@ def test_form_feeds_count_pages_for_pdf_only(rules):
         (["Strategy Kazakhstan-", "2050 defines"], "Strategy Kazakhstan-2050 defines"),
         (["North Rhine-", "Westphalia has"], "North Rhine-Westphalia has"),
         (["a list -", "item"], None),
+        # U+2010 HYPHEN and U+2011 NON-BREAKING HYPHEN are read as the ASCII hyphen, by the same rule.
+        (["the decen\u2010", "tralization process"], "the decentralization process"),
+        (["locally\u2011", "led initiatives"], "locally-led initiatives"),
+        (["Strategy Kazakhstan\u2010", "2050 and a three\u2010tiered state"], "Strategy Kazakhstan-2050 and a three-tiered state"),
     ],
-    ids=["broken-word", "real-compound", "before-digit", "before-capital", "spaced-dash"],
+    ids=["broken-word", "real-compound", "before-digit", "before-capital", "spaced-dash", "u2010-broken-word",
+         "u2011-real-compound", "u2010-before-digit"],
 )
 def test_line_end_hyphenation(rules, lines, joined):
     doc = normalize(source("\n".join(lines), "text"), rules)
@@ -204,3 +209,52 @@ def test_collapse_agrees_with_the_character_by_character_definition():
         spans = [Span(*sorted((rnd.randint(0, len(text)), rnd.randint(0, len(text)))), "bold") for _ in range(2)]
         got = collapse(text, markers, spans)
         assert (got.text, got.markers, got.spans) == _collapse_reference(text, markers, spans), repr(text)
+
+
+@pytest.mark.parametrize("text, lines", [
+    ("\uf0b7\tAlmaty adopted a plan.", ["\uf0b7 Almaty adopted a plan."]),  # Symbol's bullet, then a TAB
+    ("  \uf0a7  Nur-Sultan opened clinics.", ["  \uf0a7 Nur-Sultan opened clinics."]),  # Wingdings' square
+    ("\u25aa\nAkmola tried budgeting.", ["\u25aa Akmola tried budgeting."]),  # a bullet alone above its item
+    ("\u27a2\n\nnext paragraph", ["\u27a2", "", "next paragraph"]),  # ... but not across a blank line
+    ("done. \uf0d8 Then more", ["done. Then more"]),  # a symbol glyph inside a line is no text
+    ("\u2610 None \u2612 Weak", ["\u2610 None \u2612 Weak"]),  # check boxes print a rating: no bullets
+    ("a\tb", ["a\tb"]),
+], ids=["symbol-tab", "wingdings-indented", "lone-bullet", "lone-bullet-before-blank", "glyph-inside-line",
+        "check-boxes", "table-row"])
+def test_bullets_of_symbol_fonts_open_list_items(rules, text, lines):
+    assert [l.text for l in normalize(source(text, "text"), rules).lines] == lines
+
+
+GRID = """Before.
+
++--------------------------+---------+-------------+
+| Indicator                | Disagg. | Value       |
++==========================+=========+=============+
+| 6.1.1. Proportion of     | Urban   | 43.5 (2020) |
+| population using safely  |         |             |
+| managed services<sup>3</sup> (%) |  |          |
++--------------------------+---------+-------------+
+|                          | Rural   | -           |
++--------------------------+---------+-------------+
+
+After.
+"""
+
+
+def test_grid_table_rows_become_tab_separated_cells(rules):
+    lines = [l for l in normalize(source(GRID), rules).lines if not l.is_blank]
+    assert [l.text for l in lines] == [
+        "Before.", "Indicator\tDisagg.\tValue",
+        "6.1.1. Proportion of population using safely managed services (%)\tUrban\t43.5 (2020)", "\tRural\t-", "After."]
+    assert [l.lineno for l in lines] == [1, 4, 6, 10, 13]
+    assert [m.number for m in lines[2].markers] == [3]  # markup inside a cell is read as anywhere else
+
+
+def test_a_rule_of_plus_and_dashes_alone_is_no_grid_table(rules):
+    assert [l.text for l in normalize(source("+----+----+\ntext", "text"), rules).lines] == ["+----+----+", "text"]
+
+
+def test_a_link_into_the_document_reads_as_its_text(rules):
+    text = "[1.1 NATIONAL COORDINATION MECHANISMS](#heading=h.3znysh7)\n[**Monitoring**](#monitoring) and [the VNR](https://x.org/v.pdf)"
+    assert [l.text for l in normalize(source(text), rules).lines] == ["1.1 NATIONAL COORDINATION MECHANISMS",
+                                                                      "Monitoring and https://x.org/v.pdf"]

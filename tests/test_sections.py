@@ -134,3 +134,107 @@ def test_title_case(raw, cased):
 
 def test_slugify_strips_accents_and_symbols():
     assert slugify("► Dans le processus VNR (2022)") == "dans-le-processus-vnr-2022"
+
+
+def test_a_bad_bullet_range_is_reported_with_its_line(tmp_path):
+    from pipeline.errors import RuleError
+    from pipeline.rules import load_rules
+
+    from conftest import line_of, rules_copy_with
+
+    target = rules_copy_with(tmp_path / "rules", "headings.yaml", [('["U+F020-U+F0FF"]', '["U+F0FF-U+F020", "F0B7"]')])
+    with pytest.raises(RuleError) as caught:
+        load_rules(tmp_path / "rules")
+    line = line_of(target, "U+F0FF-U+F020")
+    assert [e.split(": ", 1)[0] for e in caught.value.errors] == [f"rules/headings.yaml:{line}"] * 2
+    assert "bullet range 'F0B7' must read 'U+XXXX-U+YYYY'" in caught.value.errors[1]
+
+
+@pytest.mark.parametrize("bullet", ["\uf0b7", "\uf0a7", "\uf076", "\uf0d8", "\uf0fc", "\u25aa", "\u25e6", "\u27a2"])
+def test_symbol_bullets_open_items_and_sub_headings_and_leave_no_trace(rules, bullet):
+    text = (f"# PERU\n\n## 2.1 LRGs PARTICIPATION\n\n{bullet}\tIn the VNR process\n\nComments: weak.\n\n"
+            f"## 2.3 SPECIFIC PROJECTS AND CASES\n\n{bullet}\tLima did things.\n{bullet}\tCusco too.")
+    o = outline(rules, text, "text")
+    assert [(s.section_id, s.key) for s in o.sections] == [
+        ("2.1", "lrg_participation"), ("2.1/in-the-vnr-process", "participation_vnr_process"), ("2.3", "projects_and_cases")]
+    assert [p.text for p in o.get("2.3").paragraphs] == ["Lima did things.", "Cusco too."]
+
+
+@pytest.mark.parametrize("heading, number, title, key", [
+    ("2.4 VOLUNTARY SUBNATIONAL AND/OR LOCAL\nREVIEWS (VSRs / VLRs)", "2.4",
+     "VOLUNTARY SUBNATIONAL AND/OR LOCAL REVIEWS (VSRs / VLRs)", "local_reviews"),
+    ("2.4 VOLUNTARY\nSUBNATIONAL AND/OR LOCAL\nREVIEWS", "2.4", "VOLUNTARY SUBNATIONAL AND/OR LOCAL REVIEWS", "local_reviews"),
+    ("1. NATIONAL STRATEGIES FOR SDG\nIMPLEMENTATION", "1", "NATIONAL STRATEGIES FOR SDG IMPLEMENTATION",
+     "national_strategies"),
+    ("2.1 LRGs\nparticipation", "2.1", "LRGs participation", "lrg_participation"),  # the join makes it known
+    ("3.5 ANNEX ON THE\nFINANCES OF CITIES", "3.5", "ANNEX ON THE FINANCES OF CITIES", None),
+    ("NATIONAL STRATEGIES FOR SDG\nIMPLEMENTATION", None, "NATIONAL STRATEGIES FOR SDG IMPLEMENTATION",
+     "national_strategies"),
+], ids=["two-lines", "three-lines", "known-on-the-first-line", "lower-case-rest", "numbered-unknown", "known-name"])
+def test_a_heading_wrapped_onto_the_next_lines_is_one_heading(rules, heading, number, title, key):
+    text = f"PERU\n\n1.1 NATIONAL COORDINATION MECHANISMS\n\nx\n\n{heading}\n\nBody text."
+    sec = outline(rules, text, "text").sections[-1]
+    assert (sec.number, sec.title, sec.key, sec.text) == (number, title, key, "Body text.")
+
+
+@pytest.mark.parametrize("below", [
+    "TERRITORIAL ORGANIZATION",  # a known heading of its own
+    "2.2 VNR REFERENCES",  # numbered: its own heading
+    "Not applicable",  # body text, not in capitals
+    "ALMATY",  # capitals under a complete known heading: a sub-heading
+    "\u25b6 LIMA did things",  # a list item
+    "There is no reference to locally-led initiatives",  # 'covid 19 .*' would take it; the case decides
+])
+def test_a_line_below_a_heading_that_does_not_continue_it(rules, below):
+    text = f"PERU\n\n2.3 SPECIFIC PROJECTS AND CASES\n3.2 COVID 19\n{below}\n\nBody text."
+    titles = [s.title for s in outline(rules, text, "text").sections]
+    assert titles[:2] == ["SPECIFIC PROJECTS AND CASES", "COVID 19"]
+
+
+BODY = ("TERRITORIAL ORGANIZATION\n\nPeru is unitary.\n\n1. NATIONAL STRATEGIES FOR SDG IMPLEMENTATION\n\nA plan.\n\n"
+        "1.1 NATIONAL COORDINATION MECHANISMS\n\nA council.\n\n2. LRGs INVOLVEMENT IN SDG LOCALIZATION\n\nSome.\n")
+SECTIONS = [("territorial-organization", "Peru is unitary."), ("1", "A plan."), ("1.1", "A council."), ("2", "Some.")]
+
+
+@pytest.mark.parametrize("contents", [
+    "Table of contents\n\nTerritorial organization .......... 1\n1. National strategies for SDG implementation ..... 1\n"
+    "1.1 National coordination mechanisms . . . . . . 2\n2. LRGs involvement in SDG localization …… 2\n",
+    "CONTENTS\n1.\tNational strategies for SDG implementation\t1\n2.\tLRGs involvement in SDG localization\t2\n",
+    "Contents:\n\nTERRITORIAL ORGANIZATION\n\n1. NATIONAL STRATEGIES FOR SDG IMPLEMENTATION\n\n"
+    "1.1 NATIONAL COORDINATION MECHANISMS\n\n2. LRGs INVOLVEMENT IN SDG LOCALIZATION\n",
+    "Territorial organization\n1. National strategies for SDG implementation\n1.1 National coordination mechanisms\n",
+    "  Table of Contents\n  Territorial organization ..................   1\n  1. National strategies for SDG\n"
+    "     implementation ............................   1\n  1.1 National coordination mechanisms ......   2\n\f",
+], ids=["dot-leaders", "word-tabs", "headings-repeated", "unlabelled", "entry-wrapped-before-its-page"])
+def test_a_table_of_contents_is_neither_a_section_nor_the_headings(rules, contents):
+    o = outline(rules, f"PERU\n\n{contents}\n{BODY}", "text")
+    assert [(s.section_id, s.text) for s in o.sections] == SECTIONS
+    assert o.country_name == "Peru" and o.warnings == ()
+
+
+def test_a_contents_entry_no_heading_matches_is_a_warning(rules):
+    contents = "Contents\nTerritorial organization 1\n3. Relevant information ...... 4\n"
+    o = outline(rules, f"PERU\n\n{contents}\n{BODY}", "text")
+    assert [(s.section_id, s.text) for s in o.sections] == SECTIONS
+    assert o.warnings == ("table of contents lists '3. Relevant information', which no heading matches",)
+
+
+def test_headings_in_a_row_that_do_not_come_back_are_no_contents(rules):
+    text = ("PERU\n\n2. LRGs INVOLVEMENT IN SDG LOCALIZATION\n2.1 LRGs PARTICIPATION\n\u25ba In the VNR process\n\n"
+            "Comments: weak.\n\n2.2 VNR REFERENCES\n\nNone.")
+    assert [s.section_id for s in outline(rules, text, "text").sections] == ["2", "2.1", "2.1/in-the-vnr-process", "2.2"]
+
+
+def test_the_real_heading_right_below_a_labelled_contents_is_kept(rules):
+    # The contents lists only the numbered sections; the first real heading follows it directly.
+    contents = "CONTENTS\n\n1. NATIONAL STRATEGIES FOR SDG IMPLEMENTATION\n1.1 NATIONAL COORDINATION MECHANISMS\n"
+    o = outline(rules, f"PERU\n\n{contents}\n{BODY}", "text")
+    assert [(s.section_id, s.text) for s in o.sections] == SECTIONS
+
+
+def test_an_unlabelled_contents_may_list_a_section_the_document_lacks(rules):
+    contents = ("Territorial organization ...... 1\n1. National strategies for SDG implementation ...... 1\n"
+                "1.1 National coordination mechanisms ...... 2\nAnnex: figures ...... 9\n")
+    o = outline(rules, f"PERU\n\n{contents}\n{BODY}", "text")
+    assert [(s.section_id, s.text) for s in o.sections] == SECTIONS
+    assert o.warnings == ("table of contents lists 'Annex: figures', which no heading matches",)

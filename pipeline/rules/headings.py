@@ -30,6 +30,7 @@ class HeadingRules:
     bullet_chars: str
     title_skip: tuple[regex.Pattern, ...]
     notes_labels: tuple[regex.Pattern, ...] = ()  # a line that only announces the footnotes below it
+    contents_labels: tuple[regex.Pattern, ...] = ()  # a line that announces a table of contents
 
     def match(self, title: str) -> HeadingRule | None:
         """The first heading rule whose pattern matches the whole title."""
@@ -70,7 +71,31 @@ def parse_heading_rules(rules_dir: Path, check: RuleChecker) -> HeadingRules:
     if not isinstance(bullets, str):
         check.error(_key_line(data, "bullet_chars"), "'bullet_chars' must be a string")
         bullets = ""
-    return HeadingRules(tuple(out), bullets, _patterns(check, data, "title_skip"), _patterns(check, data, "notes_labels"))
+    bullets += _bullet_ranges(check, data)
+    return HeadingRules(tuple(out), bullets, _patterns(check, data, "title_skip"), _patterns(check, data, "notes_labels"),
+                        _patterns(check, data, "contents_labels"))
+
+
+_CODE_RANGE = regex.compile(r"U\+([0-9A-F]{4,6})-U\+([0-9A-F]{4,6})", regex.IGNORECASE)
+MAX_RANGE = 4096  # a range of bullets is a font's block, not a plane
+
+
+def _bullet_ranges(check: RuleChecker, data) -> str:
+    """Every character of the listed code-point ranges ('U+F020-U+F0FF'), as one string."""
+    listed = data.get("bullet_ranges") or LList()
+    if not isinstance(listed, list):
+        check.error(_key_line(data, "bullet_ranges"), "'bullet_ranges' must be a list such as ['U+F020-U+F0FF']")
+        return ""
+    out = []
+    for i, item in enumerate(listed):
+        line = listed.item_lines[i] if isinstance(listed, LList) else _key_line(data, "bullet_ranges")
+        bounds = _CODE_RANGE.fullmatch(item.strip()) if isinstance(item, str) else None
+        low, high = (int(b, 16) for b in bounds.groups()) if bounds else (1, 0)
+        if not low <= high < low + MAX_RANGE or high > 0x10FFFF:
+            check.error(line, f"bullet range {item!r} must read 'U+XXXX-U+YYYY', low to high, at most {MAX_RANGE} characters")
+            continue
+        out.append("".join(map(chr, range(low, high + 1))))
+    return "".join(out)
 
 
 def _patterns(check: RuleChecker, data, key: str) -> tuple[regex.Pattern, ...]:
