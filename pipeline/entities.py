@@ -57,6 +57,8 @@ BODY_HEADS = frozenset({"Office", "Ministry", "Department", "Agency", "Council",
                         "Sub-Committee", "Secretariat", "Directorate", "Bureau", "Institute", "Authority", "Association",
                         "Federation", "Confederation", "Union", "League", "Network", "Forum", "Fund", "Bank", "Board",
                         "Centre", "Center", "Service", "Unit", "Taskforce", "Alliance", "Platform", "Observatory"})
+# 'a'/'an', then capitalised words up to the end of the searched text (a name's start).
+_INDEFINITE_BEFORE = regex.compile(r"(?<!\w)[Aa]n?\s+(?:\p{Lu}[\w'’-]*\s+)*$")
 ACRONYM_JOINERS = frozenset({"to", "in", "at", "with"})  # inside a spelled-out name only ('Assistant to the President')
 _READABLE_NAME = regex.compile(r"[\p{Latin}][\p{Latin}'’.]*(?:[ -][\p{Latin}][\p{Latin}'’.]*)*")
 _SENTENCE_ENDS = frozenset({".", "!", "?", ":", ";", "•"})
@@ -463,17 +465,60 @@ def drop_bodies_named_after_places(doc: Doc, candidates: list[Candidate], place_
     return out
 
 
+def drop_indefinite_names(
+    doc: Doc, candidates: list[Candidate], shape_lines: set[int], texts: list[str]
+) -> list[Candidate]:
+    """Decision rule: a body found by its shape only ever written after 'a' or 'an' (in a run of
+    capitalised words) is a kind of body, not a name: 'An SDGs Liaison Office at the Council
+    ...', 'each administered by a Regional Coordinating Council'. Named elsewhere without one
+    ('established a SDG Coordination Council' ... 'the SDG Coordination Council'), it is a name.
+    Plans keep theirs: 'A National Strategy for ..., published in 2019'. ``texts``: the profile's."""
+    out = []
+    for cand in candidates:
+        if cand.priority in shape_lines and cand.label == "ORG":
+            name = doc.text[cand.start : cand.end]
+            if all(_after_indefinite_article(text, m.start()) for text in texts
+                   for m in regex.finditer(rf"(?<!\w){regex.escape(name)}(?!\w)", text)):
+                continue
+        out.append(cand)
+    return out
+
+
+def _after_indefinite_article(text: str, start: int) -> bool:
+    """'an SDGs Liaison Office': 'a' or 'an' before the capitalised words that end at ``start``."""
+    return _INDEFINITE_BEFORE.search(text, max(0, start - 200), start) is not None
+
+
+def drop_programme_names(
+    doc: Doc, candidates: list[Candidate], shape_lines: set[int], programme_nouns: frozenset[str]
+) -> list[Candidate]:
+    """Decision rule: a place found by its shape right before a programme noun names that
+    programme ('the Global Sustainable Municipality initiative'), not a place."""
+    out = []
+    for cand in candidates:
+        if cand.priority in shape_lines and cand.label in PLACE_LABELS:
+            span = doc.char_span(cand.start, cand.end, alignment_mode="expand")
+            if span is not None and span.end < len(doc) and doc[span.end].text in programme_nouns:
+                continue
+        out.append(cand)
+    return out
+
+
 def drop_common_words(
     doc: Doc, candidates: list[Candidate], shape_priorities: set[int], lowercase: set[str]
 ) -> list[Candidate]:
     """Decision rule: a place found by its shape that opens a sentence with a word the
-    profile also writes in lower case is that word, not a name ('Large cities ...')."""
+    profile also writes in lower case is that word, not a name ('Large cities ...'); so is
+    a compound with a lower-case part ('Sub-metropolitan district councils ...'), which
+    names of places never have ('Nur-Sultan', 'Sekondi-Takoradi')."""
     out = []
     for cand in candidates:
         if cand.priority in shape_priorities and cand.label in PLACE_LABELS:
             span = doc.char_span(cand.start, cand.end, alignment_mode="expand")
             first = span[0] if span is not None and len(span) else None
-            if first is not None and _opens_sentence(first) and first.lower_ in lowercase:
+            if first is not None and _opens_sentence(first) and (
+                first.lower_ in lowercase or any(part[:1].islower() for part in first.text.split("-")[1:])
+            ):
                 continue
         out.append(cand)
     return out
@@ -709,6 +754,7 @@ def extract_entities(
     sections = [s for s in outline.sections if s.text]
     docs = list(nlp.pipe(s.text for s in sections))
     lowercase = lowercase_words(docs)
+    texts = [doc.text for doc in docs]
 
     # Pass 1: rule matches, cities of countries a sentence names, then the members of place lists.
     resolved = []
@@ -716,6 +762,8 @@ def extract_entities(
         found = ruler_candidates(doc, contexts) + gazetteer_candidates(doc, matchers)
         found += [c for g in cities if alpha_2 for c in city_candidates(doc, 0, len(doc), [_city_name_set(g, alpha_2)], g)]
         found = split_at_known_names(doc, found, known_lines)
+        found = drop_indefinite_names(doc, found, shape_lines, texts)
+        found = drop_programme_names(doc, found, shape_lines, entity_rules.programme_nouns)
         found = drop_bodies_named_after_places(doc, found, gazetteer_lines)
         found = drop_unlikely_cities(doc, drop_common_words(doc, found, shape_lines, lowercase), city_lines, lowercase)
         first = longest_first(found)
