@@ -15,10 +15,12 @@ repeats it.
 """
 from __future__ import annotations
 
+import itertools
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
+from math import prod
 from typing import Iterable, Iterator
 
 import pycountry
@@ -38,6 +40,7 @@ from .rules import EntityGenerator, EntityRules, Rules
 
 RULER_KEY = "ruler"  # doc.spans key of the ruler's raw matches
 MODEL_KEY = "model"  # doc.spans key of a statistical model's entities
+TEXT_KEY = "sdg_text"  # doc.user_data key of the doc's text (doc_text)
 PLACE_LABELS = frozenset({"GPE", "LOC"})
 NUMERIC_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
 # Priorities of candidates no rule line made: they lose every tie with a rule line.
@@ -49,7 +52,8 @@ MAX_MEMBER_TOKENS = 4  # a longer capitalised run in a list is a title, not a pl
 # ('Nur-Sultan', 'Bombay'); names of several words or with a hyphen are kept for any city.
 BIG_CITY = 1_000_000
 MIN_ALTERNATE_CHARS = 5
-MAX_CITY_TOKENS = 6  # 'São Bernardo do Campo' is 4
+MAX_CITY_TOKENS = 6
+MAX_PHRASES_PER_LINE = 1000  # a literal token pattern with more word combinations stays a token pattern  # 'São Bernardo do Campo' is 4
 # Words that end the name of a plan or a law, for a name spelled out before its acronym.
 LAW_HEADS = frozenset({"Plan", "Strategy", "Policy", "Law", "Act", "Code", "Decree", "Programme", "Program",
                        "Framework", "Agenda", "Vision", "Charter", "Roadmap"})
@@ -97,6 +101,14 @@ class Candidate:
 
 
 # -- the pipeline ------------------------------------------------------------------
+def doc_text(doc: Doc) -> str:
+    """The doc's text, kept: ``Doc.text`` joins every token again on each call."""
+    text = doc.user_data.get(TEXT_KEY)
+    if text is None:
+        text = doc.user_data[TEXT_KEY] = doc.text
+    return text
+
+
 def _is_cap(token: Token) -> bool:
     return token.text[:1].isupper()
 
@@ -168,8 +180,9 @@ def _build_nlp(entity_rules: EntityRules, model: str | None) -> Language:
     nlp.add_pipe("sdg_name_connectors", config={"connectors": sorted(entity_rules.connectors)})
     ruler = nlp.add_pipe("span_ruler", config={"spans_key": RULER_KEY, "validate": True})
     patterns = [
-        {"label": p.label, "pattern": list(p.pattern) if isinstance(p.pattern, tuple) else p.pattern, "id": str(p.line)}
+        {"label": p.label, "pattern": phrase, "id": str(p.line)}
         for p in entity_rules.patterns
+        for phrase in _as_phrases(nlp, p.pattern)
     ]
     for generator in entity_rules.generators:
         if generator.source == "countries":
@@ -179,6 +192,34 @@ def _build_nlp(entity_rules: EntityRules, model: str | None) -> Language:
     if model is not None:
         nlp.add_pipe("sdg_model_entities", config={"model": model})
     return nlp
+
+
+def _as_phrases(nlp: Language, pattern: str | tuple) -> list:
+    """A rule line as SpanRuler patterns: literal token patterns ('ORTH' or 'TEXT' words, no
+    operator: 'Storting', 'Bundestag', ...) become phrases, which the ruler's PhraseMatcher
+    finds in one pass; only patterns that test token attributes stay token patterns (the
+    Matcher tests each of them at every token). A phrase must tokenize as the words it lists."""
+    if isinstance(pattern, str):
+        return [pattern]
+    choices = [_literal_words(token) for token in pattern]
+    if any(c is None for c in choices) or prod(len(c) for c in choices) > MAX_PHRASES_PER_LINE:
+        return [list(pattern)]
+    phrases = [" ".join(words) for words in itertools.product(*choices)]
+    if any([t.text for t in nlp.make_doc(p)] != p.split(" ") for p in phrases):
+        return [list(pattern)]
+    return phrases
+
+
+def _literal_words(token: dict) -> list[str] | None:
+    """The words a token dict accepts when it only compares the exact text; else None."""
+    if len(token) != 1 or not ({"ORTH", "TEXT"} & set(token)):
+        return None
+    value = next(iter(token.values()))
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict) and set(value) == {"IN"}:
+        return list(value["IN"])
+    return None
 
 
 def _country_aliases(rules: Rules) -> tuple[str, ...]:
@@ -370,8 +411,8 @@ def _inside_name_run(span) -> bool:
     doc = span.doc
     before = doc[span.start - 1] if span.start > 0 else None
     after = doc[span.end] if span.end < len(doc) else None
-    return bool((before is not None and before._.is_cap and not before.is_stop)
-                or (after is not None and after._.is_cap))
+    return bool((before is not None and _is_cap(before) and not before.is_stop)
+                or (after is not None and _is_cap(after)))
 
 
 def sentences(doc: Doc) -> list[tuple[int, int]]:
@@ -390,7 +431,7 @@ def city_candidates(
     doc: Doc, start: int, end: int, names: list[frozenset[str]], generator: EntityGenerator
 ) -> list[Candidate]:
     """The longest listed city name that starts at each capitalised token of doc[start:end]."""
-    text, out, i = doc.text, [], start
+    text, out, i = doc_text(doc), [], start
     while i < end:
         first = doc[i]
         hit = None
@@ -473,15 +514,28 @@ def drop_indefinite_names(
     ...', 'each administered by a Regional Coordinating Council'. Named elsewhere without one
     ('established a SDG Coordination Council' ... 'the SDG Coordination Council'), it is a name.
     Plans keep theirs: 'A National Strategy for ..., published in 2019'. ``texts``: the profile's."""
-    out = []
+    out, text = [], doc_text(doc)
     for cand in candidates:
         if cand.priority in shape_lines and cand.label == "ORG":
-            name = doc.text[cand.start : cand.end]
-            if all(_after_indefinite_article(text, m.start()) for text in texts
-                   for m in regex.finditer(rf"(?<!\w){regex.escape(name)}(?!\w)", text)):
+            if _after_indefinite_article(text, cand.start) and not _named_without_article(
+                text[cand.start : cand.end], texts
+            ):
                 continue
         out.append(cand)
     return out
+
+
+def _named_without_article(name: str, texts: list[str]) -> bool:
+    """Some word-bounded occurrence of ``name`` in ``texts`` is not after 'a' or 'an'."""
+    for text in texts:
+        at = text.find(name)
+        while at >= 0:
+            end = at + len(name)
+            bounded = (at == 0 or not text[at - 1].isalnum()) and (end == len(text) or not text[end].isalnum())
+            if bounded and not _after_indefinite_article(text, at):
+                return True
+            at = text.find(name, at + 1)
+    return False
 
 
 def _after_indefinite_article(text: str, start: int) -> bool:
@@ -553,7 +607,7 @@ def name_runs(doc: Doc) -> list[tuple[int, int]]:
     """Maximal runs of capitalised tokens (token indices), not opened by a stop word."""
     runs, start = [], None
     for i, token in enumerate(doc):
-        if token._.is_cap and (start is not None or not token.is_stop):
+        if _is_cap(token) and (start is not None or not token.is_stop):
             start = i if start is None else start
             continue
         if start is not None:
@@ -612,7 +666,7 @@ def acronym_definitions(
         if cand.label in NUMERIC_LABELS:
             continue
         span = doc.char_span(cand.start, cand.end, alignment_mode="expand")
-        if span is None or (span.start > 0 and doc[span.start - 1]._.is_cap and not doc[span.start - 1].is_stop):
+        if span is None or (span.start > 0 and _is_cap(doc[span.start - 1]) and not doc[span.start - 1].is_stop):
             continue
         tokens = list(doc[span.end : span.end + MAX_MEMBER_TOKENS + 2])
         if len(tokens) < 3 or tokens[0].text != "(":
@@ -700,7 +754,7 @@ def context_definitions(
     out = []
     for cand in resolved:
         if cand.priority in context_lines and cand.label not in NUMERIC_LABELS:
-            text = doc.text[cand.start : cand.end]
+            text = doc_text(doc)[cand.start : cand.end]
             if " " not in text and text.lower() in lowercase:
                 continue
             out.append((Candidate(cand.start, cand.end, cand.label, ALIAS_PRIORITY), text))
@@ -753,8 +807,10 @@ def extract_entities(
     ] + [(_alias_matcher(nlp, _country_aliases(rules)), g) for g in entity_rules.generators if g.source == "countries"]
     sections = [s for s in outline.sections if s.text]
     docs = list(nlp.pipe(s.text for s in sections))
+    for doc, section in zip(docs, sections):
+        doc.user_data[TEXT_KEY] = section.text  # spaCy keeps the text: doc.text == section.text
     lowercase = lowercase_words(docs)
-    texts = [doc.text for doc in docs]
+    texts = [doc_text(doc) for doc in docs]
 
     # Pass 1: rule matches, cities of countries a sentence names, then the members of place lists.
     resolved = []
@@ -767,7 +823,7 @@ def extract_entities(
         found = drop_bodies_named_after_places(doc, found, gazetteer_lines)
         found = drop_unlikely_cities(doc, drop_common_words(doc, found, shape_lines, lowercase), city_lines, lowercase)
         first = longest_first(found)
-        named = {c.start: _alpha_2(doc.text[c.start : c.end], rules) for c in first if c.priority in country_lines}
+        named = {c.start: _alpha_2(doc_text(doc)[c.start : c.end], rules) for c in first if c.priority in country_lines}
         named = {start: code for start, code in named.items() if code and code != alpha_2}
         for g in (g for g in cities if g.foreign and named):
             foreign = foreign_city_candidates(doc, named, lambda code, g=g: _city_name_set(g, code), g)
