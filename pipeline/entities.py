@@ -16,6 +16,7 @@ repeats it.
 from __future__ import annotations
 
 import itertools
+import sys
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
@@ -182,7 +183,7 @@ def _build_nlp(entity_rules: EntityRules, model: str | None) -> Language:
     patterns = [
         {"label": p.label, "pattern": phrase, "id": str(p.line)}
         for p in entity_rules.patterns
-        for phrase in _as_phrases(nlp, p.pattern)
+        for phrase in _as_phrases(nlp, p.pattern, entity_rules.connectors)
     ]
     for generator in entity_rules.generators:
         if generator.source == "countries":
@@ -194,7 +195,7 @@ def _build_nlp(entity_rules: EntityRules, model: str | None) -> Language:
     return nlp
 
 
-def _as_phrases(nlp: Language, pattern: str | tuple) -> list:
+def _as_phrases(nlp: Language, pattern: str | tuple, connectors: frozenset[str]) -> list:
     """A rule line as SpanRuler patterns: literal token patterns ('ORTH' or 'TEXT' words, no
     operator: 'Storting', 'Bundestag', ...) become phrases, which the ruler's PhraseMatcher
     finds in one pass; only patterns that test token attributes stay token patterns (the
@@ -203,11 +204,37 @@ def _as_phrases(nlp: Language, pattern: str | tuple) -> list:
         return [pattern]
     choices = [_literal_words(token) for token in pattern]
     if any(c is None for c in choices) or prod(len(c) for c in choices) > MAX_PHRASES_PER_LINE:
-        return [list(pattern)]
+        return [[_native_token(token, connectors) for token in pattern]]
     phrases = [" ".join(words) for words in itertools.product(*choices)]
     if any([t.text for t in nlp.make_doc(p)] != p.split(" ") for p in phrases):
         return [list(pattern)]
     return phrases
+
+
+def _native_token(token: dict, connectors: frozenset[str]) -> dict:
+    """The rules' own token attributes as a TEXT regex the Matcher tests only where a pattern
+    needs it. An extension attribute is read for every token of every doc before matching
+    (the costliest part of it); the regex means the same: ``is_cap``, a first character
+    that is upper case; ``name_part``, that or a connector word. (A connector right after
+    'and' is no name part: ``drop_and_connector_matches`` removes those matches.)"""
+    ext = token.get("_")
+    if not isinstance(ext, dict) or "TEXT" in token or set(ext) - {"is_cap", "name_part"} or False in ext.values():
+        return dict(token)
+    out = {k: v for k, v in token.items() if k != "_"}
+    if ext.get("is_cap"):
+        out["TEXT"] = {"REGEX": f"^[{_upper_class()}]"}
+    else:
+        words = "|".join(regex.escape(w) for w in sorted(connectors, key=len, reverse=True))
+        out["TEXT"] = {"REGEX": f"^(?:[{_upper_class()}]|(?i:{words})$)"}
+    return out
+
+
+@lru_cache(maxsize=1)
+def _upper_class() -> str:
+    """Every character ``str.isupper`` accepts, as the inside of a regex character class."""
+    chars = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isupper()]  # ~0.1 s, once
+    return "".join("\\" + c if c in "\\]^-[" else c for c in chars)
+
 
 
 def _literal_words(token: dict) -> list[str] | None:
@@ -367,15 +394,28 @@ def _alpha_2(name: str | None, rules: Rules) -> str | None:
 
 
 # -- candidates ------------------------------------------------------------------------
-def ruler_candidates(doc: Doc, contexts: dict[int, tuple[int, int]]) -> list[Candidate]:
+def ruler_candidates(doc: Doc, contexts: dict[int, tuple[int, int]], name_part_lines: set[int]) -> list[Candidate]:
     """The ruler's matches, context tokens cut off ('city of Almaty' -> 'Almaty')."""
     out = []
-    for span in doc.spans[RULER_KEY]:
+    for span in drop_and_connector_matches(doc.spans[RULER_KEY], name_part_lines):
         line = int(span.id_)
         before, after = contexts.get(line, (0, 0))
         core = doc[span.start + before : span.end - after]
         if len(core):
             out.append(Candidate(core.start_char, core.end_char, span.label_, line))
+    return out
+
+
+def drop_and_connector_matches(spans, name_part_lines: set[int]) -> list:
+    """Matches of ``name_part`` lines with a connector right after 'and' inside: 'UNDP and the
+    European Union' is two names (the Matcher tests ``name_part`` without its context)."""
+    out = []
+    for span in spans:
+        if int(span.id_) in name_part_lines:
+            doc, connectors = span.doc, span.doc._.name_connectors
+            if any(t.lower_ in connectors and doc[t.i - 1].lower_ == "and" for t in span[1:]):
+                continue
+        out.append(span)
     return out
 
 
@@ -795,6 +835,8 @@ def extract_entities(
     known_lines = {p.line for p in entity_rules.patterns if isinstance(p.pattern, str)}
     known_lines |= {g.line for g in entity_rules.generators}
     shape_lines = {p.line for p in entity_rules.patterns if not isinstance(p.pattern, str)} | {ENUMERATION_PRIORITY}
+    name_part_lines = {p.line for p in entity_rules.patterns if not isinstance(p.pattern, str)
+                       and any((t.get("_") or {}).get("name_part") for t in p.pattern)}
     cities = [g for g in entity_rules.generators if g.source == "cities"]
     city_lines = {g.line for g in cities}
     country_lines = {g.line for g in entity_rules.generators if g.source == "countries"}
@@ -815,7 +857,7 @@ def extract_entities(
     # Pass 1: rule matches, cities of countries a sentence names, then the members of place lists.
     resolved = []
     for doc in docs:
-        found = ruler_candidates(doc, contexts) + gazetteer_candidates(doc, matchers)
+        found = ruler_candidates(doc, contexts, name_part_lines) + gazetteer_candidates(doc, matchers)
         found += [c for g in cities if alpha_2 for c in city_candidates(doc, 0, len(doc), [_city_name_set(g, alpha_2)], g)]
         found = split_at_known_names(doc, found, known_lines)
         found = drop_indefinite_names(doc, found, shape_lines, texts)

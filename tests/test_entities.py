@@ -418,3 +418,23 @@ def test_shipped_rules_load(rules):
     assert {g.source for g in entity_rules.generators} == {"countries", "subdivisions", "cities"}
     assert isinstance(extract_entities(Outline(None, ()), rules), tuple)
     assert Entity.__dataclass_fields__.keys() == {"section_id", "text", "label", "start", "end", "method"}
+
+
+@pytest.mark.parametrize("word", ["Almaty", "Örebro", "Ñuñoa", "SDGs", "UN-Habitat", "of", "Of", "the", "and", "'",
+                                  "’", "&", "city", "élan", "2030", "(", "De", "del", "x"])
+def test_native_token_tests_mean_the_extensions(rules, word):
+    """The Matcher gets is_cap/name_part as a TEXT regex; it must accept exactly what the extensions do."""
+    import re
+
+    nlp = build_nlp(rules)
+    doc = nlp(f"x {word}")
+    token = doc[1]
+    for ext, want in (("is_cap", E._is_cap(token)), ("name_part", E._is_name_part(token))):
+        native = E._native_token({"_": {ext: True}}, rules.entities.connectors)
+        assert "_" not in native
+        assert bool(re.search(native["TEXT"]["REGEX"], token.text)) == want, (ext, word)
+
+
+def test_a_token_with_its_own_text_test_keeps_the_extension(rules):
+    token = {"_": {"is_cap": True}, "TEXT": {"REGEX": "^A"}}
+    assert E._native_token(token, rules.entities.connectors) == token
