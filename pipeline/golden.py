@@ -206,12 +206,11 @@ def check_golden(input_dir: Path, golden_dir: Path, rules_dir: Path | None = Non
     without an input, or an input that fails, is a problem too.
     """
     from .errors import ProfileError
-    from .extract import extract_document
+    from .extract import cached_rules, extract_document
     from .ingest import read_source
-    from .rules import load_rules
     from .run import discover_inputs
 
-    rules = load_rules(rules_dir)
+    rules = cached_rules(rules_dir)
     floors = read_floors(golden_dir)
     precision_floors = read_floors(golden_dir, "precision")
     problems: list[str] = []

@@ -114,3 +114,21 @@ def test_text_columns_are_clean(extractions, name):
                 assert not any(m in value for m in MARKUP), where
                 assert "\n" not in value and "  " not in value and value == value.strip(), where
                 assert not value.startswith("#"), where
+
+
+def test_check_reports_precision_and_recall_of_a_complete_golden(tmp_path):
+    import shutil
+
+    from pipeline.golden import check_golden
+
+    inputs, golden = tmp_path / "raw", tmp_path / "golden"
+    inputs.mkdir()
+    shutil.copy(RAW / "kenya.txt", inputs)
+    shutil.copytree(GOLDEN / "KEN", golden / "KEN")
+    shutil.copy(GOLDEN / "floors.json", golden)
+    problems, notes, checked = check_golden(inputs, golden)
+    assert checked == ["KEN"] and not problems
+    assert "KEN entities (complete golden): precision 1.000, recall 1.000" in notes
+    (golden / "KEN" / "entities_unclaimed.jsonl").write_text("", encoding="utf-8")  # nothing left open
+    problems, _, _ = check_golden(inputs, golden)
+    assert any("precision" in p and "below the pinned floor" in p for p in problems)
