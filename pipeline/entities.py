@@ -231,10 +231,21 @@ def _native_token(token: dict, connectors: frozenset[str]) -> dict:
 
 @lru_cache(maxsize=1)
 def _upper_class() -> str:
-    """Every character ``str.isupper`` accepts, as the inside of a regex character class."""
-    chars = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isupper()]  # ~0.1 s, once
-    return "".join("\\" + c if c in "\\]^-[" else c for c in chars)
+    """Every character ``str.isupper`` accepts, as the inside of a regex character class
+    (ranges of consecutive code points; made once, in about 0.2 s)."""
+    ranges: list[list[int]] = []
+    for code in range(sys.maxunicode + 1):
+        if chr(code).isupper():
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1][1] = code
+            else:
+                ranges.append([code, code])
+    return "".join(_class_char(a) if a == b else f"{_class_char(a)}-{_class_char(b)}" for a, b in ranges)
 
+
+def _class_char(code: int) -> str:
+    char = chr(code)
+    return "\\" + char if char in "\\]^-[" else char
 
 
 def _literal_words(token: dict) -> list[str] | None:
