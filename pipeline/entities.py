@@ -15,10 +15,13 @@ repeats it.
 """
 from __future__ import annotations
 
+import itertools
+import sys
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
+from math import prod
 from typing import Iterable, Iterator
 
 import pycountry
@@ -38,6 +41,7 @@ from .rules import EntityGenerator, EntityRules, Rules
 
 RULER_KEY = "ruler"  # doc.spans key of the ruler's raw matches
 MODEL_KEY = "model"  # doc.spans key of a statistical model's entities
+TEXT_KEY = "sdg_text"  # doc.user_data key of the doc's text (doc_text)
 PLACE_LABELS = frozenset({"GPE", "LOC"})
 NUMERIC_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
 # Priorities of candidates no rule line made: they lose every tie with a rule line.
@@ -49,7 +53,8 @@ MAX_MEMBER_TOKENS = 4  # a longer capitalised run in a list is a title, not a pl
 # ('Nur-Sultan', 'Bombay'); names of several words or with a hyphen are kept for any city.
 BIG_CITY = 1_000_000
 MIN_ALTERNATE_CHARS = 5
-MAX_CITY_TOKENS = 6  # 'São Bernardo do Campo' is 4
+MAX_CITY_TOKENS = 6
+MAX_PHRASES_PER_LINE = 1000  # a literal token pattern with more word combinations stays a token pattern  # 'São Bernardo do Campo' is 4
 # Words that end the name of a plan or a law, for a name spelled out before its acronym.
 LAW_HEADS = frozenset({"Plan", "Strategy", "Policy", "Law", "Act", "Code", "Decree", "Programme", "Program",
                        "Framework", "Agenda", "Vision", "Charter", "Roadmap"})
@@ -57,6 +62,8 @@ BODY_HEADS = frozenset({"Office", "Ministry", "Department", "Agency", "Council",
                         "Sub-Committee", "Secretariat", "Directorate", "Bureau", "Institute", "Authority", "Association",
                         "Federation", "Confederation", "Union", "League", "Network", "Forum", "Fund", "Bank", "Board",
                         "Centre", "Center", "Service", "Unit", "Taskforce", "Alliance", "Platform", "Observatory"})
+# 'a'/'an', then capitalised words up to the end of the searched text (a name's start).
+_INDEFINITE_BEFORE = regex.compile(r"(?<!\w)[Aa]n?\s+(?:\p{Lu}[\w'’-]*\s+)*$")
 ACRONYM_JOINERS = frozenset({"to", "in", "at", "with"})  # inside a spelled-out name only ('Assistant to the President')
 _READABLE_NAME = regex.compile(r"[\p{Latin}][\p{Latin}'’.]*(?:[ -][\p{Latin}][\p{Latin}'’.]*)*")
 _SENTENCE_ENDS = frozenset({".", "!", "?", ":", ";", "•"})
@@ -95,6 +102,14 @@ class Candidate:
 
 
 # -- the pipeline ------------------------------------------------------------------
+def doc_text(doc: Doc) -> str:
+    """The doc's text, kept: ``Doc.text`` joins every token again on each call."""
+    text = doc.user_data.get(TEXT_KEY)
+    if text is None:
+        text = doc.user_data[TEXT_KEY] = doc.text
+    return text
+
+
 def _is_cap(token: Token) -> bool:
     return token.text[:1].isupper()
 
@@ -166,8 +181,9 @@ def _build_nlp(entity_rules: EntityRules, model: str | None) -> Language:
     nlp.add_pipe("sdg_name_connectors", config={"connectors": sorted(entity_rules.connectors)})
     ruler = nlp.add_pipe("span_ruler", config={"spans_key": RULER_KEY, "validate": True})
     patterns = [
-        {"label": p.label, "pattern": list(p.pattern) if isinstance(p.pattern, tuple) else p.pattern, "id": str(p.line)}
+        {"label": p.label, "pattern": phrase, "id": str(p.line)}
         for p in entity_rules.patterns
+        for phrase in _as_phrases(nlp, p.pattern, entity_rules.connectors)
     ]
     for generator in entity_rules.generators:
         if generator.source == "countries":
@@ -177,6 +193,71 @@ def _build_nlp(entity_rules: EntityRules, model: str | None) -> Language:
     if model is not None:
         nlp.add_pipe("sdg_model_entities", config={"model": model})
     return nlp
+
+
+def _as_phrases(nlp: Language, pattern: str | tuple, connectors: frozenset[str]) -> list:
+    """A rule line as SpanRuler patterns: literal token patterns ('ORTH' or 'TEXT' words, no
+    operator: 'Storting', 'Bundestag', ...) become phrases, which the ruler's PhraseMatcher
+    finds in one pass; only patterns that test token attributes stay token patterns (the
+    Matcher tests each of them at every token). A phrase must tokenize as the words it lists."""
+    if isinstance(pattern, str):
+        return [pattern]
+    choices = [_literal_words(token) for token in pattern]
+    if any(c is None for c in choices) or prod(len(c) for c in choices) > MAX_PHRASES_PER_LINE:
+        return [[_native_token(token, connectors) for token in pattern]]
+    phrases = [" ".join(words) for words in itertools.product(*choices)]
+    if any([t.text for t in nlp.make_doc(p)] != p.split(" ") for p in phrases):
+        return [list(pattern)]
+    return phrases
+
+
+def _native_token(token: dict, connectors: frozenset[str]) -> dict:
+    """The rules' own token attributes as a TEXT regex the Matcher tests only where a pattern
+    needs it. An extension attribute is read for every token of every doc before matching
+    (the costliest part of it); the regex means the same: ``is_cap``, a first character
+    that is upper case; ``name_part``, that or a connector word. (A connector right after
+    'and' is no name part: ``drop_and_connector_matches`` removes those matches.)"""
+    ext = token.get("_")
+    if not isinstance(ext, dict) or "TEXT" in token or set(ext) - {"is_cap", "name_part"} or False in ext.values():
+        return dict(token)
+    out = {k: v for k, v in token.items() if k != "_"}
+    if ext.get("is_cap"):
+        out["TEXT"] = {"REGEX": f"^[{_upper_class()}]"}
+    else:
+        words = "|".join(regex.escape(w) for w in sorted(connectors, key=len, reverse=True))
+        out["TEXT"] = {"REGEX": f"^(?:[{_upper_class()}]|(?i:{words})$)"}
+    return out
+
+
+@lru_cache(maxsize=1)
+def _upper_class() -> str:
+    """Every character ``str.isupper`` accepts, as the inside of a regex character class
+    (ranges of consecutive code points; made once, in about 0.2 s)."""
+    ranges: list[list[int]] = []
+    for code in range(sys.maxunicode + 1):
+        if chr(code).isupper():
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1][1] = code
+            else:
+                ranges.append([code, code])
+    return "".join(_class_char(a) if a == b else f"{_class_char(a)}-{_class_char(b)}" for a, b in ranges)
+
+
+def _class_char(code: int) -> str:
+    char = chr(code)
+    return "\\" + char if char in "\\]^-[" else char
+
+
+def _literal_words(token: dict) -> list[str] | None:
+    """The words a token dict accepts when it only compares the exact text; else None."""
+    if len(token) != 1 or not ({"ORTH", "TEXT"} & set(token)):
+        return None
+    value = next(iter(token.values()))
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict) and set(value) == {"IN"}:
+        return list(value["IN"])
+    return None
 
 
 def _country_aliases(rules: Rules) -> tuple[str, ...]:
@@ -324,15 +405,28 @@ def _alpha_2(name: str | None, rules: Rules) -> str | None:
 
 
 # -- candidates ------------------------------------------------------------------------
-def ruler_candidates(doc: Doc, contexts: dict[int, tuple[int, int]]) -> list[Candidate]:
+def ruler_candidates(doc: Doc, contexts: dict[int, tuple[int, int]], name_part_lines: set[int]) -> list[Candidate]:
     """The ruler's matches, context tokens cut off ('city of Almaty' -> 'Almaty')."""
     out = []
-    for span in doc.spans[RULER_KEY]:
+    for span in drop_and_connector_matches(doc.spans[RULER_KEY], name_part_lines):
         line = int(span.id_)
         before, after = contexts.get(line, (0, 0))
         core = doc[span.start + before : span.end - after]
         if len(core):
             out.append(Candidate(core.start_char, core.end_char, span.label_, line))
+    return out
+
+
+def drop_and_connector_matches(spans, name_part_lines: set[int]) -> list:
+    """Matches of ``name_part`` lines with a connector right after 'and' inside: 'UNDP and the
+    European Union' is two names (the Matcher tests ``name_part`` without its context)."""
+    out = []
+    for span in spans:
+        if int(span.id_) in name_part_lines:
+            doc, connectors = span.doc, span.doc._.name_connectors
+            if any(t.lower_ in connectors and doc[t.i - 1].lower_ == "and" for t in span[1:]):
+                continue
+        out.append(span)
     return out
 
 
@@ -368,8 +462,8 @@ def _inside_name_run(span) -> bool:
     doc = span.doc
     before = doc[span.start - 1] if span.start > 0 else None
     after = doc[span.end] if span.end < len(doc) else None
-    return bool((before is not None and before._.is_cap and not before.is_stop)
-                or (after is not None and after._.is_cap))
+    return bool((before is not None and _is_cap(before) and not before.is_stop)
+                or (after is not None and _is_cap(after)))
 
 
 def sentences(doc: Doc) -> list[tuple[int, int]]:
@@ -388,7 +482,7 @@ def city_candidates(
     doc: Doc, start: int, end: int, names: list[frozenset[str]], generator: EntityGenerator
 ) -> list[Candidate]:
     """The longest listed city name that starts at each capitalised token of doc[start:end]."""
-    text, out, i = doc.text, [], start
+    text, out, i = doc_text(doc), [], start
     while i < end:
         first = doc[i]
         hit = None
@@ -463,17 +557,73 @@ def drop_bodies_named_after_places(doc: Doc, candidates: list[Candidate], place_
     return out
 
 
+def drop_indefinite_names(
+    doc: Doc, candidates: list[Candidate], shape_lines: set[int], texts: list[str]
+) -> list[Candidate]:
+    """Decision rule: a body found by its shape only ever written after 'a' or 'an' (in a run of
+    capitalised words) is a kind of body, not a name: 'An SDGs Liaison Office at the Council
+    ...', 'each administered by a Regional Coordinating Council'. Named elsewhere without one
+    ('established a SDG Coordination Council' ... 'the SDG Coordination Council'), it is a name.
+    Plans keep theirs: 'A National Strategy for ..., published in 2019'. ``texts``: the profile's."""
+    out, text = [], doc_text(doc)
+    for cand in candidates:
+        if cand.priority in shape_lines and cand.label == "ORG":
+            if _after_indefinite_article(text, cand.start) and not _named_without_article(
+                text[cand.start : cand.end], texts
+            ):
+                continue
+        out.append(cand)
+    return out
+
+
+def _named_without_article(name: str, texts: list[str]) -> bool:
+    """Some word-bounded occurrence of ``name`` in ``texts`` is not after 'a' or 'an'."""
+    for text in texts:
+        at = text.find(name)
+        while at >= 0:
+            end = at + len(name)
+            bounded = (at == 0 or not text[at - 1].isalnum()) and (end == len(text) or not text[end].isalnum())
+            if bounded and not _after_indefinite_article(text, at):
+                return True
+            at = text.find(name, at + 1)
+    return False
+
+
+def _after_indefinite_article(text: str, start: int) -> bool:
+    """'an SDGs Liaison Office': 'a' or 'an' before the capitalised words that end at ``start``."""
+    return _INDEFINITE_BEFORE.search(text, max(0, start - 200), start) is not None
+
+
+def drop_programme_names(
+    doc: Doc, candidates: list[Candidate], shape_lines: set[int], programme_nouns: frozenset[str]
+) -> list[Candidate]:
+    """Decision rule: a place found by its shape right before a programme noun names that
+    programme ('the Global Sustainable Municipality initiative'), not a place."""
+    out = []
+    for cand in candidates:
+        if cand.priority in shape_lines and cand.label in PLACE_LABELS:
+            span = doc.char_span(cand.start, cand.end, alignment_mode="expand")
+            if span is not None and span.end < len(doc) and doc[span.end].text in programme_nouns:
+                continue
+        out.append(cand)
+    return out
+
+
 def drop_common_words(
     doc: Doc, candidates: list[Candidate], shape_priorities: set[int], lowercase: set[str]
 ) -> list[Candidate]:
     """Decision rule: a place found by its shape that opens a sentence with a word the
-    profile also writes in lower case is that word, not a name ('Large cities ...')."""
+    profile also writes in lower case is that word, not a name ('Large cities ...'); so is
+    a compound with a lower-case part ('Sub-metropolitan district councils ...'), which
+    names of places never have ('Nur-Sultan', 'Sekondi-Takoradi')."""
     out = []
     for cand in candidates:
         if cand.priority in shape_priorities and cand.label in PLACE_LABELS:
             span = doc.char_span(cand.start, cand.end, alignment_mode="expand")
             first = span[0] if span is not None and len(span) else None
-            if first is not None and _opens_sentence(first) and first.lower_ in lowercase:
+            if first is not None and _opens_sentence(first) and (
+                first.lower_ in lowercase or any(part[:1].islower() for part in first.text.split("-")[1:])
+            ):
                 continue
         out.append(cand)
     return out
@@ -508,7 +658,7 @@ def name_runs(doc: Doc) -> list[tuple[int, int]]:
     """Maximal runs of capitalised tokens (token indices), not opened by a stop word."""
     runs, start = [], None
     for i, token in enumerate(doc):
-        if token._.is_cap and (start is not None or not token.is_stop):
+        if _is_cap(token) and (start is not None or not token.is_stop):
             start = i if start is None else start
             continue
         if start is not None:
@@ -567,7 +717,7 @@ def acronym_definitions(
         if cand.label in NUMERIC_LABELS:
             continue
         span = doc.char_span(cand.start, cand.end, alignment_mode="expand")
-        if span is None or (span.start > 0 and doc[span.start - 1]._.is_cap and not doc[span.start - 1].is_stop):
+        if span is None or (span.start > 0 and _is_cap(doc[span.start - 1]) and not doc[span.start - 1].is_stop):
             continue
         tokens = list(doc[span.end : span.end + MAX_MEMBER_TOKENS + 2])
         if len(tokens) < 3 or tokens[0].text != "(":
@@ -655,7 +805,7 @@ def context_definitions(
     out = []
     for cand in resolved:
         if cand.priority in context_lines and cand.label not in NUMERIC_LABELS:
-            text = doc.text[cand.start : cand.end]
+            text = doc_text(doc)[cand.start : cand.end]
             if " " not in text and text.lower() in lowercase:
                 continue
             out.append((Candidate(cand.start, cand.end, cand.label, ALIAS_PRIORITY), text))
@@ -696,6 +846,8 @@ def extract_entities(
     known_lines = {p.line for p in entity_rules.patterns if isinstance(p.pattern, str)}
     known_lines |= {g.line for g in entity_rules.generators}
     shape_lines = {p.line for p in entity_rules.patterns if not isinstance(p.pattern, str)} | {ENUMERATION_PRIORITY}
+    name_part_lines = {p.line for p in entity_rules.patterns if not isinstance(p.pattern, str)
+                       and any((t.get("_") or {}).get("name_part") for t in p.pattern)}
     cities = [g for g in entity_rules.generators if g.source == "cities"]
     city_lines = {g.line for g in cities}
     country_lines = {g.line for g in entity_rules.generators if g.source == "countries"}
@@ -708,18 +860,23 @@ def extract_entities(
     ] + [(_alias_matcher(nlp, _country_aliases(rules)), g) for g in entity_rules.generators if g.source == "countries"]
     sections = [s for s in outline.sections if s.text]
     docs = list(nlp.pipe(s.text for s in sections))
+    for doc, section in zip(docs, sections):
+        doc.user_data[TEXT_KEY] = section.text  # spaCy keeps the text: doc.text == section.text
     lowercase = lowercase_words(docs)
+    texts = [doc_text(doc) for doc in docs]
 
     # Pass 1: rule matches, cities of countries a sentence names, then the members of place lists.
     resolved = []
     for doc in docs:
-        found = ruler_candidates(doc, contexts) + gazetteer_candidates(doc, matchers)
+        found = ruler_candidates(doc, contexts, name_part_lines) + gazetteer_candidates(doc, matchers)
         found += [c for g in cities if alpha_2 for c in city_candidates(doc, 0, len(doc), [_city_name_set(g, alpha_2)], g)]
         found = split_at_known_names(doc, found, known_lines)
+        found = drop_indefinite_names(doc, found, shape_lines, texts)
+        found = drop_programme_names(doc, found, shape_lines, entity_rules.programme_nouns)
         found = drop_bodies_named_after_places(doc, found, gazetteer_lines)
         found = drop_unlikely_cities(doc, drop_common_words(doc, found, shape_lines, lowercase), city_lines, lowercase)
         first = longest_first(found)
-        named = {c.start: _alpha_2(doc.text[c.start : c.end], rules) for c in first if c.priority in country_lines}
+        named = {c.start: _alpha_2(doc_text(doc)[c.start : c.end], rules) for c in first if c.priority in country_lines}
         named = {start: code for start, code in named.items() if code and code != alpha_2}
         for g in (g for g in cities if g.foreign and named):
             foreign = foreign_city_candidates(doc, named, lambda code, g=g: _city_name_set(g, code), g)

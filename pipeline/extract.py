@@ -23,7 +23,7 @@ from .indicators import extract_indicators
 from .ingest import InputLimits, read_source
 from .normalize import normalize
 from .ratings import extract_ratings
-from .rules import Rules, load_rules
+from .rules import DEFAULT_RULES_DIR, Rules, load_rules, rules_digest
 from .schema import TABLES, to_arrow
 from .sections import build_outline
 from .vnrs import extract_sdg_priorities, extract_vnr_years
@@ -102,13 +102,39 @@ def _listify(rows: list[dict]) -> list[dict]:
     return [{k: list(v) if isinstance(v, tuple) else v for k, v in row.items()} for row in rows]
 
 
-def extract_file(path, rules: Rules | None = None, root=None, model: str | None = None) -> dict[str, pa.Table]:
+def extract_file(
+    path, rules: Rules | Path | str | None = None, root=None, model: str | None = None
+) -> dict[str, pa.Table]:
     """One profile file -> {table name: Arrow table}, without writing anything.
+
+    ``rules``: loaded Rules, or a rules folder (default: the package's rules/); a folder's
+    rules are loaded once per process (``cached_rules``), so calling this in a loop is cheap.
 
     >>> tables = extract_file("raw/kazakhstan.md")
     >>> tables["admin_units"].to_pandas()
     """
-    rules = rules or load_rules()
+    rules = rules if isinstance(rules, Rules) else cached_rules(rules)
     path = Path(path)
     source = read_source(path, Path(root) if root else path.parent, InputLimits(), rules)
     return extract_document(source, rules, model=model).tables
+
+
+_RULES_CACHE: dict[Path, tuple[str, Rules]] = {}  # folder -> (digest, its rules)
+
+
+def cached_rules(rules_dir: Path | str | None = None) -> Rules:
+    """The rules of a folder, loaded once per process and again only when a file in it changes.
+
+    Keyed by the folder and its digest (hashing the files costs well under a millisecond,
+    loading them about 250 ms), so a call without ``rules=`` costs what one with it does, and
+    an edited rule file is still picked up. Entity pipelines are cached per rule set, so the
+    same Rules object also reuses its spaCy pipeline.
+    """
+    folder = Path(rules_dir if rules_dir is not None else DEFAULT_RULES_DIR).resolve()
+    if not folder.is_dir():
+        return load_rules(folder)  # raises the usual 'rules folder not found'
+    digest = rules_digest(folder)
+    cached = _RULES_CACHE.get(folder)
+    if cached is None or cached[0] != digest:
+        cached = _RULES_CACHE[folder] = (digest, load_rules(folder))
+    return cached[1]

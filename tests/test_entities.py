@@ -156,6 +156,25 @@ EXAMPLES = [
      [("GPE", "Lakes")]),
     ("place-capital-apposition", "The new capital, Nusantara, is being built.", [("GPE", "Nusantara")]),
     ("no-capital-without-apposition", "human capital, Education, and health", []),
+    # a body only ever introduced with 'a'/'an' is a kind of body; named again with 'the', a name
+    ("no-indefinite-body", "An SDGs Liaison Office at the Council of Governors coordinates it.",
+     [("ORG", "Council of Governors")]),
+    ("no-indefinite-body-each", "Each region is run by a Regional Coordinating Council.", []),
+    ("indefinite-body-named-again", "It set up a SDG Coordination Council. The SDG Coordination Council met.",
+     [("ORG", "SDG Coordination Council"), ("ORG", "SDG Coordination Council")]),
+    ("indefinite-plan-keeps-its-name", "A National Strategy for the Implementation of the Goals was published.",
+     [("LAW", "National Strategy for the Implementation of the Goals")]),
+    # a name found by its place noun right before a programme noun names the programme
+    ("no-place-before-programme-noun", "such as the Global Sustainable Municipality initiative in Hesse", []),
+    ("place-before-other-noun", "the Kisumu City government", [("GPE", "Kisumu City")]),
+    # a local government by its kind and place is a body, not two places
+    ("org-kind-municipality-of", "the Metropolitan Municipality of Lima exercises regional competences",
+     [("ORG", "Metropolitan Municipality of Lima")]),
+    ("place-municipality-of", "the Municipality of Lima", [("GPE", "Municipality of Lima")]),
+    # an apostrophe joins the words of one name
+    ("org-possessive-plural-inside", "The State Secretaries' Committee for Sustainable Development met.",
+     [("ORG", "State Secretaries' Committee for Sustainable Development")]),
+    ("no-lowercase-compound-at-sentence-start", "Sub-metropolitan district councils operate below them.", []),
 ]
 
 
@@ -363,6 +382,8 @@ BAD_LINES = [
     ('{"label": "GPE", "generate": "subdivisions", "prefixes": ["north"]}', "'prefixes' must be capitalised"),
     ('{"label": "GPE", "pattern": "Almaty"', "not valid JSON"),
     ('["GPE", "Almaty"]', "must be a JSON object"),
+    ('{"programme_nouns": ["Initiative"]}', "'programme_nouns' must stand alone: a non-empty list of lower-case words"),
+    ('{"programme_nouns": ["award"]}', "'programme_nouns' given twice"),
 ]
 
 
@@ -397,3 +418,23 @@ def test_shipped_rules_load(rules):
     assert {g.source for g in entity_rules.generators} == {"countries", "subdivisions", "cities"}
     assert isinstance(extract_entities(Outline(None, ()), rules), tuple)
     assert Entity.__dataclass_fields__.keys() == {"section_id", "text", "label", "start", "end", "method"}
+
+
+@pytest.mark.parametrize("word", ["Almaty", "Örebro", "Ñuñoa", "SDGs", "UN-Habitat", "of", "Of", "the", "and", "'",
+                                  "’", "&", "city", "élan", "2030", "(", "De", "del", "x"])
+def test_native_token_tests_mean_the_extensions(rules, word):
+    """The Matcher gets is_cap/name_part as a TEXT regex; it must accept exactly what the extensions do."""
+    import re
+
+    nlp = build_nlp(rules)
+    doc = nlp(f"x {word}")
+    token = doc[1]
+    for ext, want in (("is_cap", E._is_cap(token)), ("name_part", E._is_name_part(token))):
+        native = E._native_token({"_": {ext: True}}, rules.entities.connectors)
+        assert "_" not in native
+        assert bool(re.search(native["TEXT"]["REGEX"], token.text)) == want, (ext, word)
+
+
+def test_a_token_with_its_own_text_test_keeps_the_extension(rules):
+    token = {"_": {"is_cap": True}, "TEXT": {"REGEX": "^A"}}
+    assert E._native_token(token, rules.entities.connectors) == token

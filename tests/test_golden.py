@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.extract import extract_document
-from pipeline.golden import compare_tables, judge, read_floors, read_golden
+from pipeline.golden import EXTRA, Mismatch, compare_tables, judge, read_floors, read_golden, read_unclaimed
 from pipeline.ingest import read_source
 from pipeline.run import discover_inputs
 from pipeline.schema import TABLES
@@ -36,8 +36,10 @@ def test_table_matches_golden(extractions, name, table):
     result = extractions[name]
     golden = read_golden(GOLDEN, result.iso3)
     assert table in golden, f"{result.iso3}: no golden file for {table}"
-    mismatches = compare_tables(result.iso3, {table: result.tables[table]}, {table: golden[table]})
-    failures, _ = judge(result.iso3, mismatches, {table: golden[table]}, read_floors(GOLDEN))
+    unclaimed = read_unclaimed(GOLDEN, result.iso3)
+    mismatches = compare_tables(result.iso3, {table: result.tables[table]}, {table: golden[table]}, unclaimed)
+    precision_floors = read_floors(GOLDEN, "precision") if unclaimed is not None else None
+    failures, _ = judge(result.iso3, mismatches, {table: golden[table]}, read_floors(GOLDEN), precision_floors)
     assert not failures, "\n".join(failures[:25])
 
 
@@ -48,6 +50,51 @@ def test_pinned_floors_are_real_claims():
     for table, by_country in floors.items():
         assert set(by_country) <= countries
         assert all(0 < f <= 1 for f in by_country.values())
+
+
+def test_precision_is_pinned_only_where_the_entities_golden_is_complete():
+    complete = {p.name for p in GOLDEN.iterdir() if p.is_dir() and read_unclaimed(GOLDEN, p.name) is not None}
+    assert len(complete) >= 5
+    for by_country in read_floors(GOLDEN, "precision").values():
+        assert set(by_country) <= complete
+        assert all(0 < f <= 1 for f in by_country.values())
+
+
+# -- precision of a complete entities golden -------------------------------------------------
+GOLD_ROW = {"section_id": "1", "text": "Ghana", "label": "GPE", "start": 0, "end": 5, "method": "ruler"}
+
+
+def entity_table(*rows):
+    import pyarrow as pa
+
+    return {"entities": pa.Table.from_pylist([{**GOLD_ROW, **r} for r in rows])}
+
+
+def test_an_unclaimed_entity_is_an_extra_only_for_a_complete_golden():
+    tables = entity_table({}, {"text": "Office", "label": "ORG", "start": 10, "end": 16})
+    assert compare_tables("GHA", tables, {"entities": [GOLD_ROW]}) == []
+    extras = compare_tables("GHA", tables, {"entities": [GOLD_ROW]}, unclaimed=[])
+    assert [m.field for m in extras] == [EXTRA]
+    assert "not claimed by the complete golden" in str(extras[0])
+
+
+def test_open_spans_numbers_and_other_labels_are_not_extras():
+    tables = entity_table({}, {"text": "Fund", "label": "ORG", "start": 10, "end": 14},
+                          {"text": "2019", "label": "DATE", "start": 20, "end": 24},
+                          {"text": "x", "label": "ORG", "section_id": "4", "start": 0, "end": 1})
+    unclaimed = [{"section_id": "1", "text": "Common Fund", "start": 3, "end": 14, "why": "a fund"},
+                 {"section_id": "4", "why": "indicator table"}]
+    assert compare_tables("GHA", tables, {"entities": [GOLD_ROW]}, unclaimed) == []
+
+
+def test_precision_below_its_floor_fails_and_above_it_is_a_note():
+    golden = {"entities": [GOLD_ROW]}
+    extra = [Mismatch("GHA", "entities", 1, EXTRA, None, {"text": "Office"})]
+    failures, _ = judge("GHA", extra, golden, {}, {})
+    assert any("precision 0.500 below the pinned floor 1.000" in f for f in failures)
+    failures, notes = judge("GHA", extra, golden, {}, {"entities": {"GHA": 0.5}})
+    assert not failures and len(notes) == 1
+    assert judge("GHA", extra, golden, {}, None) == ([], [])  # a subset golden: extras are not judged
 
 
 MARKUP = ("**", "<sup>", "</sup>", "\\_", "\\*", "](")
@@ -67,3 +114,21 @@ def test_text_columns_are_clean(extractions, name):
                 assert not any(m in value for m in MARKUP), where
                 assert "\n" not in value and "  " not in value and value == value.strip(), where
                 assert not value.startswith("#"), where
+
+
+def test_check_reports_precision_and_recall_of_a_complete_golden(tmp_path):
+    import shutil
+
+    from pipeline.golden import check_golden
+
+    inputs, golden = tmp_path / "raw", tmp_path / "golden"
+    inputs.mkdir()
+    shutil.copy(RAW / "kenya.txt", inputs)
+    shutil.copytree(GOLDEN / "KEN", golden / "KEN")
+    shutil.copy(GOLDEN / "floors.json", golden)
+    problems, notes, checked = check_golden(inputs, golden)
+    assert checked == ["KEN"] and not problems
+    assert "KEN entities (complete golden): precision 1.000, recall 1.000" in notes
+    (golden / "KEN" / "entities_unclaimed.jsonl").write_text("", encoding="utf-8")  # nothing left open
+    problems, _, _ = check_golden(inputs, golden)
+    assert any("precision" in p and "below the pinned floor" in p for p in problems)

@@ -86,16 +86,24 @@ class EntityRules:
     patterns: tuple[EntityPattern, ...]
     generators: tuple[EntityGenerator, ...]
     connectors: frozenset[str]
+    # Lower-case nouns after which a capitalised name is the name of that thing, not a place
+    # ('the Global Sustainable Municipality initiative').
+    programme_nouns: frozenset[str] = frozenset()
 
 
+# Lines that give a list of lower-case words, and what each list is for.
+ENTITY_WORD_LISTS = {
+    "connectors": "words inside names, for 'name_part'",
+    "programme_nouns": "nouns after which a name found by its place noun names a programme",
+}
 _ENTITY_LINE_KEYS = {
-    "label", "pattern", "id", "context", "generate", "connectors",
-} | set().union(*ENTITY_GENERATOR_OPTIONS.values())
+    "label", "pattern", "id", "context", "generate",
+} | set(ENTITY_WORD_LISTS) | set().union(*ENTITY_GENERATOR_OPTIONS.values())
 
 
 @rule_file("entities", "entities.jsonl")
 def parse_entity_rules(rules_dir: Path, check: RuleChecker) -> EntityRules:
-    patterns, generators, connectors = [], [], None
+    patterns, generators, words = [], [], {}
     for line, item in read_jsonl(rules_dir / "entities.jsonl", check):
         if not isinstance(item, dict):
             check.error(line, "each line must be a JSON object")
@@ -104,16 +112,17 @@ def parse_entity_rules(rules_dir: Path, check: RuleChecker) -> EntityRules:
         if unknown:
             check.error(line, f"unknown key(s) {', '.join(map(repr, unknown))}")
             continue
-        if "connectors" in item:
-            if connectors is not None:
-                check.error(line, "'connectors' given twice")
-            words = item["connectors"]
-            if len(item) != 1 or not isinstance(words, list) or not words or not all(
-                isinstance(w, str) and w.strip() and w == w.lower() for w in words
+        listed = next((key for key in ENTITY_WORD_LISTS if key in item), None)
+        if listed is not None:
+            if listed in words:
+                check.error(line, f"{listed!r} given twice")
+            values = item[listed]
+            if len(item) != 1 or not isinstance(values, list) or not values or not all(
+                isinstance(w, str) and w.strip() and w == w.lower() for w in values
             ):
-                check.error(line, "'connectors' must stand alone: a non-empty list of lower-case words")
+                check.error(line, f"{listed!r} must stand alone: a non-empty list of lower-case words")
                 continue
-            connectors = frozenset(words)
+            words[listed] = frozenset(values)
             continue
         label = check.choice(item.get("label"), ENTITY_LABELS, line, "label")
         if "generate" in item:
@@ -122,7 +131,7 @@ def parse_entity_rules(rules_dir: Path, check: RuleChecker) -> EntityRules:
                 generators.append(EntityGenerator(line, label, **generator))
             continue
         if "pattern" not in item:
-            check.error(line, "a line needs 'pattern', 'generate' or 'connectors'")
+            check.error(line, f"a line needs 'pattern', 'generate' or one of {', '.join(map(repr, ENTITY_WORD_LISTS))}")
             continue
         pattern = _entity_pattern(item["pattern"], line, check)
         context = _entity_context(item, pattern, line, check)
@@ -131,11 +140,12 @@ def parse_entity_rules(rules_dir: Path, check: RuleChecker) -> EntityRules:
             check.error(line, f"'id' must be a non-empty string, got {ident!r}")
         if label is not None and pattern is not None and context is not None:
             patterns.append(EntityPattern(line, label, pattern, context, ident))
-    if connectors is None:
+    if "connectors" not in words:
         check.error(None, "missing the 'connectors' line (words inside names, for 'name_part')")
     if not patterns and not generators:
         check.error(None, "no patterns")
-    return EntityRules(tuple(patterns), tuple(generators), connectors or frozenset())
+    return EntityRules(tuple(patterns), tuple(generators), words.get("connectors", frozenset()),
+                       words.get("programme_nouns", frozenset()))
 
 
 def _entity_generator(item: dict, line: int, check: RuleChecker) -> dict | None:
