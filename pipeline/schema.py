@@ -409,6 +409,8 @@ def _schema(table: Table) -> dict:
         "$schema": TABLESCHEMA_PROFILE,
         "fields": [_field(c) for c in table.columns] + [country],
         "primaryKey": list(table.primary_key),
+        # Nulls are Parquet nulls; an empty string is a value (the text of a heading with no body).
+        "missingValues": [],
     }
     if table.foreign_keys:
         schema["foreignKeys"] = [_foreign_key(table, fk) for fk in table.foreign_keys]
