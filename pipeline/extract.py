@@ -51,6 +51,7 @@ def extract_document(source: SourceDocument, rules: Rules, model: str | None = N
     notes = extract_footnotes(outline, rules.normalize.keep_hyphen_prefixes, rules.headings.notes_labels)
     outline = notes.outline
     units = extract_admin_units(outline, rules)
+    reviews = extract_local_reviews(outline, rules, notes.refs)
     entities = extract_entities(outline, rules, model=model, iso3=country.iso3)
     rows = {
         "profiles": [
@@ -92,9 +93,9 @@ def extract_document(source: SourceDocument, rules: Rules, model: str | None = N
         "entities": [asdict(e) for e in entities],
         "cases": [asdict(c) for c in extract_cases(outline, entities)],
         "sdg_priorities": [asdict(p) for p in extract_sdg_priorities(outline, rules)],
-        "local_reviews": [asdict(r) for r in extract_local_reviews(outline, rules, notes.refs)],
+        "local_reviews": [asdict(r) for r in reviews.rows],
     }
-    warnings = ((country.warning,) if country.warning else ()) + tuple(notes.warnings) + tuple(units.warnings)
+    warnings = ((country.warning,) if country.warning else ()) + tuple(notes.warnings) + tuple(units.warnings) + reviews.warnings
     rows["countries"] = [country_row(rows, len(warnings))]
     tables = {name: to_arrow(name, _listify(rows[name])) for name in TABLES}
     return Extraction(country.iso3, country.name, tables, warnings)

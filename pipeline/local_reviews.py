@@ -42,6 +42,12 @@ class LocalReview:
 
 
 @dataclass(frozen=True)
+class LocalReviewResult:
+    rows: tuple[LocalReview, ...] = ()
+    warnings: tuple[str, ...] = ()  # a review's year that no place took
+
+
+@dataclass(frozen=True)
 class Name:
     start: int
     end: int
@@ -49,17 +55,18 @@ class Name:
     can_be_subject: bool  # not right after a preposition ("in Peru", "of Madhya Pradesh")
 
 
-def extract_local_reviews(outline: Outline, rules: Rules, refs: tuple[FootnoteRef, ...] = ()) -> tuple[LocalReview, ...]:
+def extract_local_reviews(outline: Outline, rules: Rules, refs: tuple[FootnoteRef, ...] = ()) -> LocalReviewResult:
     """Reviews of the section keyed ``local_reviews``; none when it is absent or says there are none."""
     section = outline.by_key(SECTION_KEY)
     if section is None or not section.text:
-        return ()
+        return LocalReviewResult()
     markers = sorted((r.char_offset, r.number) for r in refs if r.section_id == section.section_id)
     return read_reviews(section.text, rules.local_reviews, rules.normalize.abbreviations, markers)
 
 
-def read_reviews(text: str, r: LocalReviewRules, abbreviations: frozenset[str], markers: list[tuple[int, int]]) -> tuple[LocalReview, ...]:
+def read_reviews(text: str, r: LocalReviewRules, abbreviations: frozenset[str], markers: list[tuple[int, int]]) -> LocalReviewResult:
     rows: list[LocalReview] = []
+    warnings: list[str] = []
     last_kind = None
     for start, end in sentence_bounds(text, abbreviations):
         sentence = text[start:end]
@@ -72,9 +79,11 @@ def read_reviews(text: str, r: LocalReviewRules, abbreviations: frozenset[str], 
             if kind is None or is_not_done(clause, r):
                 continue
             footnote = footnote_of(markers, start)
-            for place, year in pair_years(mask(clause, mentions, r), r):
+            pairs, placeless = pair_years(mask(clause, mentions, r), r)
+            for place, year in pairs:
                 rows.append(LocalReview(len(rows), place, kind, year, footnote, sentence))
-    return tuple(rows)
+            warnings += [f"local_reviews: no place for the {kind} of {year} in {clause.strip()!r}" for year in placeless]
+    return LocalReviewResult(tuple(rows), tuple(warnings))
 
 
 def split_clauses(sentence: str, r: LocalReviewRules) -> list[str]:
@@ -161,8 +170,8 @@ def _can_be_subject(text: str, start: int, r: LocalReviewRules) -> bool:
     return last is None or last.group(1).lower() not in r.not_subject_after
 
 
-def pair_years(clause: str, r: LocalReviewRules) -> list[tuple[str, int]]:
-    """(place, year) pairs of one clause, in the order the years stand."""
+def pair_years(clause: str, r: LocalReviewRules) -> tuple[list[tuple[str, int]], list[int]]:
+    """(place, year) pairs of one clause, in the order the years stand, and the years no place took."""
     names = find_names(clause, r)
     years = [(m.start(), int(m.group())) for m in bounded("finditer", r.year, clause, "local_reviews: year")]
     pairs: list[tuple[int, int, str, int]] = []
@@ -179,7 +188,8 @@ def pair_years(clause: str, r: LocalReviewRules) -> list[tuple[str, int]]:
     rest = [(at, year) for at, year in years if at not in taken]
     subject = subject_names(clause, names) if rest else []
     pairs += [(at, name.start, name.text, year) for at, year in rest for name in subject]
-    return [(place, year) for _, _, place, year in sorted(pairs)]
+    placeless = [year for _, year in rest] if not subject else []
+    return [(place, year) for _, _, place, year in sorted(pairs)], placeless
 
 
 _COORDINATION = regex.compile(r"\s*(?:,\s*)?(?:(?:and|&)\s+)?(?:the\s+)?", regex.IGNORECASE)

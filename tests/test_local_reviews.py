@@ -13,8 +13,9 @@ RULES = load_rules()
 
 
 def reviews(text: str, markers=()) -> list[tuple[str, str, int]]:
-    rows = read_reviews(text, RULES.local_reviews, RULES.normalize.abbreviations, list(markers))
-    return [(r.place, r.kind, r.year) for r in rows]
+    result = read_reviews(text, RULES.local_reviews, RULES.normalize.abbreviations, list(markers))
+    assert result.warnings == ()
+    return [(r.place, r.kind, r.year) for r in result.rows]
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -53,10 +54,16 @@ def test_no_review_made_gives_no_row(text):
 
 def test_footnote_is_the_sentences_marker_else_the_next_one():
     text = "Dakar presented a VLR in 2021. Thiès presented a VLR in 2023. It was a first."
-    rows = read_reviews(text, RULES.local_reviews, RULES.normalize.abbreviations, [(text.index(" Thiès"), 4), (len(text), 5)])
+    rows = read_reviews(text, RULES.local_reviews, RULES.normalize.abbreviations, [(text.index(" Thiès"), 4), (len(text), 5)]).rows
     assert [(r.place, r.footnote) for r in rows] == [("Dakar", 4), ("Thiès", 5)]
     assert rows[1].evidence == "Thiès presented a VLR in 2023."
     assert [r.ordinal for r in rows] == [0, 1]
+
+
+def test_a_year_no_place_takes_is_a_warning_not_a_silent_loss():
+    result = read_reviews("In 2022, a VLR was published in the north.", RULES.local_reviews, RULES.normalize.abbreviations, [])
+    assert result.rows == ()
+    assert result.warnings == ("local_reviews: no place for the VLR of 2022 in 'In 2022, a VLR was published in the north.'",)
 
 
 def test_names_join_particles_and_drop_opening_function_words():
@@ -66,14 +73,14 @@ def test_names_join_particles_and_drop_opening_function_words():
 
 def test_a_profile_without_the_section_has_no_reviews(outline_of):
     outline = outline_of("# TERRITORIAL ORGANIZATION\n\nThe country has 10 regions.\n").outline
-    assert extract_local_reviews(outline, RULES) == ()
-    assert extract_local_reviews(Outline("X", ()), RULES, (FootnoteRef(1, "2.4", 0),)) == ()
+    assert extract_local_reviews(outline, RULES).rows == ()
+    assert extract_local_reviews(Outline("X", ()), RULES, (FootnoteRef(1, "2.4", 0),)).rows == ()
 
 
 def test_the_section_is_found_by_its_heading(outline_of):
     outline = outline_of("# TERRITORIAL ORGANIZATION\n\nText.\n\n## 2.4 VLRs AND VSRs\n\n"
                          "Surabaya presented a VLR in 2021.<sup>3</sup>\n\n3. See: https://example.org\n")
-    (row,) = extract_local_reviews(outline.outline, RULES, outline.refs)
+    (row,) = extract_local_reviews(outline.outline, RULES, outline.refs).rows
     assert (row.place, row.kind, row.year, row.footnote) == ("Surabaya", "VLR", 2021, 3)
 
 
