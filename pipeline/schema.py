@@ -23,6 +23,7 @@ class Column:
     meaning: str
     nullable: bool = False
     enum: tuple[str, ...] = ()  # the only values the column takes (besides null), in their documented order
+    bounds: tuple[int, int] | None = None  # smallest and largest value of an integer column
 
 
 @dataclass(frozen=True)
@@ -164,7 +165,7 @@ TABLES: dict[str, Table] = {
         )),
         Table("admin_units", "Counts of subnational units (territorial organization).", (
             Column("tier", S, "`regional`, `intermediate`, `municipal` or `sub_municipal` (units below the municipal level: barangays, wards, villages, neighbourhoods...), as the text places it.", True, TIERS),
-            Column("tier_rank", I8, "1, 2, 3, 4 for those tiers.", True),
+            Column("tier_rank", I8, "1, 2, 3, 4 for those tiers.", True, bounds=(1, 4)),
             Column("unit_type", S, "The unit's noun phrase as written, lower case, quotes removed."),
             Column("local_term", S, "Local name given in parentheses or italics.", True),
             Column("count", I32, "The number, from digits or words."),
@@ -180,14 +181,14 @@ TABLES: dict[str, Table] = {
         Table("ratings", "LRG participation ratings.", (
             Column("dimension", S, "`vnr_process` or `coordination_mechanisms`.", False, DIMENSIONS),
             Column("level", S, _LEVEL_MEANING, False, LEVELS),
-            Column("level_rank", I8, "2, 1, 0 for `mid_high`, `weak`, `none`; null otherwise.", True),
+            Column("level_rank", I8, "2, 1, 0 for `mid_high`, `weak`, `none`; null otherwise.", True, bounds=(0, 2)),
             Column("method", S, "`graphic`, `label` or `comment_rules`: how the level was found.", False, RATING_METHODS),
             Column("comment", S, "The printed Comments: text, clean, without the prefix.", True),
             Column("evidence", S, "The label, graphic or rubric rule that decided the level.", True),
         ), primary_key=("country", "dimension")),
         Table("indicators", "The SDG indicator table; one row per printed value.", (
             Column("indicator_code", S, "`5.5.1`, `11.b.2` (no trailing dot)."),
-            Column("goal", I8, "The SDG the code belongs to, 1-17 (its first number); sort by `goal` and row order, not by the code as text.", True),
+            Column("goal", I8, "The SDG the code belongs to, 1-17 (its first number); sort by `goal` and row order, not by the code as text.", True, bounds=(1, 17)),
             Column("series", S, "`a`, `b` from `(a)`/`(b)` after the code.", True),
             Column("name", S, "Indicator name as printed, clean."),
             Column("un_name", S, "The UN's own name of the indicator (rules/sdg_indicators.csv); null for a code outside the UN list.", True),
@@ -216,7 +217,7 @@ TABLES: dict[str, Table] = {
         ), ("ordinal",), primary_key=("country", "ordinal")),
         Table("sdg_priorities", "The SDGs a VNR singled out.", (
             Column("year", I16, "VNR year."),
-            Column("sdg", I8, "Goal number 1-17."),
+            Column("sdg", I8, "Goal number 1-17.", bounds=(1, 17)),
         ), ("year", "sdg"), primary_key=("country", "year", "sdg")),
         Table("local_reviews", "Voluntary local and subnational reviews (VLRs, VSRs) the profile says were presented, from its VSR/VLR section; none when it says there are none (extension).", (
             Column("ordinal", I16, "0, 1, ... in document order; with country, the row's key."),
@@ -245,6 +246,10 @@ def to_arrow(table: str, rows: list[dict]) -> pa.Table:
             unknown = sorted({v for v in values if v is not None} - set(column.enum))
             if unknown:
                 raise ValueError(f"{table}.{column.name}: {unknown[0]!r} is not one of {', '.join(column.enum)}")
+        if column.bounds:
+            outside = sorted(v for v in values if v is not None and not column.bounds[0] <= v <= column.bounds[1])
+            if outside:
+                raise ValueError(f"{table}.{column.name}: {outside[0]} is outside {column.bounds[0]}-{column.bounds[1]}")
     return pa.Table.from_pydict(columns, schema=spec.arrow_schema)
 
 
@@ -390,9 +395,10 @@ def _field(column: Column) -> dict:
         constraints["required"] = True
     if column.enum:
         constraints["enum"] = list(column.enum)
-    if pa.types.is_integer(column.type) and not pa.types.is_list(column.type):
+    if pa.types.is_integer(column.type):
         bits = column.type.bit_width
-        constraints.update(minimum=-(2 ** (bits - 1)), maximum=2 ** (bits - 1) - 1)
+        low, high = column.bounds or (-(2 ** (bits - 1)), 2 ** (bits - 1) - 1)
+        constraints.update(minimum=low, maximum=high)
     if column.name == "level" and column.enum == LEVELS:
         field["categories"] = list(LEVELS)
         field["levelScale"] = list(LEVEL_SCALE)  # ordered, best first; the other levels stand apart

@@ -253,6 +253,16 @@ def test_to_arrow_refuses_a_value_outside_its_enumeration():
         to_arrow("ratings", [row])
 
 
+def test_to_arrow_refuses_an_integer_outside_its_bounds():
+    from pipeline.schema import to_arrow
+
+    with pytest.raises(ValueError, match="sdg_priorities.sdg: 18 is outside 1-17"):
+        to_arrow("sdg_priorities", [{"year": 2022, "sdg": 18}])
+    goal = next(f for r in datapackage_descriptor(created="x")["resources"] if r["name"] == "indicators"
+                for f in r["schema"]["fields"] if f["name"] == "goal")
+    assert (goal["constraints"]["minimum"], goal["constraints"]["maximum"]) == (1, 17)
+
+
 def test_nullable_integers_read_back_as_integers_in_pandas(tmp_path):
     import pandas as pd
     import pyarrow.parquet as pq
