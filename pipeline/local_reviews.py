@@ -65,6 +65,8 @@ def extract_local_reviews(outline: Outline, rules: Rules, refs: tuple[FootnoteRe
 
 
 def read_reviews(text: str, r: LocalReviewRules, abbreviations: frozenset[str], markers: list[tuple[int, int]]) -> LocalReviewResult:
+    """The section's text read sentence by sentence, clause by clause; ``markers`` are the
+    (offset, number) footnote markers of the section, in order."""
     rows: list[LocalReview] = []
     warnings: list[str] = []
     last_kind = None
