@@ -61,6 +61,9 @@ class AdminUnit:
     named_members: tuple[str, ...]
     footnotes: tuple[int, ...]
     evidence: str
+    ordinal: int = 0  # document order; with country, the row's key
+    part_of: int | None = None  # ordinal of the row this count is a part or subset of
+    is_total: bool = False  # a total that other rows break down, or a count over several tiers
 
 
 @dataclass(frozen=True)
@@ -175,6 +178,7 @@ def _extract(section: Section, r: AdminUnitRules, abbreviations: frozenset[str])
                 named_members=c.phrase.named_members,
                 footnotes=c.sentence.footnotes,
                 evidence=c.sentence.text,
+                ordinal=len(rows),
             )
         )
     warnings = [structure_warning] if structure_warning else []

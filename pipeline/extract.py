@@ -20,12 +20,14 @@ from .entities import extract_entities
 from .errors import NotAProfile
 from .footnotes import extract_footnotes
 from .indicators import extract_indicators
+from .local_reviews import extract_local_reviews
 from .ingest import InputLimits, read_source
 from .normalize import normalize
 from .ratings import extract_ratings
 from .rules import DEFAULT_RULES_DIR, Rules, load_rules, rules_digest
 from .schema import TABLES, to_arrow
 from .sections import build_outline
+from .summary import country_row
 from .vnrs import extract_sdg_priorities, extract_vnr_years
 
 
@@ -49,6 +51,7 @@ def extract_document(source: SourceDocument, rules: Rules, model: str | None = N
     notes = extract_footnotes(outline, rules.normalize.keep_hyphen_prefixes, rules.headings.notes_labels)
     outline = notes.outline
     units = extract_admin_units(outline, rules)
+    reviews = extract_local_reviews(outline, rules, notes.refs)
     entities = extract_entities(outline, rules, model=model, iso3=country.iso3)
     rows = {
         "profiles": [
@@ -90,10 +93,12 @@ def extract_document(source: SourceDocument, rules: Rules, model: str | None = N
         "entities": [asdict(e) for e in entities],
         "cases": [asdict(c) for c in extract_cases(outline, entities)],
         "sdg_priorities": [asdict(p) for p in extract_sdg_priorities(outline, rules)],
+        "local_reviews": [asdict(r) for r in reviews.rows],
     }
-    tables = {name: to_arrow(name, _listify(rows[name])) for name in TABLES}
     warnings = (((country.warning,) if country.warning else ()) + outline.warnings + tuple(notes.warnings)
-                + tuple(units.warnings))
+                + tuple(units.warnings) + reviews.warnings)
+    rows["countries"] = [country_row(rows, len(warnings))]
+    tables = {name: to_arrow(name, _listify(rows[name])) for name in TABLES}
     return Extraction(country.iso3, country.name, tables, warnings)
 
 

@@ -20,6 +20,7 @@ number and year forms, units) is data in rules/indicators.yaml.
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 from .document import Line, Outline, Section
@@ -38,14 +39,17 @@ class IndicatorRow:
     """One printed value of the indicator table (the contract's ``indicators`` columns)."""
 
     indicator_code: str
+    goal: int | None
     series: str | None
     name: str
+    un_name: str | None
     disaggregation: str
     value: float | None
     year: int | None
     unit: str | None
     raw_value: str
     official: bool
+    ordinal: int = 0  # position after sorting by code (code_order)
 
 
 # ---------------------------------------------------------------------------
@@ -362,6 +366,33 @@ def canonical_code(printed: str, official: SdgIndicatorList) -> str:
     return lowered if lowered in official else printed
 
 
+def goal_of(code: str) -> int | None:
+    """The SDG a code belongs to: its first number, when that is a goal (1-17)."""
+    head = code.split(".", 1)[0]
+    return int(head) if head.isdigit() and 1 <= int(head) <= 17 else None
+
+
+def code_order(code: str) -> tuple:
+    """Sort key of a code by goal, target and indicator as numbers, so 5.5.1 comes before
+    11.1.1 and 11.2.1 before 11.10.1; numbered targets come before lettered ones (11.7 < 11.a)."""
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part.lower()) for part in code.split("."))
+
+
+def in_code_order(rows: tuple[IndicatorRow, ...]) -> tuple[IndicatorRow, ...]:
+    """Rows sorted by the code_order of UN codes (printed order kept within a code), numbered
+    by ``ordinal``. Where a code outside the UN list belongs is unknown, so it keeps its place
+    after the row printed before it."""
+    groups: list[tuple[tuple, list[IndicatorRow]]] = [((), [])]  # rows printed before any UN code stay first
+    for row in rows:
+        if row.official:
+            groups.append((code_order(row.indicator_code), [row]))
+        else:
+            groups[-1][1].append(row)
+    groups.sort(key=lambda group: group[0])
+    ordered = [row for _, group in groups for row in group]
+    return tuple(dataclasses.replace(row, ordinal=i) for i, row in enumerate(ordered))
+
+
 def indicator_rows(draft: Draft, table: IndicatorTableRules, official: SdgIndicatorList,
                    keep_hyphen_prefixes: frozenset[str] = frozenset()) -> tuple[IndicatorRow, ...]:
     """One row per printed value; a label or an indicator printed with no value gives a blank row."""
@@ -373,8 +404,10 @@ def indicator_rows(draft: Draft, table: IndicatorTableRules, official: SdgIndica
         reading = cell.reading if cell is not None else None
         return IndicatorRow(
             indicator_code=code,
+            goal=goal_of(code),
             series=draft.series,
             name=name,
+            un_name=official.names.get(code),
             disaggregation=disaggregation,
             value=reading.value if reading else None,
             year=reading.year if reading else None,
@@ -428,10 +461,10 @@ def extract_indicators(outline: Outline, rules: Rules) -> tuple[IndicatorRow, ..
     table: IndicatorTableRules = rules.indicators
     try:
         lines = keyed_else_most_rows(outline, table)
-        return tuple(
+        return in_code_order(tuple(
             row
             for draft in assemble_indicators(lines)
             for row in indicator_rows(draft, table, rules.sdg_indicators, rules.normalize.keep_hyphen_prefixes)
-        )
+        ))
     except TimeoutError as exc:
         raise ExtractionTimeout(f"indicators: {exc}") from exc

@@ -332,3 +332,43 @@ def test_broken_table_rules_fail_with_file_and_line(tmp_path):
     assert any(e.startswith(f"rules/indicators.yaml:{line_of('  rurall:')}: unknown disaggregation 'rurall'") for e in errors)
     assert any(e.startswith(f"rules/indicators.yaml:{line_of('number:')}: vacuous pattern") for e in errors)
     assert any(e.startswith(f"rules/indicators.yaml:{line_of('fallback_min_rows:')}: 'fallback_min_rows'") for e in errors)
+
+
+# -- goal, UN name and code order ----------------------------------------------------------
+def test_rows_sort_by_goal_target_and_indicator_as_numbers(rules):
+    rows = extract(rules, section([
+        "11.1.1. Proportion of population living in slums (%)\t\t12 (2019)",
+        "11.N.1. Share of cities with a plan (%)\t\t40 (2020)",
+        "5.5.1. (b) Women in local government (%)\t\t30 (2021)",
+        "11.b.2. Proportion of local governments (%)\t\t-",
+        "11.2.1. Proportion of population with convenient access to public transport (%)\t\t50 (2020)",
+    ]))
+    # 5 before 11, 11.2 before 11.b; the national 11.N.1 stays after the row printed before it
+    assert [r.indicator_code for r in rows] == ["5.5.1", "11.1.1", "11.N.1", "11.2.1", "11.b.2"]
+    assert [r.ordinal for r in rows] == [0, 1, 2, 3, 4]
+    assert [r.goal for r in rows] == [5, 11, 11, 11, 11]
+
+
+def test_un_name_stands_next_to_the_printed_name(rules):
+    official, national = extract(rules, section([
+        "11.1.1. Slum population (%)\t\t12 (2019)",
+        "11.N.1. Share of cities with a plan (%)\t\t40 (2020)",
+    ]))
+    assert official.name == "Slum population (%)"
+    assert official.un_name == rules.sdg_indicators.names["11.1.1"]
+    assert official.un_name.startswith("Proportion of urban population living in slums")
+    assert national.un_name is None and national.goal == 11
+
+
+@pytest.mark.parametrize("code, goal", [("5.5.1", 5), ("17.18.1", 17), ("18.1.1", None), ("N.1.1", None)])
+def test_goal_of_a_code(code, goal):
+    from pipeline.indicators import goal_of
+
+    assert goal_of(code) == goal
+
+
+def test_code_order_compares_numbers_not_text():
+    from pipeline.indicators import code_order
+
+    codes = ["11.b.2", "11.10.1", "5.5.1", "11.2.1", "11.a.1", "1.1.1"]
+    assert sorted(codes, key=code_order) == ["1.1.1", "5.5.1", "11.2.1", "11.10.1", "11.a.1", "11.b.2"]

@@ -52,11 +52,22 @@ def test_notebook_runs_headless_and_plots(dataset, kernel_of_this_python, monkey
     outputs = [o for cell in nb.cells if cell.cell_type == "code" for o in cell.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
     images = [o for o in outputs if "image/png" in o.get("data", {})]
-    assert len(images) == 3  # units by tier, rating levels, indicator coverage
+    # units per tier, rating heatmap, indicator values with years, VNR priorities heatmap, VNR timeline
+    assert len(images) == 5
     text = "\n".join(o.get("data", {}).get("text/plain", "") for o in outputs)
     for iso3 in ("BRA", "KAZ", "KEN"):
         assert iso3 in text
-    assert "indicators with a value" in text
+    assert "municipal_units" in text and "countries_with_a_value" in text and "first_review" in text
+
+
+def test_notebook_answers_from_the_countries_table_and_draws_what_the_issue_asks():
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    source = "\n".join(cell.source for cell in nb.cells if cell.cell_type == "code")
+    assert 'read("countries")' in source
+    assert 'groupby(["country", "tier"])' not in source  # the double-counting sum of admin_units
+    for name in ("units_per_tier", "rating_levels", "indicator_values", "vnr_priorities", "vnr_timeline"):
+        assert f'show(fig, "{name}")' in source
+    assert '"mid_high", "weak", "none", "no_elected_lrgs", "no_information"' in source  # ordered levels
 
 
 def test_notebook_is_stored_without_outputs_and_reads_sdg_output():

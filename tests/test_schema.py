@@ -183,9 +183,12 @@ def test_python_m_pipeline_schema_prints_the_dictionary():
 
 # -- datapackage.json ----------------------------------------------------------------------
 def test_datapackage_lists_every_table_and_column():
-    descriptor = datapackage_descriptor()
+    descriptor = datapackage_descriptor(created="2026-01-01T00:00:00Z")
     json.dumps(descriptor)  # serialisable as is
     assert descriptor["name"] == "sdg-profiles"
+    assert descriptor["$schema"] == "https://datapackage.org/profiles/2.0/datapackage.json"
+    assert descriptor["created"] == "2026-01-01T00:00:00Z"
+    assert descriptor["version"] and descriptor["licenses"] and descriptor["sources"]
     resources = {r["name"]: r for r in descriptor["resources"]}
     assert list(resources) == list(TABLES)
     for table in TABLES.values():
@@ -198,10 +201,96 @@ def test_datapackage_lists_every_table_and_column():
         for column, field in zip(table.columns, fields):
             assert field["type"] == frictionless_type(column.type)
             assert field["description"] == column.meaning
-            assert ("constraints" in field) == (not column.nullable)
-            if not column.nullable:
-                assert field["constraints"]["required"] is True
+            assert field.get("constraints", {}).get("required", False) == (not column.nullable)
+            assert field.get("constraints", {}).get("enum", []) == list(column.enum)
         assert fields[-1]["constraints"] == {"required": True, "pattern": "[A-Z]{3}"}
+        assert resource["schema"]["primaryKey"] == list(table.primary_key)
+
+
+def test_every_table_has_a_key_that_starts_with_country_and_names_its_columns():
+    for table in TABLES.values():
+        assert table.primary_key[0] == "country", table.name
+        assert set(table.primary_key[1:]) <= set(table.column_names), table.name
+        for fk in table.foreign_keys:
+            assert set(fk.fields) - {"country"} <= set(table.column_names), (table.name, fk)
+            assert fk.reference == TABLES[fk.table].primary_key or set(fk.reference) <= set(TABLES[fk.table].column_names) | {"country"}
+
+
+def test_foreign_keys_the_issue_asks_for_are_declared():
+    declared = {(t.name, fk.fields, fk.table) for t in TABLES.values() for fk in t.foreign_keys}
+    assert ("footnote_refs", ("country", "number"), "footnotes") in declared
+    assert ("footnote_refs", ("country", "section_id"), "sections") in declared
+    assert ("entities", ("country", "section_id"), "sections") in declared
+    assert ("admin_units", ("country", "part_of"), "admin_units") in declared
+    package = datapackage_descriptor(created="x")
+    units = next(r for r in package["resources"] if r["name"] == "admin_units")
+    assert units["schema"]["foreignKeys"] == [{"fields": ["country", "part_of"], "reference": {"fields": ["country", "ordinal"]}}]
+
+
+def test_enumerations_are_declared_with_the_order_of_level():
+    from pipeline.rules import ADMIN_TIERS, RATING_LEVELS
+    from pipeline.schema import LEVEL_SCALE, LEVELS, TIERS
+
+    enums = {(t.name, c.name): c.enum for t in TABLES.values() for c in t.columns if c.enum}
+    for table, column in [("ratings", "level"), ("ratings", "dimension"), ("ratings", "method"),
+                          ("admin_units", "tier"), ("indicators", "disaggregation"), ("entities", "method")]:
+        assert enums[(table, column)], (table, column)
+    assert LEVEL_SCALE == ("mid_high", "weak", "none")
+    assert set(LEVELS) == set(RATING_LEVELS)
+    assert TIERS == ("regional", "intermediate", "municipal", "sub_municipal")
+    assert set(ADMIN_TIERS) <= set(TIERS)
+    text = data_dictionary_markdown()
+    assert "`mid_high` > `weak` > `none`" in text
+    level = next(r for r in datapackage_descriptor(created="x")["resources"] if r["name"] == "ratings")["schema"]["fields"][1]
+    assert level["levelScale"] == ["mid_high", "weak", "none"]
+
+
+def test_to_arrow_refuses_a_value_outside_its_enumeration():
+    from pipeline.schema import to_arrow
+
+    row = {"dimension": "vnr_process", "level": "strong", "method": "label"}
+    with pytest.raises(ValueError, match="ratings.level: 'strong' is not one of mid_high"):
+        to_arrow("ratings", [row])
+
+
+def test_to_arrow_refuses_an_integer_outside_its_bounds():
+    from pipeline.schema import to_arrow
+
+    with pytest.raises(ValueError, match="sdg_priorities.sdg: 18 is outside 1-17"):
+        to_arrow("sdg_priorities", [{"year": 2022, "sdg": 18}])
+    goal = next(f for r in datapackage_descriptor(created="x")["resources"] if r["name"] == "indicators"
+                for f in r["schema"]["fields"] if f["name"] == "goal")
+    assert (goal["constraints"]["minimum"], goal["constraints"]["maximum"]) == (1, 17)
+
+
+def test_nullable_integers_read_back_as_integers_in_pandas(tmp_path):
+    import pandas as pd
+    import pyarrow.parquet as pq
+
+    from pipeline.schema import to_arrow
+
+    for iso3, year in (("AAA", 2020), ("BBB", None)):
+        part = tmp_path / "sdg_priorities" / f"country={iso3}"
+        part.mkdir(parents=True)
+        rows = [{"indicator_code": "5.5.1", "goal": 5, "name": "n", "disaggregation": "total", "value": None,
+                 "year": year, "raw_value": "-", "official": True, "ordinal": 0}]
+        pq.write_table(to_arrow("indicators", rows), part / "part-0.parquet")
+    frame = pd.read_parquet(tmp_path / "sdg_priorities")
+    assert str(frame["year"].dtype) == "Int16" and str(frame["goal"].dtype) == "Int8"
+    assert frame["year"].tolist()[0] == 2020 and frame["year"].isna().tolist() == [False, True]
+    assert str(frame["ordinal"].dtype) == "int16"
+
+
+def test_data_dictionary_states_keys_and_joins():
+    text = data_dictionary_markdown()
+    assert "Key: `country`, `section_id`" in text
+    assert "`footnote_refs`.(`country`, `number`) -> `footnotes`.(`country`, `number`)" in text
+    assert "`admin_units`.(`country`, `part_of`) -> `admin_units`.(`country`, `ordinal`)" in text
+
+
+def test_created_follows_source_date_epoch(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
+    assert datapackage_descriptor()["created"] == "1970-01-01T00:00:00Z"
 
 
 def test_datapackage_types_match_frictionless_names():

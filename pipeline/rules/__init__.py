@@ -26,11 +26,12 @@ from .countries import CountryRules, fold_name
 from .entities import EntityGenerator, EntityPattern, EntityRules
 from .headings import HeadingRule, HeadingRules, NormalizeRules
 from .indicators import IndicatorTableRules, SdgIndicatorList
+from .local_reviews import REVIEW_KINDS, LocalReviewRules
 from .ratings import RATING_DIMENSIONS, RATING_LEVELS, RatingRules
 from .vnrs import PriorityRules, VnrRules
 
 __all__ = [
-    "ADMIN_TIERS", "DEFAULT_RULES_DIR", "PATTERN_TIMEOUT", "RATING_DIMENSIONS", "RATING_LEVELS", "RULE_PARSERS",
+    "ADMIN_TIERS", "DEFAULT_RULES_DIR", "REVIEW_KINDS", "LocalReviewRules", "PATTERN_TIMEOUT", "RATING_DIMENSIONS", "RATING_LEVELS", "RULE_PARSERS",
     "AdminUnitRules", "CountryRules", "EntityGenerator", "EntityPattern", "EntityRules", "HeadingRule",
     "HeadingRules", "IndicatorTableRules", "LDict", "LList", "NormalizeRules", "PriorityRules", "RatingRules",
     "RuleChecker", "Rules", "SdgIndicatorList", "VnrRules", "expand_defines", "fold_name", "load_rules",
