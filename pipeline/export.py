@@ -52,10 +52,10 @@ class ExportTable:
 
 
 # -- reading the dataset ------------------------------------------------------------------
-def load_tables(out_dir: Path, tables: dict[str, Table] = TABLES) -> list[ExportTable]:
+def load_tables(out_dir: Path) -> list[ExportTable]:
     """Every schema table that has a folder in the dataset, countries in code order, rows as stored."""
     check_dataset(out_dir)
-    return [_load_table(out_dir / name, spec) for name, spec in tables.items() if (out_dir / name).is_dir()]
+    return [_load_table(out_dir / name, spec) for name, spec in TABLES.items() if (out_dir / name).is_dir()]
 
 
 def _load_table(folder: Path, spec: Table) -> ExportTable:
