@@ -60,9 +60,11 @@ def run(input_dir, out_dir, workers, force, prune, rules_dir, model, max_pages, 
 
 
 @main.command()
-@click.option("--golden", "golden_dir", type=click.Path(path_type=Path, exists=True, file_okay=False), default=Path("tests/golden"), show_default=True)
-@click.option("--input", "input_dir", type=click.Path(path_type=Path, exists=True, file_okay=False), default=Path("raw"), show_default=True)
-@click.option("--rules", "rules_dir", type=click.Path(path_type=Path), default=None)
+@click.option("--golden", "golden_dir", type=click.Path(path_type=Path, exists=True, file_okay=False), default=Path("tests/golden"), show_default=True,
+              help="Golden files: <ISO3>/<table>.jsonl, values read off the source profiles.")
+@click.option("--input", "input_dir", type=click.Path(path_type=Path, exists=True, file_okay=False), default=Path("raw"), show_default=True,
+              help="Folder of the profiles the golden files describe.")
+@click.option("--rules", "rules_dir", type=click.Path(path_type=Path), default=None, help="Rules folder [default: rules/ of the package].")
 def check(golden_dir, input_dir, rules_dir):
     """Extract the profiles of --input and compare every table with --golden."""
     from .golden import check_golden
@@ -149,9 +151,9 @@ def _echo_or_fail(produce) -> None:
 
 @main.command()
 @click.argument("pdf", type=click.Path(path_type=Path, exists=True, dir_okay=False))
-@click.option("--page", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--page", type=click.IntRange(min=1), default=1, show_default=True, help="Page to draw, from 1.")
 @click.option("--out", "out_png", type=click.Path(path_type=Path), default=None, help="PNG to write [default: <pdf>.p<N>.png].")
-@click.option("--resolution", type=click.IntRange(30, 300), default=100, show_default=True)
+@click.option("--resolution", type=click.IntRange(30, 300), default=100, show_default=True, help="Dots per inch of the PNG.")
 def overlay(pdf, page, out_png, resolution):
     """Draw what the PDF reader saw on one page: words, furniture, footnote zone, bands, tables, scales, gutter."""
     from .errors import ProfileError
