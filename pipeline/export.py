@@ -99,13 +99,12 @@ def dictionary_rows(tables: list[ExportTable], fmt: str) -> list[list[str]]:
 
 def written_as(dtype: pa.DataType, fmt: str) -> str:
     """How a column's values look in the exported file, for the dictionary."""
-    if pa.types.is_list(dtype):
-        if fmt in ("xlsx", "csv"):
-            return f"text: items joined by {LIST_SEPARATOR!r}"
-        return "JSON array (text)" if fmt == "sqlite" else f"{sql_type(dtype)} list"
-    if pa.types.is_boolean(dtype):
-        return {"xlsx": "TRUE/FALSE", "csv": "true/false", "sqlite": "integer 1/0"}.get(fmt, "BOOLEAN")
-    if fmt in ("duckdb", "sqlite"):
+    flat = fmt in ("xlsx", "csv")
+    if pa.types.is_list(dtype) and (flat or fmt == "sqlite"):
+        return f"text: items joined by {LIST_SEPARATOR!r}" if flat else "text: a JSON array"
+    if pa.types.is_boolean(dtype) and fmt != "duckdb":
+        return {"xlsx": "TRUE/FALSE", "csv": "true/false", "sqlite": "INTEGER 1/0"}[fmt]
+    if not flat:
         return sql_type(dtype, fmt)
     return "number" if pa.types.is_integer(dtype) or pa.types.is_floating(dtype) else "text"
 

@@ -239,9 +239,9 @@ def test_databases_hold_the_dictionary(exported):
     import duckdb
 
     with duckdb.connect(str(exported["duckdb"]), read_only=True) as con:
-        assert con.execute("SELECT written_as FROM dictionary WHERE \"table\" = 'cases' AND \"column\" = 'places'").fetchone() == ("VARCHAR[] list",)
+        assert con.execute("SELECT written_as FROM dictionary WHERE \"table\" = 'cases' AND \"column\" = 'places'").fetchone() == ("VARCHAR[]",)
     with sqlite3.connect(exported["sqlite"]) as con:
-        assert con.execute("SELECT written_as FROM dictionary WHERE \"table\" = 'cases' AND \"column\" = 'places'").fetchone() == ("JSON array (text)",)
+        assert con.execute("SELECT written_as FROM dictionary WHERE \"table\" = 'cases' AND \"column\" = 'places'").fetchone() == ("text: a JSON array",)
 
 
 # -- primary keys, read from the schema when it declares them ---------------------------------
