@@ -23,7 +23,7 @@ import pyarrow.parquet as pq
 
 from .errors import OutputError
 from .inspect import LIST_SEPARATOR, InspectError, check_dataset, flat_text, format_csv, import_duckdb, sql_type
-from .schema import PARTITION, TABLES, Table, arrow_type_name
+from .schema import PARTITION, TABLES, Column, Table, arrow_type_name
 from .write import read_manifest
 
 FORMATS = ("xlsx", "csv", "duckdb", "sqlite")
@@ -50,6 +50,10 @@ class ExportTable:
     spec: Table
     primary_key: tuple[str, ...]
 
+    def column(self, name: str) -> Column | None:
+        """The schema's column of that name (`country` included); None for a column the schema lacks."""
+        return next((c for c in (PARTITION,) + self.spec.columns if c.name == name), None)
+
 
 # -- reading the dataset ------------------------------------------------------------------
 def load_tables(out_dir: Path) -> list[ExportTable]:
@@ -65,7 +69,8 @@ def _load_table(folder: Path, spec: Table) -> ExportTable:
         iso3 = path.parent.name.split("=", 1)[1]
         parts.append(part.add_column(0, PARTITION.name, pa.array([iso3] * part.num_rows, pa.string())))
     empty = spec.arrow_schema.insert(0, pa.field(PARTITION.name, pa.string(), nullable=False)).empty_table()
-    data = pa.concat_tables(parts, promote_options="default") if parts else empty
+    # "permissive": partitions written by two pipeline versions may differ in a column's width
+    data = pa.concat_tables(parts, promote_options="permissive") if parts else empty
     order = [PARTITION.name] + [c for c in spec.column_names if c in data.column_names]
     data = data.select(order + [c for c in data.column_names if c not in order])  # columns the schema lacks: kept, last
     return ExportTable(spec.name, data, spec, key_columns(spec))
@@ -87,10 +92,9 @@ def dictionary_rows(tables: list[ExportTable], fmt: str) -> list[list[str]]:
     for table in tables:
         rows.append([table.name, "", "table", "", ", ".join(table.primary_key), f"{table.data.num_rows} rows",
                      table.spec.meaning])
-        declared = {c.name: c for c in (PARTITION,) + table.spec.columns}
         for field in table.data.schema:
-            column = declared.get(field.name)
-            nullable = column.nullable if column else field.nullable
+            column = table.column(field.name)
+            nullable = column is None or column.nullable
             meaning = column.meaning if column else "Not in pipeline/schema.py (written by another version of the pipeline)."
             rows.append([table.name, field.name, arrow_type_name(field.type), "yes" if nullable else "no",
                          "yes" if field.name in table.primary_key else "", written_as(field.type, fmt), meaning])
@@ -200,7 +204,7 @@ def _write_xlsx(tables: list[ExportTable], dest: Path, created: dt.datetime) -> 
 
 def _xlsx_column(values: list, dtype: pa.DataType) -> list:
     """Cells of one column: numbers and booleans as such, lists as joined text, null as None (blank)."""
-    if pa.types.is_list(dtype):
+    if pa.types.is_list(dtype) or pa.types.is_struct(dtype):
         return [None if v is None else flat_text(v) for v in values]
     return values
 
@@ -246,16 +250,12 @@ def create_table_sql(table: ExportTable, dialect: str) -> str:
     """CREATE TABLE with the exported columns, NOT NULL where the schema says so, and the primary key."""
     lines = []
     for field in table.data.schema:
-        nullable = _nullable(table, field)
-        lines.append(f'"{field.name}" {sql_type(field.type, dialect)}{"" if nullable else " NOT NULL"}')
+        column = table.column(field.name)
+        not_null = "" if column is None or column.nullable else " NOT NULL"
+        lines.append(f'"{field.name}" {sql_type(field.type, dialect)}{not_null}')
     if table.primary_key:
         lines.append("PRIMARY KEY (" + ", ".join(f'"{c}"' for c in table.primary_key) + ")")
     return f'CREATE TABLE "{table.name}" (\n  ' + ",\n  ".join(lines) + "\n)"
-
-
-def _nullable(table: ExportTable, field: pa.Field) -> bool:
-    declared = {c.name: c.nullable for c in (PARTITION,) + table.spec.columns}
-    return declared.get(field.name, True)
 
 
 def _dictionary_table(tables: list[ExportTable], fmt: str) -> ExportTable:
@@ -302,8 +302,8 @@ def _write_sqlite(tables: list[ExportTable], dest: Path) -> None:
 
 
 def _sqlite_value(value):
-    """SQLite has no lists: they are stored as JSON arrays, which its json_each() reads."""
-    if isinstance(value, (list, tuple)):
+    """SQLite has no lists or structs: they are stored as JSON, which its json_each() reads."""
+    if isinstance(value, (list, tuple, dict)):
         return json.dumps(value, ensure_ascii=False)
     return value
 

@@ -267,6 +267,9 @@ def sql_type(dtype: pa.DataType, dialect: str = "duckdb") -> str:
         return sql_type(dtype.value_type, dialect)
     if pa.types.is_list(dtype) or pa.types.is_large_list(dtype):
         return sql_type(dtype.value_type, dialect) + "[]" if dialect == "duckdb" else "TEXT"
+    if pa.types.is_struct(dtype):
+        fields = ", ".join(f'"{f.name}" {sql_type(f.type, dialect)}' for f in dtype)
+        return f"STRUCT({fields})" if dialect == "duckdb" else "TEXT"
     for is_type, duckdb_name, sqlite_name in _SQL_TYPES:
         if is_type(dtype):
             return (duckdb_name(dtype) if callable(duckdb_name) else duckdb_name) if dialect == "duckdb" else sqlite_name
@@ -399,6 +402,8 @@ def flat_text(value) -> str:
         return repr(value)
     if isinstance(value, (list, tuple)):
         return LIST_SEPARATOR.join(flat_text(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, default=str)
     return str(value)
 
 

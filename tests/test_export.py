@@ -18,7 +18,7 @@ from click.testing import CliRunner
 import pipeline.export as export_module
 from pipeline.cli import main
 from pipeline.export import EXCEL_CELL_LIMIT, MAX_WIDTH, MIN_WIDTH, ExportError, WriterMissing, export
-from pipeline.inspect import NoDataset, query_result
+from pipeline.inspect import NoDataset, query_result, sql_type
 from pipeline.run import RunConfig, run_batch
 from pipeline.schema import TABLES, Table
 
@@ -153,7 +153,7 @@ def test_xlsx_is_the_same_bytes_for_the_same_dataset(exported, dataset, tmp_path
 
 
 # -- CSV ------------------------------------------------------------------------------------
-PANDAS_TYPES = {"int8": "Int8", "int16": "Int16", "int32": "Int32", "double": "Float64", "bool": "boolean"}
+PANDAS_TYPES = {"int8": "Int8", "int16": "Int16", "int32": "Int32", "int64": "Int64", "double": "Float64", "bool": "boolean"}
 
 
 def pandas_type(arrow_type_name: str) -> str:
@@ -190,8 +190,11 @@ def test_duckdb_round_trips_values_and_types(exported, dataset, table):
     import duckdb
 
     with duckdb.connect(str(exported["duckdb"]), read_only=True) as con:
+        declared = {name: kind for name, kind, *_ in con.execute(f'DESCRIBE "{table}"').fetchall()}
         data = con.sql(f'SELECT * FROM "{table}"').to_arrow_table()
-    assert dict(zip(data.schema.names, data.schema.types)) == arrow_types(table)
+    assert declared == {name: sql_type(t, "duckdb") for name, t in arrow_types(table).items()}
+    decoded = {name: t.value_type if pa.types.is_dictionary(t) else t for name, t in arrow_types(table).items()}
+    assert dict(zip(data.schema.names, data.schema.types)) == decoded
     assert canonical(data.to_pylist()) == canonical(parquet_rows(dataset, table))
 
 
@@ -206,9 +209,8 @@ def test_sqlite_round_trips_values_and_types(exported, dataset, table):
     finally:
         con.close()
     types = arrow_types(table)
-    sqlite_types = {n: ("INTEGER" if pa.types.is_integer(t) or pa.types.is_boolean(t) else "REAL" if pa.types.is_floating(t) else "TEXT")
-                    for n, t in types.items()}
-    assert declared == sqlite_types
+    assert declared == {n: "INTEGER" if pa.types.is_integer(t) or pa.types.is_boolean(t) else "REAL" if pa.types.is_floating(t) else "TEXT"
+                        for n, t in types.items()}
     for row in rows:
         for name, value in row.items():
             if pa.types.is_list(types[name]):
@@ -365,3 +367,25 @@ def test_missing_xlsxwriter_says_how_to_install_it(dataset, tmp_path, monkeypatc
     with pytest.raises(WriterMissing, match=r"pip install 'sdg-profiles\[export\]'"):
         export(dataset, "xlsx", tmp_path / "x.xlsx")
     assert_one_line_error(invoke("export", "--dataset", str(dataset), "--out", str(tmp_path / "x.xlsx")), 2, "XlsxWriter")
+
+
+# -- types the schema may grow ----------------------------------------------------------------
+@pytest.mark.parametrize("dtype, duckdb_type, sqlite_type", [
+    (pa.dictionary(pa.int8(), pa.string()), "VARCHAR", "TEXT"),  # an enumeration stored dictionary-encoded
+    (pa.int64(), "BIGINT", "INTEGER"),
+    (pa.list_(pa.float64()), "DOUBLE[]", "TEXT"),
+    (pa.struct([("count", pa.int32()), ("qualifier", pa.string())]), 'STRUCT("count" INTEGER, "qualifier" VARCHAR)', "TEXT"),
+])
+def test_sql_types_of_arrow_types(dtype, duckdb_type, sqlite_type):
+    assert sql_type(dtype, "duckdb") == duckdb_type
+    assert sql_type(dtype, "sqlite") == sqlite_type
+
+
+def test_a_struct_cell_is_json_in_spreadsheets_and_sqlite():
+    from pipeline.export import _sqlite_value
+    from pipeline.inspect import flat_text
+
+    value = {"count": 2300, "qualifier": "about"}
+    assert json.loads(flat_text(value)) == value
+    assert json.loads(_sqlite_value(value)) == value
+    assert flat_text([1, 2]) == "1; 2" and flat_text(None) == "" and flat_text(True) == "true"
