@@ -247,14 +247,17 @@ def _check_cell_lengths(table: ExportTable) -> None:
 
 # -- DuckDB and SQLite ------------------------------------------------------------------------
 def create_table_sql(table: ExportTable, dialect: str) -> str:
-    """CREATE TABLE with the exported columns, NOT NULL where the schema says so, and the primary key."""
+    """CREATE TABLE with the exported columns, NOT NULL where the schema says so, and the key."""
     lines = []
     for field in table.data.schema:
         column = table.column(field.name)
         not_null = "" if column is None or column.nullable else " NOT NULL"
         lines.append(f'"{field.name}" {sql_type(field.type, dialect)}{not_null}')
     if table.primary_key:
-        lines.append("PRIMARY KEY (" + ", ".join(f'"{c}"' for c in table.primary_key) + ")")
+        # SQL forbids NULL in a primary key; a key with a nullable part can only be UNIQUE
+        optional = any(table.column(c) is None or table.column(c).nullable for c in table.primary_key)
+        kind = "UNIQUE" if optional else "PRIMARY KEY"
+        lines.append(f"{kind} (" + ", ".join(f'"{c}"' for c in table.primary_key) + ")")
     return f'CREATE TABLE "{table.name}" (\n  ' + ",\n  ".join(lines) + "\n)"
 
 

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 import pipeline.export as export_module
 from pipeline.cli import main
-from pipeline.export import EXCEL_CELL_LIMIT, MAX_WIDTH, MIN_WIDTH, ExportError, WriterMissing, export
+from pipeline.export import EXCEL_CELL_LIMIT, MAX_WIDTH, MIN_WIDTH, ExportError, WriterMissing, export, key_columns
 from pipeline.inspect import NoDataset, query_result, sql_type
 from pipeline.run import RunConfig, run_batch
 from pipeline.schema import TABLES, Table
@@ -253,26 +253,43 @@ class KeyedTable(Table):
 
 
 def with_keys(monkeypatch, **keys):
-    tables = {name: KeyedTable(**{f.name: getattr(t, f.name) for f in dataclasses.fields(t)}, primary_key=keys.get(name, ()))
+    """schema.TABLES with these primary keys and no others (whether or not schema.Table has the field yet)."""
+    tables = {name: KeyedTable(**{**{f.name: getattr(t, f.name) for f in dataclasses.fields(t)}, "primary_key": keys.get(name, ())})
               for name, t in TABLES.items()}
     monkeypatch.setattr(export_module, "TABLES", tables)
 
 
-def test_databases_declare_the_schema_primary_key_within_each_country(exported, dataset, tmp_path, monkeypatch):
+def primary_keys(duckdb_file, kind: str = "PRIMARY KEY") -> dict[str, list[str]]:
     import duckdb
 
+    with duckdb.connect(str(duckdb_file), read_only=True) as con:
+        return dict(con.execute("SELECT table_name, constraint_column_names FROM duckdb_constraints() "
+                                "WHERE constraint_type = ?", [kind]).fetchall())
+
+
+def test_databases_declare_the_schema_primary_key_within_each_country(dataset, tmp_path, monkeypatch):
     with_keys(monkeypatch, footnotes=("number",), profiles=("country",))
     export(dataset, "duckdb", tmp_path / "keyed.duckdb")
     export(dataset, "sqlite", tmp_path / "keyed.sqlite")
-    with duckdb.connect(str(tmp_path / "keyed.duckdb"), read_only=True) as con:
-        keys = dict(con.execute("SELECT table_name, constraint_column_names FROM duckdb_constraints() "
-                                "WHERE constraint_type = 'PRIMARY KEY'").fetchall())
-    assert keys == {"footnotes": ["country", "number"], "profiles": ["country"]}
+    assert primary_keys(tmp_path / "keyed.duckdb") == {"footnotes": ["country", "number"], "profiles": ["country"]}
     with sqlite3.connect(tmp_path / "keyed.sqlite") as con:
         pk = sorted((r[5], r[1]) for r in con.execute('PRAGMA table_info("footnotes")') if r[5])
-    assert pk == [(1, "country"), (2, "number")]
-    with duckdb.connect(str(exported["duckdb"]), read_only=True) as con:  # a schema without keys declares none
-        assert con.execute("SELECT count(*) FROM duckdb_constraints() WHERE constraint_type = 'PRIMARY KEY'").fetchone() == (0,)
+        assert pk == [(1, "country"), (2, "number")]
+        with pytest.raises(sqlite3.IntegrityError):
+            con.execute("INSERT INTO footnotes SELECT * FROM footnotes LIMIT 1")
+
+
+def test_a_key_with_a_nullable_column_is_unique_not_primary(dataset, tmp_path, monkeypatch):
+    with_keys(monkeypatch, sections=("section_id", "number"))  # number is null for unnumbered headings
+    export(dataset, "duckdb", tmp_path / "keyed.duckdb")
+    assert primary_keys(tmp_path / "keyed.duckdb") == {}
+    assert primary_keys(tmp_path / "keyed.duckdb", "UNIQUE") == {"sections": ["country", "section_id", "number"]}
+
+
+def test_the_export_declares_the_keys_schema_py_declares(exported):
+    declared = {name: list(key_columns(spec)) for name, spec in TABLES.items() if key_columns(spec)}
+    found = primary_keys(exported["duckdb"]) | primary_keys(exported["duckdb"], "UNIQUE")
+    assert found == declared  # none until the schema declares them
 
 
 @pytest.mark.parametrize("fmt", ["duckdb", "sqlite"])
