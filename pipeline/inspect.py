@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 import pycountry
 
 from .rules import fold_name
-from .schema import TABLES, arrow_type_name
+from .schema import TABLES
 from .write import read_manifest
 
 MAX_CELL = 60  # widest cell printed in a text table; longer values end in "…"
