@@ -1,4 +1,4 @@
-"""Command line: ``sdg-profiles run | check | show | query`` (also ``python -m pipeline``).
+"""Command line: ``sdg-profiles run | check | show | query | export | overlay`` (also ``python -m pipeline``).
 
 Exit codes: 0 all inputs ok, 1 any input failed or golden differs, 2 usage or
 configuration errors (bad options, bad rules, unwritable output folder).
@@ -60,9 +60,11 @@ def run(input_dir, out_dir, workers, force, prune, rules_dir, model, max_pages, 
 
 
 @main.command()
-@click.option("--golden", "golden_dir", type=click.Path(path_type=Path, exists=True, file_okay=False), default=Path("tests/golden"), show_default=True)
-@click.option("--input", "input_dir", type=click.Path(path_type=Path, exists=True, file_okay=False), default=Path("raw"), show_default=True)
-@click.option("--rules", "rules_dir", type=click.Path(path_type=Path), default=None)
+@click.option("--golden", "golden_dir", type=click.Path(path_type=Path, exists=True, file_okay=False), default=Path("tests/golden"), show_default=True,
+              help="Golden files: <ISO3>/<table>.jsonl, values read off the source profiles.")
+@click.option("--input", "input_dir", type=click.Path(path_type=Path, exists=True, file_okay=False), default=Path("raw"), show_default=True,
+              help="Folder of the profiles the golden files describe.")
+@click.option("--rules", "rules_dir", type=click.Path(path_type=Path), default=None, help="Rules folder [default: rules/ of the package].")
 def check(golden_dir, input_dir, rules_dir):
     """Extract the profiles of --input and compare every table with --golden."""
     from .golden import check_golden
@@ -79,39 +81,79 @@ def check(golden_dir, input_dir, rules_dir):
     sys.exit(1 if problems else 0)
 
 
+DATASET_HELP = "Dataset folder (what `run` wrote)."
+
+
 @main.command()
 @click.argument("country")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("output"), show_default=True, help="Dataset folder.")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("output"), show_default=True, help=DATASET_HELP)
 def show(country, out_dir):
     """Print what was extracted for COUNTRY (ISO3 code or name) from the dataset at --out."""
-    from .inspect import InspectError, show_country
+    from .inspect import show_country
 
-    try:
-        click.echo(show_country(out_dir, country), nl=False)
-    except InspectError as exc:
-        click.echo(f"sdg-profiles: {exc}", err=True)
-        sys.exit(exc.exit_code)
+    _echo_or_fail(lambda: show_country(out_dir, country))
 
 
 @main.command()
 @click.argument("sql")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("output"), show_default=True, help="Dataset folder.")
-def query(sql, out_dir):
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("output"), show_default=True, help=DATASET_HELP)
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True,
+              help="An aligned text table; CSV (lists joined by '; ', nulls empty); or a JSON array of row objects.")
+@click.option("--limit", type=click.IntRange(min=0), default=None, help="Print at most this many rows [default: all].")
+def query(sql, out_dir, fmt, limit):
     """Run SQL (DuckDB) over the dataset at --out; every table is a view, with a `country` column."""
-    from .inspect import InspectError, query as run_query
+    from .inspect import query_result, render
+
+    def run_query():
+        columns, rows, more = query_result(out_dir, sql, limit)
+        if more and fmt != "table":  # a table says so in its footer; CSV and JSON have no room for it
+            click.echo(f"sdg-profiles: only the first {limit} row(s) printed (--limit {limit})", err=True)
+        return render(columns, rows, more, fmt)
+
+    _echo_or_fail(run_query)
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "csv", "duckdb", "sqlite"]), default=None,
+              help="xlsx: one sheet per table; csv: a folder of <table>.csv; duckdb, sqlite: one database file. "
+                   "[default: from the suffix of --out: .xlsx, .duckdb, .sqlite]")
+@click.option("--out", "dest", type=click.Path(path_type=Path), required=True,
+              help="File to write (a folder for csv); an existing one is replaced.")
+@click.option("--dataset", "out_dir", type=click.Path(path_type=Path), default=Path("output"), show_default=True, help=DATASET_HELP)
+def export(fmt, dest, out_dir):
+    """Write the dataset as an Excel workbook, CSV files, or a DuckDB or SQLite database, with a data dictionary."""
+    from .export import export as export_dataset, format_of
+
+    fmt = fmt or format_of(dest)
+    if fmt is None:
+        _fail_usage(f"cannot tell the format from {dest}; give --format xlsx, csv, duckdb or sqlite")
+
+    def run_export():
+        tables = export_dataset(out_dir, fmt, dest)
+        counts = ", ".join(f"{t.name} {t.data.num_rows}" for t in tables)
+        return f"wrote {dest} ({fmt}): {len(tables)} tables ({counts}) and the dictionary\n"
+
+    _echo_or_fail(run_export)
+
+
+def _echo_or_fail(produce) -> None:
+    """Print what `produce` returns; a user-fixable problem is one line on stderr and its exit code."""
+    from .inspect import InspectError
 
     try:
-        click.echo(run_query(out_dir, sql), nl=False)
+        click.echo(produce(), nl=False)
     except InspectError as exc:
         click.echo(f"sdg-profiles: {exc}", err=True)
         sys.exit(exc.exit_code)
+    except OutputError as exc:
+        _fail_usage(exc.line)
 
 
 @main.command()
 @click.argument("pdf", type=click.Path(path_type=Path, exists=True, dir_okay=False))
-@click.option("--page", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--page", type=click.IntRange(min=1), default=1, show_default=True, help="Page to draw, from 1.")
 @click.option("--out", "out_png", type=click.Path(path_type=Path), default=None, help="PNG to write [default: <pdf>.p<N>.png].")
-@click.option("--resolution", type=click.IntRange(30, 300), default=100, show_default=True)
+@click.option("--resolution", type=click.IntRange(30, 300), default=100, show_default=True, help="Dots per inch of the PNG.")
 def overlay(pdf, page, out_png, resolution):
     """Draw what the PDF reader saw on one page: words, furniture, footnote zone, bands, tables, scales, gutter."""
     from .errors import ProfileError

@@ -6,16 +6,22 @@ formatting so the formatting is a pure function of rows.
 """
 from __future__ import annotations
 
+import csv
+import difflib
+import io
+import json
+import math
 import textwrap
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pycountry
 
 from .rules import fold_name
-from .schema import TABLES, arrow_type_name
+from .schema import TABLES
 from .write import read_manifest
 
 MAX_CELL = 60  # widest cell printed in a text table; longer values end in "…"
@@ -45,7 +51,7 @@ class DuckDBMissing(InspectError):
 
 
 # -- loading -----------------------------------------------------------------------------
-def _check_dataset(out_dir: Path) -> None:
+def check_dataset(out_dir: Path) -> None:
     if not (out_dir / "profiles").is_dir():
         raise NoDataset(f"no dataset in {out_dir} (no profiles/ folder); run `sdg-profiles run INPUT --out {out_dir}` first")
 
@@ -70,18 +76,37 @@ def resolve_country(out_dir: Path, query: str) -> str:
     wanted = query.strip()
     if wanted.upper() in present:
         return wanted.upper()
-    names = {fold_name(e["country_name"]): e["iso3"] for e in _manifest_entries(out_dir)
-             if e.get("iso3") in present and e.get("country_name")}
-    for iso3 in present:
-        for row in _read_partition(out_dir, "profiles", iso3) or []:
-            names.setdefault(fold_name(row["country_name"]), iso3)
+    names = _names_present(out_dir, present)
     if fold_name(wanted) in names:
-        return names[fold_name(wanted)]
+        return names[fold_name(wanted)][1]
     iso3 = _iso3_of_name(wanted)
     if iso3 in present:
         return iso3
     listed = ", ".join(present) or "none"
-    raise CountryNotFound(f"no country {query!r} in {out_dir} (countries there: {listed})")
+    if iso3 is not None:  # a real country, only not in this dataset: no look-alike to suggest
+        raise CountryNotFound(f"no profile of {query.strip()} ({iso3}) in {out_dir} (countries there: {listed})")
+    hint = closest_country(wanted, present, names)
+    raise CountryNotFound(f"no country {query!r} in {out_dir}{f'; did you mean {hint}?' if hint else ''} (countries there: {listed})")
+
+
+def _names_present(out_dir: Path, present: list[str]) -> dict[str, tuple[str, str]]:
+    """Folded country name -> (name as printed, ISO3), from the manifest and the profiles rows."""
+    names = {fold_name(e["country_name"]): (e["country_name"], e["iso3"]) for e in _manifest_entries(out_dir)
+             if e.get("iso3") in present and e.get("country_name")}
+    for iso3 in present:
+        for row in _read_partition(out_dir, "profiles", iso3) or []:
+            names.setdefault(fold_name(row["country_name"]), (row["country_name"], iso3))
+    return names
+
+
+def closest_country(typed: str, present: list[str], names: dict[str, tuple[str, str]]) -> str | None:
+    """`Kazakhstan (KAZ)` for a typo of a name or code in the dataset (`Kazakstan`, `KZA`), else None."""
+    candidates = {code.casefold(): (code, code) for code in present} | names
+    match = difflib.get_close_matches(fold_name(typed), candidates, n=1, cutoff=0.6)
+    if not match:
+        return None
+    name, iso3 = candidates[match[0]]
+    return iso3 if name == iso3 else f"{name} ({iso3})"
 
 
 def _iso3_of_name(name: str) -> str | None:
@@ -94,7 +119,7 @@ def _iso3_of_name(name: str) -> str | None:
 def show_country(out_dir, iso3_or_name: str) -> str:
     """A readable summary of one country's extraction, from its partitions and the manifest."""
     out_dir = Path(out_dir)
-    _check_dataset(out_dir)
+    check_dataset(out_dir)
     iso3 = resolve_country(out_dir, iso3_or_name)
     tables = {name: _read_partition(out_dir, name, iso3) for name in TABLES}
     profile = (tables["profiles"] or [{}])[0]
@@ -232,15 +257,32 @@ def _entities(rows: list[dict] | None) -> list[str]:
 
 
 # -- SQL ------------------------------------------------------------------------------------
-_DUCKDB_TYPES = {"string": "VARCHAR", "int8": "TINYINT", "int16": "SMALLINT", "int32": "INTEGER",
-                 "double": "DOUBLE", "bool": "BOOLEAN"}
+QUERY_FORMATS = ("table", "csv", "json")
+LIST_SEPARATOR = "; "  # how a list cell reads in CSV (and in the xlsx/CSV exports)
 
 
-def _duckdb_type(dtype) -> str:
-    name = arrow_type_name(dtype)
-    if name.startswith("list<"):
-        return _DUCKDB_TYPES[name[5:-1]] + "[]"
-    return _DUCKDB_TYPES[name]
+def sql_type(dtype: pa.DataType, dialect: str = "duckdb") -> str:
+    """The column type of an Arrow type in DuckDB or SQLite DDL (SQLite keeps lists as JSON text)."""
+    if pa.types.is_dictionary(dtype):
+        return sql_type(dtype.value_type, dialect)
+    if pa.types.is_list(dtype) or pa.types.is_large_list(dtype):
+        return sql_type(dtype.value_type, dialect) + "[]" if dialect == "duckdb" else "TEXT"
+    if pa.types.is_struct(dtype):
+        fields = ", ".join(f'"{f.name}" {sql_type(f.type, dialect)}' for f in dtype)
+        return f"STRUCT({fields})" if dialect == "duckdb" else "TEXT"
+    for is_type, duckdb_name, sqlite_name in _SQL_TYPES:
+        if is_type(dtype):
+            return (duckdb_name(dtype) if callable(duckdb_name) else duckdb_name) if dialect == "duckdb" else sqlite_name
+    raise ValueError(f"no SQL type for Arrow type {dtype}")
+
+
+_DUCKDB_INTS = {8: "TINYINT", 16: "SMALLINT", 32: "INTEGER", 64: "BIGINT"}
+_SQL_TYPES = [
+    (pa.types.is_boolean, "BOOLEAN", "INTEGER"),
+    (pa.types.is_integer, lambda t: ("U" if pa.types.is_unsigned_integer(t) else "") + _DUCKDB_INTS[t.bit_width], "INTEGER"),
+    (pa.types.is_floating, lambda t: "DOUBLE" if t.bit_width == 64 else "FLOAT", "REAL"),
+    (lambda t: pa.types.is_string(t) or pa.types.is_large_string(t), "VARCHAR", "TEXT"),
+]
 
 
 def _sql_string(text: str) -> str:
@@ -249,12 +291,9 @@ def _sql_string(text: str) -> str:
 
 def connect(out_dir):
     """An in-memory DuckDB connection with one view per table over the dataset's partitions."""
-    try:
-        import duckdb
-    except ImportError:
-        raise DuckDBMissing("DuckDB is not installed; install it with: pip install 'sdg-profiles[analysis]' (or pip install duckdb)") from None
+    duckdb = import_duckdb()
     out_dir = Path(out_dir)
-    _check_dataset(out_dir)
+    check_dataset(out_dir)
     con = duckdb.connect()
     for name, table in TABLES.items():
         if any((out_dir / name).glob("*/*.parquet")):
@@ -262,27 +301,61 @@ def connect(out_dir):
                       "hive_partitioning=true, union_by_name=true, hive_types={'country': VARCHAR})")
             con.execute(f'CREATE VIEW "{name}" AS SELECT * FROM {source}')
         else:  # no partition yet: an empty view with the schema, so queries still bind
-            columns = ", ".join(f'CAST(NULL AS {_duckdb_type(c.type)}) AS "{c.name}"' for c in table.columns)
+            columns = ", ".join(f'CAST(NULL AS {sql_type(c.type)}) AS "{c.name}"' for c in table.columns)
             con.execute(f'CREATE VIEW "{name}" AS SELECT {columns}, CAST(NULL AS VARCHAR) AS country WHERE false')
     return con
 
 
-def query(out_dir, sql: str) -> str:
-    """Run SQL over the dataset (one view per table) and return the result as an aligned text table."""
+def import_duckdb():
+    """The duckdb module, or a one-line error saying how to install it."""
+    try:
+        import duckdb
+    except ImportError:
+        raise DuckDBMissing("DuckDB is not installed; install it with: pip install 'sdg-profiles[analysis]' (or pip install duckdb)") from None
+    return duckdb
+
+
+def query(out_dir, sql: str, fmt: str = "table", limit: int | None = None) -> str:
+    """Run SQL over the dataset (one view per table); the result as an aligned text table, CSV or JSON.
+
+    With `limit`, at most that many rows are kept; a table says so in its footer, CSV and JSON
+    have no place for it (the CLI says it on stderr, see `query_result`).
+    """
+    return render(*query_result(out_dir, sql, limit), fmt)
+
+
+def query_result(out_dir, sql: str, limit: int | None = None) -> tuple[list[str], list[tuple], bool]:
+    """Column names, rows (at most `limit`) and whether rows were left out by the limit."""
     con = connect(out_dir)  # first: it reports a missing DuckDB as one line
     import duckdb
 
     try:
         cursor = con.execute(sql)
+        if cursor is None:  # DuckDB found no statement: empty, blank or only comments
+            raise QueryError("no SQL statement given; try: sdg-profiles query \"SELECT * FROM profiles\"")
         if cursor.description is None:
-            return "OK\n"
+            return [], [], False
         columns = [d[0] for d in cursor.description]
-        rows = cursor.fetchall()
+        rows = cursor.fetchall() if limit is None else cursor.fetchmany(limit + 1)
     except duckdb.Error as exc:
         raise QueryError(_one_line(str(exc))) from None
     finally:
         con.close()
-    return format_table(columns, rows)
+    more = limit is not None and len(rows) > limit
+    return columns, rows[:limit] if more else rows, more
+
+
+def render(columns: list[str], rows: list, more: bool, fmt: str) -> str:
+    """A query result in one of QUERY_FORMATS; a statement without a result (no columns) is `OK`."""
+    if not columns:
+        return "OK\n"
+    if fmt == "csv":
+        return format_csv(columns, rows)
+    if fmt == "json":
+        return format_json(columns, rows)
+    if fmt == "table":
+        return format_table(columns, rows, more=more)
+    raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(QUERY_FORMATS)}")
 
 
 def _one_line(message: str) -> str:
@@ -300,8 +373,11 @@ def _cell_text(value) -> str:
     return " ".join(text.split())
 
 
-def format_table(columns: list[str], rows: list, max_cell: int = MAX_CELL) -> str:
-    """An aligned text table: numbers right-aligned, text left; NULL for missing values; a row count last."""
+def format_table(columns: list[str], rows: list, max_cell: int = MAX_CELL, more: bool = False) -> str:
+    """An aligned text table: numbers right-aligned, text left; NULL for missing values; a row count last.
+
+    `more`: rows were left out (by --limit), and the footer says so.
+    """
     cells = [[_clip(_cell_text(v), max_cell) for v in row] for row in rows]
     numeric = [_is_numeric_column([row[i] for row in rows]) for i in range(len(columns))]
     widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(columns)]
@@ -311,8 +387,53 @@ def format_table(columns: list[str], rows: list, max_cell: int = MAX_CELL) -> st
 
     out = [line(columns), "  ".join("-" * w for w in widths)]
     out += [line(row) for row in cells]
-    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    count = f"{len(rows)} row{'s' if len(rows) != 1 else ''}"
+    out.append(f"(first {count}; more with a higher --limit)" if more else f"({count})")
     return "\n".join(out) + "\n"
+
+
+def flat_text(value) -> str:
+    """A value as one CSV or spreadsheet cell: empty for null, list items joined by LIST_SEPARATOR."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, (list, tuple)):
+        return LIST_SEPARATOR.join(flat_text(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return str(value)
+
+
+def format_csv(columns: list[str], rows: list) -> str:
+    """RFC 4180 CSV with a header row; nulls empty, lists joined by LIST_SEPARATOR."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows([flat_text(v) for v in row] for row in rows)
+    return buffer.getvalue()
+
+
+def format_json(columns: list[str], rows: list) -> str:
+    """A JSON array with one object per row (one per line); lists stay arrays, nulls are null."""
+    lines = [json.dumps(dict(zip(columns, (_json_value(v) for v in row))), ensure_ascii=False) for row in rows]
+    return "[" + ",\n ".join(lines) + "]\n"
+
+
+def _json_value(value):
+    if isinstance(value, float) and not math.isfinite(value):
+        return None  # JSON has no NaN or infinity
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, (list, tuple)):
+        return [_json_value(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _json_value(v) for k, v in value.items()}
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)  # dates, times, UUIDs
 
 
 def _is_numeric_column(values: list) -> bool:

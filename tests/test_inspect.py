@@ -1,6 +1,8 @@
 """`sdg-profiles show` and `sdg-profiles query` over a fresh run of raw/ into tmp_path."""
 from __future__ import annotations
 
+import csv
+import io
 import json
 import shutil
 import sys
@@ -9,6 +11,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
+
+import click
 
 from pipeline.cli import main
 from pipeline.inspect import (
@@ -122,6 +126,31 @@ def test_cli_show_unknown_country_is_one_line_and_exit_1(dataset):
     assert_one_line_error(invoke("show", "Atlantis", "--out", str(dataset)), 1, "Atlantis")
 
 
+@pytest.mark.parametrize("typo, hint", [
+    ("Kazakstan", "did you mean Kazakhstan (KAZ)?"),
+    ("kazahkstan", "did you mean Kazakhstan (KAZ)?"),
+    ("Phillipines", "did you mean Philippines (PHL)?"),
+    ("KZA", "did you mean KAZ?"),
+])
+def test_show_suggests_the_closest_country_on_a_typo(dataset, typo, hint):
+    with pytest.raises(CountryNotFound) as info:
+        show_country(dataset, typo)
+    assert hint in str(info.value)
+    assert_one_line_error(invoke("show", typo, "--out", str(dataset)), 1, hint)
+
+
+@pytest.mark.parametrize("name", ["Atlantis", "Japan", "XYZ"])
+def test_show_suggests_nothing_unlike_any_country_there(dataset, name):
+    with pytest.raises(CountryNotFound) as info:
+        show_country(dataset, name)
+    assert "did you mean" not in str(info.value)
+
+
+def test_show_a_real_country_without_a_profile_says_so(dataset):
+    with pytest.raises(CountryNotFound, match=r"no profile of Japan \(JPN\) in "):
+        show_country(dataset, "Japan")
+
+
 def test_cli_show_without_a_dataset_is_exit_2(tmp_path):
     assert_one_line_error(invoke("show", "KAZ", "--out", str(tmp_path / "none")), 2, "no dataset")
 
@@ -177,6 +206,61 @@ def test_cli_bad_sql_is_one_line_and_exit_1(dataset):
     assert_one_line_error(invoke("query", "selec 1", "--out", str(dataset)), 1, "Parser Error")
 
 
+UNITS_SQL = ("select country, unit_type, count, qualifier, named_members from admin_units "
+             "where country = 'KAZ' and count in (3, 2186) order by count")
+
+
+def test_query_as_csv_joins_lists_and_leaves_nulls_empty(dataset):
+    rows = list(csv.reader(io.StringIO(query(dataset, UNITS_SQL, fmt="csv"))))
+    assert rows == [["country", "unit_type", "count", "qualifier", "named_members"],
+                    ["KAZ", "cities of national sub-ordination", "3", "", "Astana; Almaty; Shymkent"],
+                    ["KAZ", "rural districts", "2186", "", ""]]
+
+
+def test_query_as_json_keeps_lists_numbers_and_nulls(dataset):
+    rows = json.loads(query(dataset, UNITS_SQL, fmt="json"))
+    assert rows[0] == {"country": "KAZ", "unit_type": "cities of national sub-ordination", "count": 3,
+                       "qualifier": None, "named_members": ["Astana", "Almaty", "Shymkent"]}
+    assert [r["count"] for r in rows] == [3, 2186]
+    assert json.loads(query(dataset, "select 1.5 d, avg(count) a from admin_units where false", fmt="json")) == [
+        {"d": 1.5, "a": None}]
+    assert query(dataset, "select 1 where false", fmt="json") == "[]\n"
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "json"])
+def test_query_limit_keeps_the_first_rows(dataset, fmt):
+    sql = "select country from profiles order by 1"
+    full, limited = query(dataset, sql, fmt=fmt), query(dataset, sql, fmt=fmt, limit=2)
+    if fmt == "table":
+        assert parse_table(limited) == parse_table(full)[:2]
+        assert limited.endswith("(first 2 rows; more with a higher --limit)\n")
+    elif fmt == "csv":
+        assert limited.splitlines() == full.splitlines()[:3]
+    else:
+        assert json.loads(limited) == json.loads(full)[:2]
+
+
+def test_a_limit_above_the_row_count_changes_nothing(dataset):
+    sql = "select country from profiles order by 1"
+    assert query(dataset, sql, limit=100) == query(dataset, sql)
+
+
+def test_cli_query_format_and_limit(dataset):
+    result = invoke("query", "select country from profiles order by 1", "--out", str(dataset), "--format", "csv", "--limit", "1")
+    assert result.exit_code == 0, result.output
+    first = min(d.name for d in GOLDEN.iterdir() if d.is_dir())
+    assert result.stdout == f"country\n{first}\n"
+    assert result.stderr == "sdg-profiles: only the first 1 row(s) printed (--limit 1)\n"
+    result = invoke("query", "select country from profiles", "--out", str(dataset), "--format", "json", "--limit", "100")
+    assert result.exit_code == 0 and result.stderr == ""
+    assert invoke("query", "select 1", "--out", str(dataset), "--format", "xml").exit_code == 2
+
+
+@pytest.mark.parametrize("sql", ["", "   ", " ; ", "-- nothing but a comment"])
+def test_cli_empty_query_is_one_line_and_exit_1(dataset, sql):
+    assert_one_line_error(invoke("query", "--out", str(dataset), "--", sql), 1, "no SQL statement")
+
+
 def test_cli_query_without_a_dataset_is_exit_2(tmp_path):
     assert_one_line_error(invoke("query", "select 1", "--out", str(tmp_path)), 2, "no dataset")
 
@@ -223,3 +307,12 @@ def test_format_table_aligns_and_clips():
 
 def test_format_table_without_rows():
     assert format_table(["a"], []) == "a\n-\n(0 rows)\n"
+
+
+# -- the command line as a whole --------------------------------------------------------------
+def test_every_option_of_every_command_has_help_text():
+    for name, command in main.commands.items():
+        for param in command.params:
+            if isinstance(param, click.Option):
+                assert param.help, f"{name} {param.opts[0]} has no help text"
+

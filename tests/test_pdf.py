@@ -688,8 +688,9 @@ def test_truncated_pdf(tmp_path, built, pdf_rules):
     data = next(iter(built.values())).path.read_bytes()
     path = tmp_path / "cut.pdf"
     path.write_bytes(data[: len(data) // 2])
-    with pytest.raises(UnreadablePdf, match="truncated"):
+    with pytest.raises(UnreadablePdf, match="truncated") as info:
         _read(path, pdf_rules)
+    assert 'no end-of-file marker: every PDF ends with a line "%%EOF"' in str(info.value)  # the marker, named as such
 
 
 def _text_pdf(**encryption) -> bytes:

@@ -89,7 +89,8 @@ def check_file(path: Path) -> None:
     if b"%PDF-" not in head:
         raise UnreadablePdf("not a PDF (no %PDF- header)")
     if b"%%EOF" not in tail:
-        raise UnreadablePdf("file is truncated (no %%EOF at the end)")
+        # "%%EOF" is the marker itself (PDF 32000-1, 7.5.5), not a printf escape: say so, as users took it for one
+        raise UnreadablePdf('file is truncated (no end-of-file marker: every PDF ends with a line "%%EOF")')
 
 
 def raw_page(page: PageObjects) -> RawPage:
