@@ -44,6 +44,7 @@ LOCK_FILE = ".lock"
 MANIFEST_EVERY_SECONDS = 1.0  # how often a running batch rewrites its manifest, at most
 LOG_LINES_COUNTED = 10_000  # library log lines counted per input; past that they are switched off
 LOG_KINDS_KEPT = 5  # distinct library messages quoted in an entry's warnings
+MIN_KNOWN_SECTIONS = 3  # a profile with fewer sections of the template is likely a stub or a fragment
 
 
 @dataclass(frozen=True)
@@ -217,10 +218,19 @@ def _init_worker(rules: Rules | None, rules_dir, model: str | None) -> None:
     root = logging.getLogger()
     root.handlers = [_LIBRARY_LOG]
     root.setLevel(logging.WARNING)
-    try:  # warm up here, so a task's time limit does not pay for loading spaCy
+    warm_up(_WORKER_RULES, model)
+
+
+def warm_up(rules: Rules, model: str | None) -> None:
+    """Build the entity pipeline (cached), so a task's time limit does not pay for loading spaCy.
+
+    Called in the runner too: forked workers then share it, and a worker that
+    replaces a killed one is ready at once.
+    """
+    try:
         from .entities import build_nlp
 
-        build_nlp(_WORKER_RULES, model)
+        build_nlp(rules, model)
     except Exception:  # noqa: BLE001 - a bad --model fails each input with its own message
         pass
 
@@ -248,10 +258,19 @@ def process_input(task: tuple[Path, Path, str | None, InputLimits, bool]) -> dic
         return _failed(entry, exc, InternalError(f"{type(exc).__name__}: {exc}").line, debug, log)
     finally:
         logging.disable(logging.NOTSET)
-    warnings = [one_line(w) for w in result.warnings] + log.warnings()
+    warnings = [one_line(w) for w in result.warnings] + _stub_warning(result.tables) + log.warnings()
     entry.update(iso3=result.iso3, country_name=result.country_name, warnings=warnings)
     entry["status"] = "warning" if warnings else "ok"
     return {"entry": entry, "tables": result.tables}
+
+
+def _stub_warning(tables) -> list[str]:
+    """A warning when too little of the profile template was found to trust the result as whole."""
+    keys = {k for k in tables["sections"].column("key").to_pylist() if k}
+    if len(keys) >= MIN_KNOWN_SECTIONS:
+        return []
+    return [f"only {len(keys)} known section(s) of the profile template ({', '.join(sorted(keys))}); "
+            f"a whole profile has at least {MIN_KNOWN_SECTIONS}"]
 
 
 def _failed(entry: dict, exc: BaseException, message: str, debug: bool, log: LibraryLog) -> dict:
@@ -323,7 +342,8 @@ def _run_locked(config: RunConfig, rules: Rules, out_dir: Path, on_event) -> Run
         complete = True
     finally:
         writer.write(complete)
-    return RunResult(writer.ordered(), complete)
+    mine = set(inventory.refused) | {_rel(p, inventory.root) for p in inventory.inputs}
+    return RunResult([e for e in writer.ordered() if e["path"] in mine], complete)
 
 
 class _ManifestWriter:
@@ -359,6 +379,7 @@ def _results(todo: list[Path], root: Path, config: RunConfig, rules: Rules) -> I
     tasks = [(path, root, config.model, config.limits, config.debug) for path in todo]
     limits = WorkerLimits(seconds=config.limits.max_seconds, memory=config.max_memory)
     init = functools.partial(_init_worker, rules, config.rules_dir, config.model)
+    warm_up(rules, config.model)
     for task, outcome in run_supervised(tasks, process_input, workers=min(config.workers, len(todo)),
                                         limits=limits, init=init, keep_stderr=config.debug):
         yield _lost(task[0], root, outcome) if isinstance(outcome, Lost) else outcome

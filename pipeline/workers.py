@@ -14,6 +14,7 @@ ignore Ctrl-C (the runner alone handles it) and cap their own address space
 """
 from __future__ import annotations
 
+import faulthandler
 import multiprocessing
 import os
 import signal
@@ -160,6 +161,7 @@ def _serve(conn, work, init, memory: int, parent_pid: int, keep_stderr: bool) ->
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if not keep_stderr:
         _silence_output()
+        faulthandler.disable()  # a crash is reported by the parent, as E107 with the signal
     if init is not None:
         init()
     _cap_address_space(memory)
