@@ -221,16 +221,22 @@ def _init_worker(rules: Rules | None, rules_dir, model: str | None) -> None:
     warm_up(_WORKER_RULES, model)
 
 
+# A tiny profile whose extraction loads every lazy cache (spaCy pipeline, gazetteer, word list).
+WARM_UP_PROFILE = ("# KENYA\n\n## 1. TERRITORIAL ORGANIZATION\n\nKenya is a unitary country with 47 counties, "
+                   "such as Nairobi and Mombasa. The Council of Governors (CoG) coordinates decen-\ntralization.\n")
+
+
 def warm_up(rules: Rules, model: str | None) -> None:
-    """Build the entity pipeline (cached), so a task's time limit does not pay for loading spaCy.
+    """Extract a tiny profile once, so no input's time limit pays for loading spaCy and the word lists.
 
-    Called in the runner too: forked workers then share it, and a worker that
-    replaces a killed one is ready at once.
+    Called in the runner too: forked workers then share what it loaded, and a
+    worker that replaces a killed one is ready at once.
     """
-    try:
-        from .entities import build_nlp
+    from .document import SourceDocument
+    from .extract import extract_document
 
-        build_nlp(rules, model)
+    try:
+        extract_document(SourceDocument("warm-up.md", "0" * 64, "markdown", WARM_UP_PROFILE), rules, model=model)
     except Exception:  # noqa: BLE001 - a bad --model fails each input with its own message
         pass
 
