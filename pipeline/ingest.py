@@ -9,7 +9,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import InputTooLarge, ProfileError, UnreadableInput, UnreadablePdf
+from .errors import InputTooLarge, ProfileError, UnreadableInput, UnreadablePdf, display_path
 
 TEXT_SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".txt": "text", ".text": "text"}
 PDF_SUFFIXES = {".pdf"}
@@ -85,7 +85,7 @@ def read_source(path: Path, root: Path, limits: InputLimits = InputLimits(), rul
         raise UnreadableInput(exc.strerror or str(exc)) from None
     if not data.strip():
         raise UnreadableInput("empty file")
-    rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
+    rel = display_path(path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name)
     sha = hashlib.sha256(data).hexdigest()
     if fmt == "pdf":
         pdf = _read_pdf(path, limits, rules)

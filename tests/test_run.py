@@ -110,6 +110,19 @@ def test_names_with_spaces_and_non_ascii_and_a_symlink_loop(tmp_path):
     assert manifest(tmp_path)["sub dir/Kazakhstan – export é.md"]["iso3"] == "KAZ"
 
 
+def test_a_file_name_that_is_not_utf8_is_written_with_escapes(tmp_path, capfd):
+    root = folder(tmp_path, {})
+    (Path(os.fsdecode(os.fsencode(root) + b"/kaz\xe9.md"))).write_text(KAZ, encoding="utf-8")
+    (Path(os.fsdecode(os.fsencode(root) + b"/bad\xff.md"))).write_bytes(b"")
+    result = CliRunner().invoke(main, ["run", str(root), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert "FAILED bad\\xff.md: [E100] unreadable input: empty file" in result.output
+    assert manifest(tmp_path)["kaz\\xe9.md"]["status"] == "ok"
+    profile = pq.read_table(tmp_path / "out" / "profiles" / "country=KAZ" / "part-0.parquet")
+    assert profile.column("source_file").to_pylist() == ["kaz\\xe9.md"]
+    assert run(tmp_path, root).entries[1]["status"] == "skipped"  # the escaped name finds its entry again
+
+
 def test_unchanged_inputs_are_skipped_until_forced_or_changed(tmp_path):
     root = folder(tmp_path, {"kazakhstan.md": KAZ})
     run(tmp_path, root)
