@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from .errors import OutputError, OutputLocked, RuleError
+from .errors import InternalError, OutputError, OutputLocked, RuleError
 
 
 def _fail_usage(message: str) -> None:
@@ -86,7 +86,7 @@ def run(input_dir, out_dir, workers, force, retry_failed, prune, rules_dir, mode
     try:
         with reporter:
             result = run_batch(config, on_event=reporter.event)
-    except (RuleError, OutputError, OutputLocked) as exc:
+    except (RuleError, OutputError, OutputLocked, InternalError) as exc:
         _fail_usage(exc.line)
     except (KeyboardInterrupt, Interrupted) as exc:
         click.echo(f"sdg-profiles: interrupted; {reporter.done} input(s) finished are kept in {out_dir}/_manifest.json",

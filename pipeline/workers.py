@@ -24,10 +24,13 @@ from dataclasses import dataclass
 from multiprocessing.connection import wait
 from typing import Any, Callable, Iterable, Iterator
 
+from .errors import InternalError
+
 _READY = "ready"
 _END = object()
 _NOTHING = object()
 _POLL_SECONDS = 0.05  # how often the parent reads a busy worker's memory
+MAX_FAILED_STARTS = 3  # workers dead before ready, in a row, before the run gives up
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,7 @@ def run_supervised(tasks: Iterable, work: Callable, *, workers: int, limits: Wor
     pending = iter(tasks)
     exhausted = False
     pool = [_Worker(ctx, work, init, limits, keep_stderr) for _ in range(workers)]
+    failed_starts = 0
     try:
         while True:
             for worker in pool:
@@ -95,10 +99,12 @@ def run_supervised(tasks: Iterable, work: Callable, *, workers: int, limits: Wor
                     continue
                 if isinstance(outcome, Lost):
                     worker.kill()
-                    if task is None:
-                        raise RuntimeError(f"a worker process failed to start ({outcome.detail})")
+                    failed_starts = 0 if worker.ready else failed_starts + 1
+                    if failed_starts >= MAX_FAILED_STARTS:
+                        raise InternalError(f"worker processes cannot start ({outcome.detail})")
                     pool[i] = _Worker(ctx, work, init, limits, keep_stderr)
-                yield task, outcome
+                if task is not None:  # an idle worker that died (the OOM killer's pick) is just replaced
+                    yield task, outcome
     finally:
         for worker in pool:
             worker.kill()
