@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import signal
 import sys
+import threading
 from pathlib import Path
 
 import click
@@ -82,7 +83,8 @@ def run(input_dir, out_dir, workers, force, retry_failed, prune, rules_dir, mode
     except ValueError as exc:
         _fail_usage(str(exc))
     reporter = Reporter(total=take_inventory(input_dir).total, quiet=quiet, debug=debug)
-    signal.signal(signal.SIGTERM, _raise_interrupted)
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _raise_interrupted) if main_thread else None
     try:
         with reporter:
             result = run_batch(config, on_event=reporter.event)
@@ -92,6 +94,9 @@ def run(input_dir, out_dir, workers, force, retry_failed, prune, rules_dir, mode
         click.echo(f"sdg-profiles: interrupted; {reporter.done} input(s) finished are kept in {out_dir}/_manifest.json",
                    err=True)
         sys.exit(130 if isinstance(exc, KeyboardInterrupt) else 143)
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGTERM, previous)
     reporter.summary(result, out_dir)
     sys.exit(result.exit_code)
 

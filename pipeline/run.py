@@ -128,12 +128,12 @@ def take_inventory(input_path: Path) -> Inventory:
     root = input_path.resolve()
     inputs, refused = [], {}
     for folder, dirs, files in os.walk(input_path, followlinks=False):
-        dirs.sort()
-        for name in [d for d in dirs if not d.startswith((".", "_"))]:
+        linked = {d for d in dirs if (Path(folder) / d).is_symlink()}
+        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")) and d not in linked)
+        for name in sorted(d for d in linked if not d.startswith((".", "_"))):
             path = Path(folder) / name
-            if path.is_symlink():
-                refused[_rel(path, input_path)] = f"symlinked folder not followed ({_link_problem(path, root) or 'links are not followed'})"
-        dirs[:] = [d for d in dirs if not d.startswith((".", "_")) and not (Path(folder) / d).is_symlink()]
+            why = _link_problem(path, root) or "its target is read where it lies"
+            refused[_rel(path, input_path)] = f"symlinked folder not followed ({why})"
         for name in files:
             path = Path(folder) / name
             if path.suffix.lower() not in SUPPORTED_SUFFIXES or name.startswith(IGNORED_PREFIXES):
