@@ -16,6 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
+from pipeline.errors import UnreadablePdf
 from pipeline.run import RunConfig, discover_inputs, run_batch
 from pipeline.schema import TABLES
 
@@ -565,3 +566,27 @@ def test_library_log_lines_are_counted_and_capped_not_printed():
     finally:
         logger.removeHandler(log)
         logging.disable(logging.NOTSET)
+
+
+def test_an_exception_inside_the_pdf_libraries_is_e101_and_one_in_our_code_stays_e999(tmp_path, monkeypatch):
+    import pdfminer.pdfpage
+
+    import pipeline.pdf
+    from pipeline.ingest import InputLimits, read_source
+
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(_pdf(_text_pages(["Quarterly report"])))
+
+    def ours(*args, **kwargs):
+        raise TypeError("a bug of ours")
+
+    monkeypatch.setattr(pipeline.pdf, "read_pdf", ours)
+    with pytest.raises(TypeError):
+        read_source(pdf, tmp_path, InputLimits())
+
+    def theirs(*args, **kwargs):  # a function of pdfminer's module raising, as on a page-tree cycle
+        exec("raise TypeError(\"'NoneType' object is not subscriptable\")", vars(pdfminer.pdfpage))
+
+    monkeypatch.setattr(pipeline.pdf, "read_pdf", theirs)
+    with pytest.raises(UnreadablePdf, match=r"malformed structure \(TypeError in pdfminer.pdfpage\)"):
+        read_source(pdf, tmp_path, InputLimits())
