@@ -1,16 +1,20 @@
 """Command line: ``sdg-profiles run | check | show | query | export | overlay`` (also ``python -m pipeline``).
 
 Exit codes: 0 all inputs ok, 1 any input failed or golden differs, 2 usage or
-configuration errors (bad options, bad rules, unwritable output folder).
+configuration errors (bad options, bad rules, unwritable or locked output folder),
+130 interrupted by Ctrl-C (143 by SIGTERM).
 """
 from __future__ import annotations
 
+import re
+import signal
 import sys
+import threading
 from pathlib import Path
 
 import click
 
-from .errors import OutputError, RuleError
+from .errors import InternalError, OutputError, OutputLocked, RuleError
 
 
 def _fail_usage(message: str) -> None:
@@ -24,37 +28,75 @@ def main() -> None:
     """Turn GTF/UCLG country profiles on SDG localization into Parquet tables."""
 
 
+class ByteSize(click.ParamType):
+    """A size in bytes, written plainly or with a unit: 50000000, 50MB, 2GiB, 512k."""
+
+    name = "size"
+    UNITS = {"": 1, "b": 1, "k": 1000, "kb": 1000, "m": 1000**2, "mb": 1000**2, "g": 1000**3, "gb": 1000**3,
+             "kib": 1 << 10, "mib": 1 << 20, "gib": 1 << 30}
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, int):
+            return value
+        match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*", str(value))
+        unit = match and match.group(2).lower()
+        if not match or unit not in self.UNITS:
+            self.fail(f"{value!r} is not a size (examples: 50000000, 50MB, 2GiB)", param, ctx)
+        return int(float(match.group(1)) * self.UNITS[unit])
+
+
+class Interrupted(Exception):
+    """SIGTERM, turned into an exception so the run stops as on Ctrl-C: workers killed, manifest kept."""
+
+
+def _raise_interrupted(signum, frame):
+    raise Interrupted()
+
+
 @main.command()
-@click.argument("input_dir", type=click.Path(path_type=Path))
+@click.argument("input_dir", metavar="INPUT", type=click.Path(path_type=Path))
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("output"), show_default=True, help="Dataset folder.")
 @click.option("--workers", type=int, default=None, help="Worker processes [default: CPU count].")
 @click.option("--force", is_flag=True, help="Redo inputs unchanged since the last run.")
+@click.option("--retry-failed", is_flag=True, help="Redo inputs that failed last time although unchanged.")
 @click.option("--prune", is_flag=True, help="Remove partitions of inputs no longer present.")
 @click.option("--rules", "rules_dir", type=click.Path(path_type=Path), default=None, help="Rules folder [default: rules/ of the package].")
 @click.option("--model", default=None, help="Installed spaCy model whose entities are merged (optional).")
 @click.option("--max-pages", type=int, default=60, show_default=True, help="Refuse PDFs longer than this.")
-@click.option("--max-bytes", type=int, default=50_000_000, show_default=True, help="Refuse inputs larger than this.")
-@click.option("--max-seconds", type=float, default=120.0, show_default=True, help="Give up on one input after this long.")
+@click.option("--max-bytes", type=ByteSize(), default="50MB", show_default=True, help="Refuse inputs larger than this (50MB, 2GiB, ...).")
+@click.option("--max-seconds", type=float, default=120.0, show_default=True, help="Kill the work on one input after this long.")
+@click.option("--max-memory", type=ByteSize(), default="2GiB", show_default=True, help="Kill a worker that needs this much more memory for one input.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only failures and the summary.")
-@click.option("--debug", is_flag=True, help="Show tracebacks of failed inputs.")
-def run(input_dir, out_dir, workers, force, prune, rules_dir, model, max_pages, max_bytes, max_seconds, quiet, debug):
-    """Extract every profile in INPUT_DIR into the dataset at --out."""
+@click.option("--debug", is_flag=True, help="Show tracebacks of failed inputs and the workers' stderr.")
+def run(input_dir, out_dir, workers, force, retry_failed, prune, rules_dir, model, max_pages, max_bytes, max_seconds,
+        max_memory, quiet, debug):
+    """Extract every profile in INPUT (a folder, or one file) into the dataset at --out."""
     from .ingest import InputLimits
     from .progress import Reporter
-    from .run import RunConfig, discover_inputs, run_batch
+    from .run import RunConfig, run_batch, take_inventory
 
     try:
         limits = InputLimits(max_bytes=max_bytes, max_pages=max_pages, max_seconds=max_seconds)
-        config = RunConfig(input_dir, out_dir, **({"workers": workers} if workers is not None else {}), force=force, prune=prune,
-                           rules_dir=rules_dir, model=model, limits=limits, debug=debug)
+        config = RunConfig(input_dir, out_dir, **({"workers": workers} if workers is not None else {}), force=force,
+                           retry_failed=retry_failed, prune=prune, rules_dir=rules_dir, model=model, limits=limits,
+                           max_memory=max_memory, debug=debug)
     except ValueError as exc:
         _fail_usage(str(exc))
-    reporter = Reporter(total=len(discover_inputs(input_dir)), quiet=quiet, debug=debug)
+    reporter = Reporter(total=take_inventory(input_dir).total, quiet=quiet, debug=debug)
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _raise_interrupted) if main_thread else None
     try:
         with reporter:
             result = run_batch(config, on_event=reporter.event)
-    except (RuleError, OutputError) as exc:
+    except (RuleError, OutputError, OutputLocked, InternalError) as exc:
         _fail_usage(exc.line)
+    except (KeyboardInterrupt, Interrupted) as exc:
+        click.echo(f"sdg-profiles: interrupted; {reporter.done} input(s) finished are kept in {out_dir}/_manifest.json",
+                   err=True)
+        sys.exit(130 if isinstance(exc, KeyboardInterrupt) else 143)
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGTERM, previous)
     reporter.summary(result, out_dir)
     sys.exit(result.exit_code)
 

@@ -64,8 +64,15 @@ class Reporter:
             click.echo(line, file=self.stream)
 
     def summary(self, result, out_dir) -> None:
+        """Each warning of this run by its text, then the count of inputs by status."""
+        for entry in result.entries:
+            if entry["status"] in ("ok", "warning"):
+                for warning in entry.get("warnings", []):
+                    click.echo(f"warning {entry['path']}: {warning}", file=self.stream)
         counts = {}
         for e in result.entries:
             counts[e["status"]] = counts.get(e["status"], 0) + 1
-        parts = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
+        still = sum(1 for e in result.entries if e["status"] == "skipped" and e.get("previous_status") == "failed")
+        parts = ", ".join(f"{n} {s}" + (f" ({still} of them failed before)" if s == "skipped" and still else "")
+                          for s, n in sorted(counts.items()))
         click.echo(f"{len(result.entries)} input(s): {parts or 'nothing to do'}; dataset in {out_dir}", file=self.stream)

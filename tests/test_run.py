@@ -16,6 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
+from pipeline.errors import UnreadablePdf
 from pipeline.run import RunConfig, discover_inputs, run_batch
 from pipeline.schema import TABLES
 
@@ -108,6 +109,19 @@ def test_names_with_spaces_and_non_ascii_and_a_symlink_loop(tmp_path):
     assert [p.name for p in discover_inputs(root)] == ["Kazakhstan – export é.md"]
     assert run(tmp_path, root).exit_code == 0
     assert manifest(tmp_path)["sub dir/Kazakhstan – export é.md"]["iso3"] == "KAZ"
+
+
+def test_a_file_name_that_is_not_utf8_is_written_with_escapes(tmp_path, capfd):
+    root = folder(tmp_path, {})
+    (Path(os.fsdecode(os.fsencode(root) + b"/kaz\xe9.md"))).write_text(KAZ, encoding="utf-8")
+    (Path(os.fsdecode(os.fsencode(root) + b"/bad\xff.md"))).write_bytes(b"")
+    result = CliRunner().invoke(main, ["run", str(root), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert "FAILED bad\\xff.md: [E100] unreadable input: empty file" in result.output
+    assert manifest(tmp_path)["kaz\\xe9.md"]["status"] == "ok"
+    profile = pq.read_table(tmp_path / "out" / "profiles" / "country=KAZ" / "part-0.parquet")
+    assert profile.column("source_file").to_pylist() == ["kaz\\xe9.md"]
+    assert run(tmp_path, root).entries[1]["status"] == "skipped"  # the escaped name finds its entry again
 
 
 def test_unchanged_inputs_are_skipped_until_forced_or_changed(tmp_path):
@@ -301,24 +315,278 @@ def test_bad_pdfs_fail_alone_with_the_documented_messages(tmp_path):
         assert "\n" not in entries[name]["error"]
 
 
-def test_an_input_over_its_time_limit_fails_alone(tmp_path, monkeypatch):
-    """A wall-clock bound per input: a stage that hangs fails that input, the batch goes on."""
+def _misbehave_on_norway(monkeypatch, act):
+    """Make the work on norway.txt do ``act`` (in the worker, which is forked from this process)."""
     import pipeline.extract as extract
-    from pipeline.ingest import InputLimits
 
     real = extract.extract_document
 
-    def slow_for_norway(source, rules, model=None):
+    def patched(source, rules, model=None):
         if source.path.startswith("norway"):
-            time.sleep(30)
+            act()
         return real(source, rules, model=model)
 
-    monkeypatch.setattr(extract, "extract_document", slow_for_norway)
-    root = folder(tmp_path, {"kazakhstan.md": KAZ, "norway.txt": (RAW / "norway.txt").read_bytes()})
-    started = time.monotonic()
-    result = run(tmp_path, root, limits=InputLimits(max_seconds=2.5))  # room for a cold first profile
-    assert time.monotonic() - started < 15
+    monkeypatch.setattr(extract, "extract_document", patched)
+
+
+def _swallow_every_signal_forever():
+    while True:  # what a library that catches everything does to an in-process alarm
+        try:
+            time.sleep(0.1)
+        except BaseException:  # noqa: BLE001
+            pass
+
+
+THREE = {"a_kazakhstan.md": KAZ, "norway.txt": (RAW / "norway.txt").read_bytes(), "z_brazil.md": (RAW / "brazil.md").read_bytes()}
+
+
+def test_an_input_over_its_time_limit_is_killed_from_outside(tmp_path, monkeypatch):
+    """The runner holds the deadline: work that swallows every exception is still stopped, the batch goes on."""
+    from pipeline.ingest import InputLimits
+
+    _misbehave_on_norway(monkeypatch, _swallow_every_signal_forever)
+    root = folder(tmp_path, THREE)
+    result = run(tmp_path, root, limits=InputLimits(max_seconds=6))
     entries = manifest(tmp_path)
-    assert entries["kazakhstan.md"]["status"] == "ok"
-    assert entries["norway.txt"]["error"] == "[E105] input took too long: over 2.5 s (limit --max-seconds)"
+    assert entries["norway.txt"]["error"] == "[E105] input took too long: over 6 s (limit --max-seconds)"
+    assert entries["a_kazakhstan.md"]["status"] == entries["z_brazil.md"]["status"] == "ok"  # a fresh worker took z_brazil
     assert result.exit_code == 1
+
+
+@pytest.mark.parametrize("signum", [signal.SIGSEGV, signal.SIGKILL, signal.SIGABRT])
+def test_a_worker_that_dies_fails_only_its_input_with_the_signal_named(tmp_path, monkeypatch, signum):
+    _misbehave_on_norway(monkeypatch, lambda: os.kill(os.getpid(), signum))
+    root = folder(tmp_path, THREE)
+    result = run(tmp_path, root)
+    entries = manifest(tmp_path)
+    assert entries["norway.txt"]["error"].startswith(f"[E107] worker died: killed by {signal.Signals(signum).name}")
+    assert entries["a_kazakhstan.md"]["status"] == entries["z_brazil.md"]["status"] == "ok"
+    assert result.exit_code == 1
+
+
+def test_an_input_over_the_memory_limit_fails_alone(tmp_path, monkeypatch):
+    held = []
+    _misbehave_on_norway(monkeypatch, lambda: [held.append(bytearray(16 << 20)) or time.sleep(0.01) for _ in range(100)])
+    root = folder(tmp_path, THREE)
+    run(tmp_path, root, max_memory=200 << 20)
+    entries = manifest(tmp_path)
+    assert entries["norway.txt"]["error"].startswith("[E106] input needed too much memory")
+    assert entries["a_kazakhstan.md"]["status"] == entries["z_brazil.md"]["status"] == "ok"
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def _start_slow_batch(tmp_path, monkeypatch_free_root) -> tuple[subprocess.Popen, list[int]]:
+    """A CLI run in its own session whose two workers are up; returns it and the worker pids."""
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "run", str(monkeypatch_free_root), "--out", str(tmp_path / "out"),
+                             "--workers", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(_children(proc.pid)) < 2:
+        time.sleep(0.05)
+    workers = _children(proc.pid)
+    assert len(workers) >= 2
+    return proc, workers
+
+
+def _many_profiles(tmp_path, copies: int = 8) -> Path:
+    return folder(tmp_path / "many", {f"p{i:03d}/{name}": (RAW / name).read_bytes()
+                                      for i in range(copies) for name in ("kazakhstan.md", "norway.txt", "brazil.md")})
+
+
+def _gone(pids: list[int], seconds: float = 10) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and any(_alive(p) for p in pids):
+        time.sleep(0.05)
+    return not any(_alive(p) for p in pids)
+
+
+def test_kill_9_of_the_runner_leaves_no_worker_behind(tmp_path):
+    proc, workers = _start_slow_batch(tmp_path, _many_profiles(tmp_path))
+    proc.kill()
+    proc.wait()
+    assert _gone(workers)
+
+
+def test_ctrl_c_exits_130_with_one_line_and_no_worker_left(tmp_path):
+    proc, workers = _start_slow_batch(tmp_path, _many_profiles(tmp_path))
+    time.sleep(1.0)
+    os.killpg(proc.pid, signal.SIGINT)  # as a terminal does: to the runner and its workers
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    text = stderr.decode()
+    assert "Traceback" not in text and "KeyboardInterrupt" not in text
+    assert text.strip().splitlines()[-1].startswith("sdg-profiles: interrupted;")
+    assert _gone(workers)
+    assert json.loads((tmp_path / "out" / "_manifest.json").read_text())["complete"] is False
+
+
+def test_a_second_run_on_the_same_output_folder_exits_2_naming_the_holder(tmp_path):
+    from pipeline.run import lock_output
+
+    root = folder(tmp_path, {"kazakhstan.md": KAZ})
+    out = tmp_path / "out"
+    out.mkdir()
+    with lock_output(out):
+        result = CliRunner().invoke(main, ["run", str(root), "--out", str(out)])
+    assert result.exit_code == 2
+    assert result.output.strip() == (f"sdg-profiles: [E501] output folder in use: {out} is held by sdg-profiles run, "
+                                     f"pid {os.getpid()} on {__import__('socket').gethostname()}, since "
+                                     + result.output.strip().rsplit("since ", 1)[1])
+    assert CliRunner().invoke(main, ["run", str(root), "--out", str(out)]).exit_code == 0  # released
+
+
+def test_a_killed_runs_finished_inputs_are_not_redone(tmp_path):
+    root = _many_profiles(tmp_path, copies=3)
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "run", str(root), "--out", str(out), "--workers", "1", "-q"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    done: list = []
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline and len(done) < 2 and proc.poll() is None:
+        time.sleep(0.05)
+        try:
+            done = [e["path"] for e in json.loads((out / "_manifest.json").read_text())["inputs"] if e["status"] == "ok"]
+        except (OSError, ValueError):
+            pass
+    proc.kill()
+    proc.wait()
+    assert done
+    run_batch(RunConfig(root, out, workers=1))
+    entries = {e["path"]: e for e in json.loads((out / "_manifest.json").read_text())["inputs"]}
+    assert all(entries[path]["status"] == "skipped" for path in done)
+    assert len(entries) == 9 and all(e["status"] in ("ok", "skipped") for e in entries.values())
+
+
+def test_failed_unchanged_inputs_are_skipped_until_retried(tmp_path):
+    root = folder(tmp_path, {"kazakhstan.md": KAZ, "empty.md": b""})
+    assert run(tmp_path, root).exit_code == 1
+    second = run(tmp_path, root)
+    entry = manifest(tmp_path)["empty.md"]
+    assert (entry["status"], entry["previous_status"]) == ("skipped", "failed")
+    assert entry["error"] == "[E100] unreadable input: empty file" and "--retry-failed" in entry["reason"]
+    assert second.exit_code == 1  # still failed: the dataset lacks it
+    run(tmp_path, root, retry_failed=True)
+    assert manifest(tmp_path)["empty.md"]["status"] == "failed"
+    (root / "empty.md").write_text(KAZ.replace("KAZAKHSTAN", "NORWAY", 1), encoding="utf-8")
+    run(tmp_path, root)
+    assert manifest(tmp_path)["empty.md"]["status"] != "skipped"  # changed bytes: redone
+
+
+def test_links_that_are_not_followed_are_in_the_manifest_with_the_reason(tmp_path):
+    outside = folder(tmp_path / "elsewhere", {"norway.txt": (RAW / "norway.txt").read_bytes()})
+    root = folder(tmp_path, {"kazakhstan.md": KAZ, "sub/x.md": KAZ})
+    os.symlink(outside / "norway.txt", root / "outside.txt")
+    os.symlink(root / "missing.md", root / "dangling.md")
+    os.symlink(root / "loop.md", root / "loop.md")
+    os.symlink(root, root / "sub" / "up")
+    os.symlink(root / "kazakhstan.md", root / "inside.md")
+    run(tmp_path, root)
+    entries = manifest(tmp_path)
+    assert entries["outside.txt"]["reason"] == "symlink not followed: it points outside the input folder"
+    assert entries["dangling.md"]["reason"] == "symlink not followed: it points to nothing (dangling)"
+    assert entries["loop.md"]["reason"] == "symlink not followed: a symlink loop"
+    assert entries["sub/up"]["reason"] == "symlinked folder not followed (a symlink loop)"
+    assert all(entries[p]["status"] == "skipped" for p in ("outside.txt", "dangling.md", "loop.md", "sub/up"))
+    assert not (tmp_path / "out" / "profiles" / "country=NOR").exists()  # the outside file was not read
+    assert entries["inside.md"]["iso3"] == "KAZ"
+
+
+def test_run_on_one_file_keeps_the_other_entries(tmp_path):
+    root = folder(tmp_path, {"kazakhstan.md": KAZ, "norway.txt": (RAW / "norway.txt").read_bytes()})
+    run(tmp_path, root)
+    result = CliRunner().invoke(main, ["run", str(root / "norway.txt"), "--out", str(tmp_path / "out"), "--force"])
+    assert result.exit_code == 0, result.output
+    entries = manifest(tmp_path)
+    assert entries["norway.txt"]["status"] == "ok" and entries["kazakhstan.md"]["status"] == "ok"
+    assert "1 input(s)" in result.output.splitlines()[-1]
+
+
+def test_sizes_take_units_and_warnings_are_printed_by_their_text(tmp_path):
+    stub = "# KENYA\n\n## TERRITORIAL ORGANIZATION\n\nKenya has 47 counties.\n"
+    root = folder(tmp_path, {"kenya.md": stub})
+    result = CliRunner().invoke(main, ["run", str(root), "--out", str(tmp_path / "out"), "--max-bytes", "50MB",
+                                       "--max-memory", "1.5GiB"])
+    assert result.exit_code == 0, result.output
+    entry = manifest(tmp_path)["kenya.md"]
+    assert entry["status"] == "warning"
+    assert "only 1 known section(s) of the profile template (territorial_organization)" in entry["warnings"][0]
+    assert f"warning kenya.md: {entry['warnings'][0]}" in result.output
+    bad = CliRunner().invoke(main, ["run", str(root), "--max-bytes", "fifty"])
+    assert bad.exit_code == 2 and "'fifty' is not a size" in bad.output
+    assert CliRunner().invoke(main, ["run", str(root), "--max-bytes", "2k", "--out", str(tmp_path / "o2")]).exit_code == 0
+
+
+def test_messages_are_one_short_line_whatever_the_input_holds(tmp_path, monkeypatch):
+    from pipeline.errors import NotAProfile
+
+    def raise_long(source, rules, model=None):
+        raise NotAProfile("\x1b[31m" + "title line\n" * 100_000)
+
+    monkeypatch.setattr("pipeline.extract.extract_document", raise_long)
+    root = folder(tmp_path, {"kazakhstan.md": KAZ})
+    run(tmp_path, root)
+    error = manifest(tmp_path)["kazakhstan.md"]["error"]
+    assert error.startswith("[E200] not a country profile: \\x1b[31mtitle line\\ntitle line")
+    assert len(error) <= 300 and error.endswith("more chars)")
+
+
+def test_library_log_lines_are_counted_and_capped_not_printed():
+    import logging
+
+    from pipeline.run import LOG_LINES_COUNTED, LibraryLog
+
+    log = LibraryLog()
+    logger = logging.getLogger("pdfminer.test")
+    logger.addHandler(log)
+    try:
+        for i in range(LOG_LINES_COUNTED + 5000):
+            logger.warning("font %s has no widths", i)
+        assert log.total == LOG_LINES_COUNTED  # switched off past the cap
+        assert log.warnings() == [
+            f"libraries logged {LOG_LINES_COUNTED} warning line(s) (then no longer counted)",
+            f"pdfminer.test logged {LOG_LINES_COUNTED} line(s) like: font 0 has no widths",
+        ]
+    finally:
+        logger.removeHandler(log)
+        logging.disable(logging.NOTSET)
+
+
+def test_an_exception_inside_the_pdf_libraries_is_e101_and_one_in_our_code_stays_e999(tmp_path, monkeypatch):
+    import pdfminer.pdfpage
+
+    import pipeline.pdf
+    from pipeline.ingest import InputLimits, read_source
+
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(_pdf(_text_pages(["Quarterly report"])))
+
+    def ours(*args, **kwargs):
+        raise TypeError("a bug of ours")
+
+    monkeypatch.setattr(pipeline.pdf, "read_pdf", ours)
+    with pytest.raises(TypeError):
+        read_source(pdf, tmp_path, InputLimits())
+
+    def theirs(*args, **kwargs):  # a function of pdfminer's module raising, as on a page-tree cycle
+        exec("raise TypeError(\"'NoneType' object is not subscriptable\")", vars(pdfminer.pdfpage))
+
+    monkeypatch.setattr(pipeline.pdf, "read_pdf", theirs)
+    with pytest.raises(UnreadablePdf, match=r"malformed structure \(TypeError in pdfminer.pdfpage\)"):
+        read_source(pdf, tmp_path, InputLimits())
