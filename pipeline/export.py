@@ -83,22 +83,36 @@ def key_columns(spec: Table) -> tuple[str, ...]:
 
 
 # -- the data dictionary --------------------------------------------------------------------
-DICTIONARY_COLUMNS = ["table", "column", "type", "nullable", "key", "written_as", "meaning"]
+DICTIONARY_COLUMNS = ["table", "column", "type", "nullable", "key", "references", "values", "written_as", "meaning"]
 
 
 def dictionary_rows(tables: list[ExportTable], fmt: str) -> list[list[str]]:
-    """One row per table (its meaning and key), then one per column, as written in `fmt`."""
+    """One row per table (its meaning and key), then one per column, as written in `fmt`:
+    with the rows a column joins to (`references`) and the values it may take, in order."""
     rows = []
     for table in tables:
-        rows.append([table.name, "", "table", "", ", ".join(table.primary_key), f"{table.data.num_rows} rows",
+        rows.append([table.name, "", "table", "", ", ".join(table.primary_key), "", "", f"{table.data.num_rows} rows",
                      table.spec.meaning])
+        joins = _references(table.spec)
         for field in table.data.schema:
             column = table.column(field.name)
             nullable = column is None or column.nullable
             meaning = column.meaning if column else "Not in pipeline/schema.py (written by another version of the pipeline)."
+            values = "; ".join(column.enum) if column is not None else ""
             rows.append([table.name, field.name, arrow_type_name(field.type), "yes" if nullable else "no",
-                         "yes" if field.name in table.primary_key else "", written_as(field.type, fmt), meaning])
+                         "yes" if field.name in table.primary_key else "", joins.get(field.name, ""), values,
+                         written_as(field.type, fmt), meaning])
     return rows
+
+
+def _references(spec: Table) -> dict[str, str]:
+    """Column -> 'table.column' it joins to (within the same country), from the schema's foreign keys."""
+    out: dict[str, str] = {}
+    for fk in getattr(spec, "foreign_keys", ()):
+        for here, there in zip(fk.fields, fk.reference):
+            if here != PARTITION.name:
+                out.setdefault(here, f"{fk.table}.{there}")
+    return out
 
 
 def written_as(dtype: pa.DataType, fmt: str) -> str:

@@ -135,15 +135,15 @@ def test_xlsx_reads_in_pandas_with_country_first(exported, dataset):
 
 def test_xlsx_dictionary_describes_every_column_from_the_schema(workbook):
     rows = list(workbook["dictionary"].iter_rows(values_only=True))
-    assert rows[0] == ("table", "column", "type", "nullable", "key", "written_as", "meaning")
+    assert rows[0] == ("table", "column", "type", "nullable", "key", "references", "values", "written_as", "meaning")
     described = {(r[0], r[1]): r for r in rows[1:]}
     for table in TABLES.values():
-        assert described[(table.name, None)][6] == table.meaning
+        assert described[(table.name, None)][8] == table.meaning
         for column in table.columns:
             row = described[(table.name, column.name)]
-            assert row[6] == column.meaning
+            assert row[8] == column.meaning
             assert row[3] == ("yes" if column.nullable else "no")
-    assert described[("admin_units", "named_members")][5] == "text: items joined by '; '"
+    assert described[("admin_units", "named_members")][7] == "text: items joined by '; '"
 
 
 def test_xlsx_is_the_same_bytes_for_the_same_dataset(exported, dataset, tmp_path):
@@ -317,7 +317,7 @@ def test_missing_tables_are_left_out_and_unknown_columns_kept(dataset, tmp_path)
     reviewers = [r[-1] for r in book["ratings"].iter_rows(min_row=2, values_only=True)]
     assert reviewers.count("x") == table.num_rows and reviewers.count(None) == len(reviewers) - table.num_rows
     described = {(r[0], r[1]): r for r in book["dictionary"].iter_rows(values_only=True)}
-    assert "Not in pipeline/schema.py" in described[("ratings", "reviewer")][6]
+    assert "Not in pipeline/schema.py" in described[("ratings", "reviewer")][8]
     assert not any(r[0] == "cases" for r in described)
 
 
@@ -406,3 +406,14 @@ def test_a_struct_cell_is_json_in_spreadsheets_and_sqlite():
     assert json.loads(flat_text(value)) == value
     assert json.loads(_sqlite_value(value)) == value
     assert flat_text([1, 2]) == "1; 2" and flat_text(None) == "" and flat_text(True) == "true"
+
+
+def test_dictionary_names_each_columns_joins_and_values(exported):
+    """An analyst in Excel sees what a column joins to and the values it may take, in order."""
+    dictionary = pd.read_csv(exported["csv"] / "dictionary.csv", dtype=str, keep_default_na=False)
+    row = {(r["table"], r["column"]): r for r in dictionary.to_dict("records")}
+    assert row[("footnote_refs", "number")]["references"] == "footnotes.number"
+    assert row[("entities", "section_id")]["references"] == "sections.section_id"
+    level = next(c for c in TABLES["ratings"].columns if c.name == "level")
+    assert row[("ratings", "level")]["values"] == "; ".join(level.enum) and level.enum[0] == "mid_high"
+    assert row[("ratings", "comment")]["values"] == "" and row[("ratings", "comment")]["references"] == ""
