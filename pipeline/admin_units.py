@@ -61,6 +61,9 @@ class AdminUnit:
     named_members: tuple[str, ...]
     footnotes: tuple[int, ...]
     evidence: str
+    ordinal: int = 0
+    part_of: int | None = None
+    is_total: bool = False
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,7 @@ class CountCandidate:
     phrase: UnitPhrase | None
     reason: str | None  # None: a unit count
     sentence: Sentence
+    adopted: bool = False  # no unit of its own: counts the unit of the count before it ("5 of which")
 
 
 @dataclass(frozen=True)
@@ -157,28 +161,31 @@ def _extract(section: Section, r: AdminUnitRules, abbreviations: frozenset[str])
     tiers = find_subnational_tiers(text, r)
     cues = find_tier_cues(text, r)
     candidates = find_count_candidates(section, r, abbreviations)
-    accepted = [c for c in share_coordinated_head(text, candidates, find_coordinations(text, candidates, r), r) if c.reason is None]
-    if r.nested_counts == "drop":
-        accepted = [c for c, nested in zip(accepted, mark_nested(text, accepted, r)) if not nested]
+    candidates = share_coordinated_head(text, candidates, find_coordinations(text, candidates, r), r)
+    accepted = [c for c in adopt_earlier_unit(text, candidates, r) if c.reason is None]
+    parents = find_parents(text, accepted, r)
     tier_total = tiers or max((c.ordinal or 0 for c in cues), default=0) or None
-    rows = []
-    for c in accepted:
-        tier = prefer_sentence_cue(c, cues, text, r, tier_total, stated=tiers is not None)
-        rows.append(
-            AdminUnit(
-                tier=tier,
-                tier_rank=ADMIN_TIERS.index(tier) + 1 if tier else None,
-                unit_type=c.phrase.unit_type,
-                local_term=c.phrase.local_term,
-                count=c.count,
-                qualifier=c.qualifier,
-                named_members=c.phrase.named_members,
-                footnotes=c.sentence.footnotes,
-                evidence=c.sentence.text,
-            )
+    placed = place_tiers(text, accepted, parents, cues, r, tier_total, stated=tiers is not None)
+    rows = [
+        AdminUnit(
+            tier=tier,
+            tier_rank=ADMIN_TIERS.index(tier) + 1 if tier else None,
+            unit_type=c.phrase.unit_type,
+            local_term=c.phrase.local_term,
+            count=c.count,
+            qualifier=c.qualifier,
+            named_members=c.phrase.named_members,
+            footnotes=c.sentence.footnotes,
+            evidence=c.sentence.text,
+            ordinal=i,
+            part_of=parents[i],
+            is_total=parents.count(i) >= 2,
         )
+        for i, (c, tier) in enumerate(zip(accepted, placed))
+    ]
     warnings = [structure_warning] if structure_warning else []
-    found = {row.tier for row in rows if row.tier}
+    # Units below the municipalities are administrative subdivisions, not a tier of government.
+    found = {row.tier for row in rows if row.tier and row.tier != "sub_municipal" and row.part_of is None}
     if tiers is not None and len(found) > tiers:
         warnings.append(f"admin_units: profile states {tiers} subnational tier(s) but units were placed in {len(found)}")
     return AdminUnitResult(tuple(rows), structure, tiers, tuple(warnings))
@@ -286,14 +293,16 @@ def read_unit_phrase(
         return None, "compound_noun"  # "15 district hospitals": the unit noun only modifies
     start, head_start, end = words[first][1], words[head_first][1], words[head_last][2]
     head_end = end
+    noun_tier = noun.tier
     for complement in rules.complements:
         m = complement.match(text, end, limit, timeout=PATTERN_TIMEOUT)
         if m:
             end = m.end()
+            noun_tier = None  # "cities with county status" are no ordinary cities: a cue places them
             break
     unit_type = " ".join(_QUOTES.sub("", text[start:end]).lower().split())
     local_term, members, extent_end = _local_term_and_members(text, head_start, end, limit, count, italics, rules)
-    return UnitPhrase(start, head_start, end, extent_end, unit_type, noun.tier, local_term, members, head_end, noun.plural), None
+    return UnitPhrase(start, head_start, end, extent_end, unit_type, noun_tier, local_term, members, head_end, noun.plural), None
 
 
 def _words_after(text: str, pos: int, limit: int, most: int) -> list[tuple[str, int, int]]:
@@ -507,6 +516,7 @@ def _shared_phrases(text: str, co: Coordination, candidates: list[CountCandidate
     else:
         return ()
     complement = " ".join(_QUOTES.sub("", text[last.head_end : last.end]).lower().split())
+    no_noun_tier = last.noun_tier is None and complement != ""  # the complement unplaced the noun
     return tuple(
         UnitPhrase(
             start=c.start,
@@ -514,7 +524,7 @@ def _shared_phrases(text: str, co: Coordination, candidates: list[CountCandidate
             end=c.end,
             extent_end=c.end,
             unit_type=" ".join(c.words + ending + ((complement,) if complement else ())),
-            noun_tier=noun.tier,
+            noun_tier=None if no_noun_tier else noun.tier,
             head_end=c.end,
             plural=noun.plural,
             shared_end=last.extent_end,
@@ -534,28 +544,104 @@ def _whole_phrase_noun(words: tuple[str, ...], rules: AdminUnitRules):
 # ---------------------------------------------------------------------------
 # Decisions
 # ---------------------------------------------------------------------------
-def mark_nested(text: str, accepted: list[CountCandidate], rules: AdminUnitRules) -> list[bool]:
-    """Which counts are a subset of an earlier count of their sentence.
+def adopt_earlier_unit(text: str, candidates: list[CountCandidate], rules: AdminUnitRules) -> list[CountCandidate]:
+    """Counts with no unit of their own that count the unit of the count before them.
 
-    Nested: a nesting marker ("including", "of which") stands right before this
-    count, after the previous unit; or the previous count was nested inside a parenthesis
-    that is still open ("18 regions (including 5 overseas and 2 ... regions)").
+    "17 regions, 5 of which ..." and "Of the 17 regions, only one ...": the count is
+    followed by "of which" (them, these) or preceded by a ``same_unit_subset`` word,
+    and an accepted count stands earlier in its sentence.
     """
-    out: list[bool] = []
-    parent = previous = None
-    for c in accepted:
-        if previous is None or previous.sentence != c.sentence:
-            parent = None
-        nested = False
-        if parent is not None:
-            marked = rules.nesting_marker.search(text, previous.phrase.extent_end, c.start, timeout=PATTERN_TIMEOUT)
-            opened = text[parent.phrase.end : c.start]
-            still_open = out[-1] and opened.count("(") > opened.count(")")
-            nested = bool(marked) or still_open
-        if not nested:
-            parent = c
-        out.append(nested)
-        previous = c
+    out = list(candidates)
+    for i, c in enumerate(candidates):
+        if c.reason != "no_unit_noun":
+            continue
+        earlier = next((e for e in reversed(out[:i]) if e.sentence == c.sentence and e.reason is None), None)
+        if earlier is None:
+            continue
+        follows = _OF_WHICH.match(text, c.end, c.sentence.end)
+        only = rules.same_unit_subset.search(text, max(c.sentence.start, c.start - 20), c.start, timeout=PATTERN_TIMEOUT)
+        if follows or only:
+            at = c.end
+            phrase = dataclasses.replace(
+                earlier.phrase, start=at, head_start=at, end=at, extent_end=at, head_end=at,
+                shared_end=None, local_term=None, named_members=(),
+            )
+            out[i] = dataclasses.replace(c, phrase=phrase, reason=None, adopted=True)
+    return out
+
+
+_OF_WHICH = regex.compile(r"\s+of\s+(?:which|whom|them|these|those)\b", regex.IGNORECASE)
+
+
+def find_parents(text: str, accepted: list[CountCandidate], rules: AdminUnitRules) -> list[int | None]:
+    """For each count, the index of the count it is a part or subset of (else None).
+
+    Within one sentence, a count is a part of the count before it when a nesting
+    marker stands right before it ("including 5 ..."), when ``parts_opener`` is the
+    whole gap ("2,300 local governments of several kinds: 1,160 ..."), when it
+    counts the earlier unit ("5 of which"), or when a ``same_unit_subset`` word
+    stands before a count of the same head noun ("17 regions, but only one
+    autonomous region"). Parts listed after the first part of a total (", ",
+    "and"), and parts inside a parenthesis a part opened, share its parent.
+    """
+    out: list[int | None] = []
+    listing: int | None = None  # the total whose parts are being listed
+    for i, c in enumerate(accepted):
+        prev = accepted[i - 1] if i and accepted[i - 1].sentence == c.sentence else None
+        parent, opens = None, False
+        if prev is not None:
+            gap_end = _before_qualifier(text, prev.phrase.extent_end, c, rules)
+            gap = text[prev.phrase.extent_end : gap_end]
+            top = out[i - 1] if out[i - 1] is not None else i - 1
+            marked = rules.nesting_marker.search(text, prev.phrase.extent_end, c.start, timeout=PATTERN_TIMEOUT)
+            if c.adopted:
+                parent = top
+            elif marked:
+                parent = top
+            elif out[i - 1] is not None and _in_open_parenthesis(text, accepted[out[i - 1]], c):
+                parent = out[i - 1]
+            elif listing is not None and out[i - 1] == listing and _is_list_link(gap, rules):
+                parent = listing
+            elif rules.parts_opener.fullmatch(gap, timeout=PATTERN_TIMEOUT):
+                parent, opens = i - 1, True
+            elif rules.same_unit_subset.search(gap, timeout=PATTERN_TIMEOUT) and _same_head(prev, c):
+                parent = top
+        if parent is None or parent != listing:
+            listing = None
+        if opens:
+            listing = parent
+        out.append(parent)
+    return out
+
+
+def _before_qualifier(text: str, start: int, c: CountCandidate, rules: AdminUnitRules) -> int:
+    """Where the gap before a count ends: before its qualifier ("approximately"), if any."""
+    q = rules.qualifier.search(text, max(start, c.start - 40), c.start, timeout=PATTERN_TIMEOUT)
+    return q.start() if q else c.start
+
+
+def _in_open_parenthesis(text: str, parent: CountCandidate, c: CountCandidate) -> bool:
+    opened = text[parent.phrase.end : c.start]
+    return opened.count("(") > opened.count(")")
+
+
+def _is_list_link(gap: str, rules: AdminUnitRules) -> bool:
+    if rules.shared_heads is None:
+        return False
+    return bool(rules.shared_heads.list_link.fullmatch(gap) or rules.shared_heads.last_link.fullmatch(gap))
+
+
+def _same_head(a: CountCandidate, b: CountCandidate) -> bool:
+    """The two units end in the same noun, singular or plural ("regions", "region")."""
+    return bool(_singulars(a.phrase.unit_type.split()[-1]) & _singulars(b.phrase.unit_type.split()[-1]))
+
+
+def _singulars(word: str) -> set[str]:
+    """The word and the singulars it may be the plural of (states -> state, cities -> city)."""
+    out = {word}
+    for plural, singular in (("ies", "y"), ("es", ""), ("s", "")):
+        if word.endswith(plural):
+            out.add(word[: -len(plural)] + singular)
     return out
 
 
@@ -574,10 +660,103 @@ def find_tier_cues(text: str, rules: AdminUnitRules) -> list[TierCue]:
     return out
 
 
-def prefer_sentence_cue(
-    c: CountCandidate, cues: list[TierCue], text: str, rules: AdminUnitRules, tier_total: int | None, stated: bool
+def place_tiers(
+    text: str, accepted: list[CountCandidate], parents: list[int | None], cues: list[TierCue],
+    rules: AdminUnitRules, tier_total: int | None, stated: bool,
+) -> list[str | None]:
+    """The tier of each count, by the rules the README's "Admin units" section states.
+
+    A part or subset is at the tier of its set. Otherwise: a cue right after the
+    unit > one tier below a count of its sentence that it divides ("which are in
+    turn divided into") > an earlier cue in its sentence > the noun's own tier >
+    a cue carried from an earlier sentence > the order of tiers
+    (``order_of_tiers``).
+    """
+    out: list[str | None] = []
+    for i, c in enumerate(accepted):
+        parent = parents[i]
+        if parent is not None and out[parent] is not None:
+            out.append(out[parent])
+            continue
+        below = _below_divided(text, accepted, parents, out, i, rules)
+        tier = prefer_sentence_cue(c, cues, text, rules, tier_total, stated, below)
+        if tier is None and not _national_in_sentence(c, cues):
+            first_stated = i == 0 and bool(rules.territorial_context.search(text, c.sentence.start, c.sentence.end, timeout=PATTERN_TIMEOUT))
+            tier = order_of_tiers(accepted, parents, out, i, first_stated, single_tier=stated and tier_total == 1)
+        out.append(tier)
+    return out
+
+
+def _national_in_sentence(c: CountCandidate, cues: list[TierCue]) -> bool:
+    """A ``national`` cue before the count in its sentence: the count is placed in no tier."""
+    before = [cue for cue in cues if c.sentence.start <= cue.start and cue.end <= c.start]
+    return bool(before) and before[-1].tier == "national"
+
+
+def _below_divided(
+    text: str, accepted: list[CountCandidate], parents: list[int | None], placed: list[str | None], i: int, rules: AdminUnitRules
 ) -> str | None:
-    """The unit's tier: trailing cue > earlier cue in its sentence > the noun's own tier > carried cue.
+    """One tier below the units this count divides.
+
+    Those are the nearest placed count of its sentence when ``division_below``
+    stands between the two ("149 cities ..., which are in turn divided into
+    42,000 barangays"), else an earlier placed count whose noun the sentence names
+    before ``division_below`` ("the counties are divided into 290 sub-counties").
+    """
+    c = accepted[i]
+    for j in range(i - 1, -1, -1):
+        earlier = accepted[j]
+        if earlier.sentence != c.sentence:
+            break
+        if parents[j] is None and placed[j] is not None:
+            if rules.division_below.search(text, earlier.phrase.extent_end, c.start, timeout=PATTERN_TIMEOUT):
+                return _one_below(placed[j])
+            return None
+    division = rules.division_below.search(text, c.sentence.start, c.start, timeout=PATTERN_TIMEOUT)
+    if division is None:
+        return None
+    named = {w for word in regex.findall(r"[^\W\d_][\w-]*", text[c.sentence.start : division.start()].lower()) for w in _singulars(word)}
+    for j in range(i - 1, -1, -1):
+        if parents[j] is None and placed[j] is not None and _singulars(accepted[j].phrase.unit_type.split()[-1]) & named:
+            return _one_below(placed[j])
+    return None
+
+
+def order_of_tiers(
+    accepted: list[CountCandidate], parents: list[int | None], placed: list[str | None], i: int,
+    first_stated: bool, single_tier: bool = False,
+) -> str | None:
+    """The tier of a count nothing else places, from the order the text lists tiers in.
+
+    Texts list a country's levels top-down. The first count of the section, in a
+    sentence about the territorial structure (``first_stated``), is at the top
+    subnational tier: regional, or municipal when the text states a single tier
+    (as for ordinal cues). A later count is one tier below the nearest placed count
+    before it (regional -> intermediate -> municipal), at its tier when it counts
+    the same unit or that count is municipal or below: order alone never places a
+    unit below the municipalities, only a noun or a division does.
+    """
+    if i == 0:
+        return ("municipal" if single_tier else "regional") if first_stated else None
+    for j in range(i - 1, -1, -1):
+        if parents[j] is None and placed[j] is not None:
+            same = accepted[j].phrase.unit_type == accepted[i].phrase.unit_type
+            if same or ADMIN_TIERS.index(placed[j]) >= ADMIN_TIERS.index("municipal"):
+                return placed[j]
+            return _one_below(placed[j])
+    return None
+
+
+def _one_below(tier: str) -> str:
+    return ADMIN_TIERS[min(ADMIN_TIERS.index(tier) + 1, len(ADMIN_TIERS) - 1)]
+
+
+def prefer_sentence_cue(
+    c: CountCandidate, cues: list[TierCue], text: str, rules: AdminUnitRules, tier_total: int | None, stated: bool,
+    below: str | None = None,
+) -> str | None:
+    """The unit's tier: trailing cue > ``below`` (the tier under a count it divides) >
+    earlier cue in its sentence > the noun's own tier > carried cue.
 
     A ``national`` cue places nothing: it stops a carried tier and leaves the noun's.
     A count sharing its list's noun reads the cue that trails the whole list.
@@ -595,6 +774,8 @@ def prefer_sentence_cue(
     )
     if trailing is not None and trailing.tier != "national":
         return _cue_tier(trailing, tier_total, stated)
+    if below is not None:
+        return below
     before = [cue for cue in cues if cue.end <= c.start]
     in_sentence = [cue for cue in before if cue.start >= c.sentence.start]
     if in_sentence and in_sentence[-1].tier != "national":

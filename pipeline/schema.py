@@ -76,8 +76,8 @@ TABLES: dict[str, Table] = {
             Column("char_offset", I32, "Offset in that section's clean text where the marker stood (0 on the heading)."),
         )),
         Table("admin_units", "Counts of subnational units (territorial organization).", (
-            Column("tier", S, "`regional`, `intermediate` or `municipal`, as the text places it.", True),
-            Column("tier_rank", I8, "1, 2, 3 for those tiers.", True),
+            Column("tier", S, "`regional`, `intermediate`, `municipal` or `sub_municipal`, as the text places it (README, Admin units).", True),
+            Column("tier_rank", I8, "1, 2, 3, 4 for those tiers.", True),
             Column("unit_type", S, "The unit's noun phrase as written, lower case, quotes removed."),
             Column("local_term", S, "Local name given in parentheses or italics.", True),
             Column("count", I32, "The number, from digits or words."),
@@ -85,6 +85,9 @@ TABLES: dict[str, Table] = {
             Column("named_members", LS, "Members listed in parentheses, else empty."),
             Column("footnotes", LI16, "Footnote markers in the same sentence."),
             Column("evidence", S, "The clean sentence the count came from."),
+            Column("ordinal", I16, "0, 1, 2 ... in document order; with country, the row's key."),
+            Column("part_of", I16, "`ordinal` of the row this count is a part or subset of (parts of a stated total, a subset stated inside a count), else null.", True),
+            Column("is_total", B, "The count is a total that other rows (its parts) break down, or a count over several tiers at once."),
         )),
         Table("ratings", "LRG participation ratings.", (
             Column("dimension", S, "`vnr_process` or `coordination_mechanisms`."),

@@ -89,10 +89,10 @@ UNIT_CASES = [
     (
         "digit-groups-comma-space-nbsp-thin-space",
         ["The country has 2,186 villages, 34 945 communes, 1\u00a0200 towns and 3\u202f100 settlements."],
-        [("municipal", "villages", None, 2186, None, ()),
+        [("sub_municipal", "villages", None, 2186, None, ()),
          ("municipal", "communes", None, 34945, None, ()),
-         (None, "towns", None, 1200, None, ()),
-         (None, "settlements", None, 3100, None, ())],
+         ("municipal", "towns", None, 1200, None, ()),
+         ("municipal", "settlements", None, 3100, None, ())],  # order: municipal stays municipal
     ),
     (
         "number-words",
@@ -100,23 +100,25 @@ UNIT_CASES = [
         [(None, "counties", "fylker", 11, None, ()),
          ("regional", "cantons", None, 26, None, ()),
          ("municipal", "municipalities", None, 105, None, ()),
-         (None, "cities", None, 12, None, ())],
+         ("municipal", "cities", None, 12, None, ())],
     ),
     (
         "qualifiers-as-printed-abbreviation-spelled-out",
         ["There are over 300 communes, some 2,136 villages, approx. 40 districts, Almost 90 towns, at least 12 regions and more  than 1,000 settlements."],
         [("municipal", "communes", None, 300, "over", ()),
-         ("municipal", "villages", None, 2136, "some", ()),
-         (None, "districts", None, 40, "approximately", ()),
-         (None, "towns", None, 90, "almost", ()),
+         ("sub_municipal", "villages", None, 2136, "some", ()),
+         ("sub_municipal", "districts", None, 40, "approximately", ()),  # order: at the tier of the villages before it
+         ("municipal", "towns", None, 90, "almost", ()),
          ("regional", "regions", None, 12, "at least", ()),
-         (None, "settlements", None, 1000, "more than", ())],
+         ("intermediate", "settlements", None, 1000, "more than", ())],  # order: one tier below the regions
     ),
     (
-        "nested-count-dropped",
+        "nested-count-is-a-row-at-its-sets-tier",
         ["France is composed of 18 regions, including 5 overseas regions, 101 departments (including 5 overseas departments) and 34 945 municipalities."],
         [("regional", "regions", None, 18, None, ()),
-         (None, "departments", None, 101, None, ()),
+         ("regional", "overseas regions", None, 5, None, ()),
+         ("intermediate", "departments", None, 101, None, ()),
+         ("intermediate", "overseas departments", None, 5, None, ()),
          ("municipal", "municipalities", None, 34945, None, ())],
     ),
     (
@@ -128,7 +130,7 @@ UNIT_CASES = [
     (
         "of-which-right-before-count-is-nesting",
         ["The country has 308 municipalities, of which more than 20 cities."],
-        [("municipal", "municipalities", None, 308, None, ())],
+        [("municipal", "municipalities", None, 308, None, ()), ("municipal", "cities", None, 20, "more than", ())],
     ),
     (
         "four-tiers-by-ordinal",
@@ -156,10 +158,10 @@ UNIT_CASES = [
     ),
     (
         "noun-tier-beats-carried-cue",
-        ["At the regional level, there are 13 regions. These are divided into 308 municipalities and 40 towns."],
+        ["At the regional level, there are 13 regions. These are divided into 308 municipalities and 40 districts."],
         [("regional", "regions", None, 13, None, ()),
          ("municipal", "municipalities", None, 308, None, ()),
-         ("regional", "towns", None, 40, None, ())],
+         ("regional", "districts", None, 40, None, ())],
     ),
     (
         "trailing-cue-binds-to-its-unit",
@@ -172,14 +174,14 @@ UNIT_CASES = [
         [("municipal", "villages", None, 85, None, ()), (None, "districts", None, 12, None, ())],
     ),
     (
-        "no-cue-no-tier",
+        "first-count-of-a-territorial-sentence-is-regional",
         ["The country is divided into 120 districts."],
-        [(None, "districts", None, 120, None, ())],
+        [("regional", "districts", None, 120, None, ())],
     ),
     (
         "italic-noun-and-or-italic-term",
         ["The country has 14 *oblasts* and 170 districts, or *rayons*."],
-        [("regional", "oblasts", "oblasts", 14, None, ()), (None, "districts", "rayons", 170, None, ())],
+        [("regional", "oblasts", "oblasts", 14, None, ()), ("intermediate", "districts", "rayons", 170, None, ())],
     ),
     (
         "capitalised-local-term-and-single-member",
@@ -195,20 +197,20 @@ UNIT_CASES = [
         "e-g-members-and-no-split-on-abbreviation",
         ["The country is divided into 10 regions (e.g. Centre, Littoral), 58 departments and 360 communes."],
         [("regional", "regions", None, 10, None, ("Centre", "Littoral")),
-         (None, "departments", None, 58, None, ()),
+         ("intermediate", "departments", None, 58, None, ()),
          ("municipal", "communes", None, 360, None, ())],
     ),
     (
         "year-like-count-without-year-preposition",
         ["There are 12 towns and 1999 villages."],
-        [(None, "towns", None, 12, None, ()), ("municipal", "villages", None, 1999, None, ())],
+        [("municipal", "towns", None, 12, None, ()), ("sub_municipal", "villages", None, 1999, None, ())],
     ),
     (
         "single-tier-hyphenated-noun",
         ["Kenya has one level of devolved government: 47 counties, divided into 290 sub-counties and approximately 1,450 wards."],
-        [(None, "counties", None, 47, None, ()),
-         (None, "sub-counties", None, 290, None, ()),
-         (None, "wards", None, 1450, "approximately", ())],
+        [("municipal", "counties", None, 47, None, ()),  # one stated tier: the first count is municipal
+         ("sub_municipal", "sub-counties", None, 290, None, ()),  # "divided into": one tier below
+         ("sub_municipal", "wards", None, 1450, "approximately", ())],
     ),
     (
         "compound-noun-city-districts",
@@ -229,13 +231,59 @@ def test_tier_rank_follows_tier(rules):
     assert [(r.tier, r.tier_rank) for r in rows] == [
         ("regional", 1), ("intermediate", 2), ("intermediate", 2), ("intermediate", 2), ("municipal", 3)
     ]
-    assert run(rules, "The country is divided into 120 districts.").rows[0].tier_rank is None
+    assert run(rules, "The capital has 12 city districts.").rows[0].tier_rank is None
+    assert run(rules, "There are 42,000 barangays.").rows[0].tier_rank == 4
 
 
-def test_nested_counts_kept_when_rules_say_keep(rules):
-    keep = Rules(rules.directory, "test", {"admin_units": dataclasses.replace(rules.admin_units, nested_counts="keep"), "normalize": rules.normalize})
-    rows = run(keep, "France is composed of 18 regions, including 5 overseas regions, and 34 945 municipalities.").rows
-    assert [(r.unit_type, r.count) for r in rows] == [("regions", 18), ("overseas regions", 5), ("municipalities", 34945)]
+# -- how rows relate: ordinal, part_of, is_total ---------------------------------------
+# (id, paragraph, rows as (count, part_of, is_total))
+RELATION_CASES = [
+    ("total-with-parts-after-a-colon",
+     "At the municipal level, there are about 2,300 local governments of several kinds: approximately 1,160 municipalities, about 850 communes and around 300 other local bodies.",
+     [(2300, None, True), (1160, 0, False), (850, 0, False), (300, 0, False)]),
+    ("subset-after-including",
+     "France is composed of 18 regions, including 5 overseas regions, and 34 945 municipalities.",
+     [(18, None, False), (5, 0, False), (34945, None, False)]),
+    ("parts-inside-a-parenthesis",
+     "There are 101 departments (including 5 overseas and 2 Corsican departments) and 34 945 municipalities.",
+     [(101, None, True), (5, 0, False), (2, 0, False), (34945, None, False)]),
+    ("subset-with-no-unit-of-its-own",
+     "The country has 17 regions, 5 of which are overseas.",
+     [(17, None, False), (5, 0, False)]),
+    ("only-before-a-count-of-the-same-noun",
+     "The country is grouped into 17 administrative regions, but only one autonomous region has a parliament.",
+     [(17, None, False), (1, 0, False)]),
+    ("only-before-another-noun-is-no-subset",
+     "There are 16 regions and only 2 cities.",
+     [(16, None, False), (2, None, False)]),
+    ("a-figure-that-includes",
+     "There are 2,478 municipalities, a figure that includes 302 urban municipalities.",
+     [(2478, None, False), (302, 0, False)]),
+    ("a-colon-list-without-a-total-is-no-part",
+     "Kenya has one level of devolved government, established by the 2010 Constitution: 47 counties.",
+     [(47, None, False)]),
+]
+
+
+@pytest.mark.parametrize("paragraph, expected", [c[1:] for c in RELATION_CASES], ids=[c[0] for c in RELATION_CASES])
+def test_rows_say_how_they_relate(rules, paragraph, expected):
+    rows = run(rules, paragraph).rows
+    assert [(r.count, r.part_of, r.is_total) for r in rows] == expected
+    assert [r.ordinal for r in rows] == list(range(len(rows)))
+
+
+def test_a_part_takes_the_tier_of_its_set(rules):
+    rows = run(rules, "Poland has 16 voivodeships, 380 counties (including 66 cities with county rights) and 2,477 gminas.").rows
+    assert [(r.count, r.tier) for r in rows] == [
+        (16, "regional"), (380, "intermediate"), (66, "intermediate"), (2477, "municipal")
+    ]
+
+
+def test_division_places_the_divided_units_one_tier_below(rules):
+    rows = run(rules, "At the municipal level, there are 149 cities, which are in turn divided into some 42,000 barangays.").rows
+    assert [(r.count, r.tier) for r in rows] == [(149, "municipal"), (42000, "sub_municipal")]
+    rows = run(rules, "At the regional level, there are 47 counties.", "For administrative purposes, the counties are divided into 290 sub-counties.").rows
+    assert [(r.count, r.tier) for r in rows] == [(47, "regional"), (290, "intermediate")]
 
 
 # -- counts sharing one head noun across a coordination ---------------------------------
@@ -263,7 +311,7 @@ SHARED_HEAD_CASES = [
     (
         "singular-unit-word-after-count-above-one-is-a-modifier",
         ["There are three city and 25 county councils."],
-        [("municipal", "city councils", None, 3, None, ()), (None, "county councils", None, 25, None, ())],
+        [("municipal", "city councils", None, 3, None, ()), ("municipal", "county councils", None, 25, None, ())],
     ),
     (
         "each-count-keeps-its-qualifier",
@@ -306,7 +354,7 @@ SHARED_HEAD_CASES = [
     (
         "comma-list-of-complete-counts-unchanged",
         ["The country has 17 regions, 179 districts."],
-        [("regional", "regions", None, 17, None, ()), (None, "districts", None, 179, None, ())],
+        [("regional", "regions", None, 17, None, ()), ("intermediate", "districts", None, 179, None, ())],
     ),
     (
         "count-without-words-of-its-own",
@@ -346,7 +394,7 @@ SHARED_HEAD_CASES = [
     (
         "one-city-keeps-its-singular-noun",
         ["The country has one city and 25 county councils."],
-        [(None, "city", None, 1, None, ()), (None, "county councils", None, 25, None, ())],
+        [("municipal", "city", None, 1, None, ()), ("municipal", "county councils", None, 25, None, ())],
     ),
     (
         "no-unit-noun-to-share",
@@ -562,7 +610,7 @@ def test_broken_rule_file_fails_with_file_and_line(tmp_path):
     text = (DEFAULT_RULES_DIR / "admin_units.yaml").read_text(encoding="utf-8")
     text = (
         text.replace("  - tier: intermediate\n", "  - tier: munic\n")
-        .replace("nested_counts: drop", "nested_counts: sometimes")
+        .replace("same_unit_subset: '", "same_unit_subset: '(?:")
         .replace("  - '\\s+ with \\s+ (?:[\\w-]+\\s+){0,2}? status\\b'", "  - '(x?)'")
         .replace("    - commune\n", "    - ''\n")
         .replace("  - name: percent\n", "  - name: Percent Sign\n")
@@ -577,7 +625,7 @@ def test_broken_rule_file_fails_with_file_and_line(tmp_path):
     vacuous, empty_noun = line_of("  - '(x?)'"), line_of("    - ''")
     expected = [
         f"rules/admin_units.yaml:{line_of('  - tier: munic')}: unknown tier 'munic'",
-        f"rules/admin_units.yaml:{line_of('nested_counts:')}: unknown nested_counts policy 'sometimes'",
+        f"rules/admin_units.yaml:{line_of('same_unit_subset:')}: bad pattern",
         f"rules/admin_units.yaml:{vacuous}: vacuous pattern",
         f"rules/admin_units.yaml:{empty_noun}: 'municipal' item",
         f"rules/admin_units.yaml:{line_of('  - name: Percent Sign')}: not_counts name 'Percent Sign' must be snake_case",

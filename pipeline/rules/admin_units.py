@@ -19,13 +19,13 @@ from .core import (
 
 # --- admin_units: admin_units.yaml --------------------------------------------
 
-ADMIN_TIERS = ("regional", "intermediate", "municipal")  # tier_rank 1, 2, 3
+ADMIN_TIERS = ("regional", "intermediate", "municipal", "sub_municipal")  # tier_rank 1, 2, 3, 4
 _NOUN_GROUPS = ADMIN_TIERS + ("any",)
 _CUE_TIERS = ADMIN_TIERS + ("national",)
 _ADMIN_KEYS = (
     "number_words", "qualifiers", "qualifier_aliases", "unit_nouns", "max_modifiers", "stop_words", "complements",
-    "local_term_prefixes", "member_prefixes", "not_counts", "nesting_markers", "nested_counts",
-    "trailing_cue_gap", "tier_cues", "state_structure", "subnational_tiers", "national_tier_listed",
+    "local_term_prefixes", "member_prefixes", "not_counts", "nesting_markers", "parts_opener", "division_below",
+    "not_unit_nouns", "territorial_context", "same_unit_subset", "trailing_cue_gap", "tier_cues", "state_structure", "subnational_tiers", "national_tier_listed",
     "thousands_separators", "shared_heads",
 )
 _NUMBER_KINDS = ("units", "tens", "scales", "phrases")
@@ -84,7 +84,11 @@ class AdminUnitRules:
     member_prefix: regex.Pattern
     not_counts: tuple[NotCountRule, ...]
     nesting_marker: regex.Pattern  # a marker ending at most two words before the search end
-    nested_counts: str  # drop | keep
+    parts_opener: regex.Pattern  # between a total's unit and its first part: ":", "namely"
+    division_below: regex.Pattern  # between a count and a later one: the later is one tier below
+    same_unit_subset: regex.Pattern  # right before a subset count of the same unit: "only"
+    not_unit_nouns: frozenset[str]  # head words of phrases that count no unit (people, seats, years)
+    territorial_context: regex.Pattern  # a sentence about territorial units
     trailing_cue_gap: regex.Pattern | None
     tier_cues: tuple[TierCueRule, ...]
     state_structure: tuple[tuple[str, regex.Pattern], ...]
@@ -286,7 +290,11 @@ def parse_admin_unit_rules(rules_dir: Path, check: RuleChecker) -> AdminUnitRule
         if nesting
         else regex.compile(r"(?!)")
     )
-    nested_counts = check.choice(data.get("nested_counts"), ("drop", "keep"), _key_line(data, "nested_counts") or data.line, "nested_counts policy") or "drop"
+    parts_opener = check.pattern(data.get("parts_opener"), _key_line(data, "parts_opener") or data.line) or regex.compile(r"(?!)")
+    division_below = check.pattern(data.get("division_below"), _key_line(data, "division_below") or data.line) or regex.compile(r"(?!)")
+    same_unit_subset = check.pattern(data.get("same_unit_subset"), _key_line(data, "same_unit_subset") or data.line) or regex.compile(r"(?!)")
+    territorial_context = check.pattern(data.get("territorial_context"), _key_line(data, "territorial_context") or data.line) or regex.compile(r"(?!)")
+    not_unit_nouns = frozenset(w.lower() for w in check.strings(data, "not_unit_nouns"))
 
     trailing_cue_gap = check.pattern(data.get("trailing_cue_gap"), _key_line(data, "trailing_cue_gap") or data.line)
     cues = []
@@ -342,7 +350,11 @@ def parse_admin_unit_rules(rules_dir: Path, check: RuleChecker) -> AdminUnitRule
         member_prefix=member_prefix,
         not_counts=tuple(not_counts),
         nesting_marker=nesting_marker,
-        nested_counts=nested_counts,
+        parts_opener=parts_opener,
+        division_below=division_below,
+        not_unit_nouns=not_unit_nouns,
+        territorial_context=territorial_context,
+        same_unit_subset=same_unit_subset,
         trailing_cue_gap=trailing_cue_gap,
         tier_cues=tuple(cues),
         state_structure=tuple(structures),
