@@ -26,9 +26,11 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import functools
 from dataclasses import dataclass
 
 import regex
+import spacy
 
 from .document import Outline, Section, Span
 from .errors import ExtractionTimeout
@@ -162,6 +164,7 @@ def _extract(section: Section, r: AdminUnitRules, abbreviations: frozenset[str])
     cues = find_tier_cues(text, r)
     candidates = find_count_candidates(section, r, abbreviations)
     candidates = share_coordinated_head(text, candidates, find_coordinations(text, candidates, r), r)
+    candidates = settle_open_conjuncts(candidates)
     accepted = [c for c in adopt_earlier_unit(text, candidates, r) if c.reason is None]
     parents = find_parents(text, accepted, r)
     tier_total = tiers or max((c.ordinal or 0 for c in cues), default=0) or None
@@ -227,9 +230,12 @@ def find_count_candidates(
     spans = tuple(s for s in section.clean.spans if s.kind == "italic")
     out = []
     for sentence in split_sentences(section, abbreviations):
+        territorial = is_territorial(sentence.text, rules)
         for m in rules.count.finditer(text, sentence.start, sentence.end, timeout=PATTERN_TIMEOUT):
             value = parse_count(m.group(), rules)
-            phrase, phrase_reason = read_unit_phrase(text, m.end(), sentence.end, value, spans, rules)
+            # A year-like number ("the 2014 Village Law") heads no phrase of an unlisted noun.
+            year_like = bool(_PLAIN_DIGITS.fullmatch(m.group())) and _YEARS[0] <= value <= _YEARS[1]
+            phrase, phrase_reason = read_unit_phrase(text, m.end(), sentence.end, value, spans, rules, territorial and not year_like)
             reason = reject_reason(text, m.start(), m.end(), value, rules) or phrase_reason
             qualifier = rules.qualifier.search(text, max(sentence.start, m.start() - 40), m.start(), timeout=PATTERN_TIMEOUT)
             out.append(
@@ -244,6 +250,21 @@ def find_count_candidates(
                     sentence=sentence,
                 )
             )
+    return out
+
+
+def settle_open_conjuncts(candidates: list[CountCandidate]) -> list[CountCandidate]:
+    """An open conjunct that shared no noun counts its own phrase when the next count's
+    phrase is as short ("878 amphoe and 7,255 tambon": parallel nouns), not when that one
+    has words before its noun ("3 large and 48 small cities": "large" is a modifier)."""
+    out = list(candidates)
+    for i, c in enumerate(candidates):
+        if c.reason != OPEN_CONJUNCT:
+            continue
+        following = next((n for n in candidates[i + 1 :] if n.reason is None and n.phrase is not None), None)
+        own = len(c.phrase.unit_type.split())
+        if following is not None and len(following.phrase.unit_type.split()) <= own:
+            out[i] = dataclasses.replace(c, reason=None)
     return out
 
 
@@ -279,18 +300,38 @@ def reject_reason(text: str, start: int, end: int, value: int, rules: AdminUnitR
     return None
 
 
+def is_territorial(sentence: str, rules: AdminUnitRules) -> bool:
+    """The sentence is about territorial units: a ``territorial_context`` phrase or a listed unit noun."""
+    if rules.territorial_context.search(sentence, timeout=PATTERN_TIMEOUT):
+        return True
+    words = [w.lower() for w in _WORD.findall(sentence)]
+    return any(
+        tuple(words[i : i + size]) in rules.unit_nouns
+        for i in range(len(words))
+        for size in range(1, rules.max_noun_words + 1)
+    )
+
+
+_WORD = regex.compile(r"[^\W\d_](?:[\w’'-]*[^\W_])?")
+
+
 def read_unit_phrase(
-    text: str, pos: int, limit: int, count: int, italics: tuple[Span, ...], rules: AdminUnitRules
+    text: str, pos: int, limit: int, count: int, italics: tuple[Span, ...], rules: AdminUnitRules, territorial: bool = False
 ) -> tuple[UnitPhrase | None, str | None]:
-    """The unit phrase starting after a count, or why there is none."""
+    """The unit phrase starting after a count, or why there is none.
+
+    A listed unit noun heads the phrase; failing one, in a ``territorial`` sentence,
+    any noun phrase that ``read_generic_phrase`` accepts.
+    """
     words = _words_after(text, pos, limit, rules.max_modifiers + rules.max_noun_words + 1)
     head = _find_head(words, rules)
     if head is None:
-        return None, "no_unit_noun"
+        return _generic_or(text, pos, limit, count, italics, rules, territorial, "no_unit_noun")
     first, head_first, head_last = head
     noun = rules.unit_nouns[tuple(w for w, _, _ in words[head_first : head_last + 1])]
     if not noun.plural and head_last + 1 < len(words) and words[head_last + 1][0] not in rules.stop_words:
-        return None, "compound_noun"  # "15 district hospitals": the unit noun only modifies
+        # "15 district hospitals": the unit noun only modifies; the phrase's own head decides
+        return _generic_or(text, pos, limit, count, italics, rules, territorial, "compound_noun")
     start, head_start, end = words[first][1], words[head_first][1], words[head_last][2]
     head_end = end
     noun_tier = noun.tier
@@ -303,6 +344,112 @@ def read_unit_phrase(
     unit_type = " ".join(_QUOTES.sub("", text[start:end]).lower().split())
     local_term, members, extent_end = _local_term_and_members(text, head_start, end, limit, count, italics, rules)
     return UnitPhrase(start, head_start, end, extent_end, unit_type, noun_tier, local_term, members, head_end, noun.plural), None
+
+
+def _generic_or(
+    text: str, pos: int, limit: int, count: int, italics: tuple[Span, ...], rules: AdminUnitRules, territorial: bool, reason: str
+) -> tuple[UnitPhrase | None, str | None]:
+    """A phrase headed by a noun no rule lists, or ``reason`` when there is none."""
+    found = read_generic_phrase(text, pos, limit, count, rules) if territorial else None
+    if found is None:
+        return None, reason
+    start, head_start, end, open_conjunct = found
+    head_end = end
+    for complement in rules.complements:
+        m = complement.match(text, end, limit, timeout=PATTERN_TIMEOUT)
+        if m:
+            end = m.end()
+            break
+    unit_type = " ".join(_QUOTES.sub("", text[start:end]).lower().split())
+    local_term, members, extent_end = _local_term_and_members(text, head_start, end, limit, count, italics, rules)
+    modifiers = _WORD.findall(text[start:head_start].lower())
+    tier = next((rules.modifier_tiers[w] for w in modifiers if w in rules.modifier_tiers), None)
+    phrase = UnitPhrase(start, head_start, end, extent_end, unit_type, tier, local_term, members, head_end, True)
+    return phrase, OPEN_CONJUNCT if open_conjunct else None
+
+
+OPEN_CONJUNCT = "open_conjunct"
+
+
+def read_generic_phrase(text: str, pos: int, limit: int, count: int, rules: AdminUnitRules) -> tuple[int, int, int, bool] | None:
+    """(start, head start, end, open conjunct) of the noun phrase after a count, read from spaCy tokens.
+
+    The phrase runs over words (a coordination of single modifiers allowed:
+    "341 municipal, urban and divisional councils") up to a stop word or other
+    punctuation; its head is its last word. None when there is no head, the head
+    is a ``not_unit_nouns`` word (or its plural) or has an ``adjective_endings``
+    ending, a count of one has a plural head ("single territorial collectivities"),
+    or the phrase is longer than a noun phrase. The phrase stops before a list link
+    and another count ("878 amphoe and 7,255 tambon"): an open conjunct, whose
+    words may be a modifier that shares the next count's noun ("3 large and 48
+    small cities", ``share_coordinated_head``); it is a phrase of its own only
+    when they share none.
+    """
+    tokens = _tokens(text, pos, limit)
+    words: list[tuple[str, int, int]] = []
+    chunk = 0
+    open_conjunct = False
+    for k, (tok, start, end) in enumerate(tokens):
+        lower = tok.lower()
+        following = tokens[k + 1][0] if k + 1 < len(tokens) else ""
+        if _QUOTES.fullmatch(tok):
+            continue
+        if lower in ("and", "or", ",") and words and _count_follows(text, words[-1][2], limit, rules):
+            open_conjunct = True  # "878 amphoe and 7,255 tambon": the next count has its own phrase
+            break
+        if lower in ("and", "or", ",") and chunk == 1 and words and _WORD.fullmatch(following) and following.lower() not in rules.stop_words:
+            chunk = 0
+            continue
+        if not _WORD.fullmatch(tok) or lower in rules.stop_words or lower in rules.number_values:
+            break
+        if words and rules.verb_endings.search(lower):
+            break
+        words.append((lower, start, end))
+        chunk += 1
+    if not words or len(words) > rules.max_modifiers + 1:
+        return None
+    head, head_start, end = words[-1]
+    if _singulars(head) & rules.not_unit_nouns or rules.adjective_endings.search(head):
+        return None
+    if count == 1 and head.endswith("s") and not head.endswith("ss"):
+        return None
+    return words[0][1], head_start, end, open_conjunct
+
+
+_LINK_BEFORE_COUNT = regex.compile(r"\s*(?:,\s*)?(?:(?:and|or|&)\s+)?(?:[^\W\d_]+\s+){0,2}", regex.IGNORECASE)
+
+
+def _count_follows(text: str, end: int, limit: int, rules: AdminUnitRules) -> bool:
+    """A list link (and maybe a qualifier) and then another count follow ``end``."""
+    m = _LINK_BEFORE_COUNT.match(text, end, limit)
+    if not m or m.end() == end or not regex.match(r"\s*(?:,|and\b|or\b|&)", text[end:limit], regex.IGNORECASE):
+        return False
+    return any(rules.count.match(text, p, limit) for p in _word_starts(text, end, m.end()))
+
+
+def _word_starts(text: str, start: int, end: int) -> list[int]:
+    return [m.start() for m in regex.finditer(r"(?<!\S)\S", text[:end], pos=start)] + [end]
+
+
+@functools.lru_cache(maxsize=1)
+def _tokenizer():
+    """spaCy's rule-based English tokenizer (a blank pipeline: no model)."""
+    return spacy.blank("en").tokenizer
+
+
+def _tokens(text: str, pos: int, limit: int) -> list[tuple[str, int, int]]:
+    """Tokens of ``text[pos:limit]`` with offsets into ``text``; a hyphen inside a word
+    ("sub-counties", "commune-level") joins its parts again."""
+    out: list[tuple[str, int, int]] = []
+    for tok in _tokenizer()(text[pos:limit]):
+        if tok.is_space:
+            continue
+        start, end = pos + tok.idx, pos + tok.idx + len(tok.text)
+        if out and out[-1][2] == start and (tok.text == "-" or out[-1][0].endswith("-")) and _WORD.match(out[-1][0]):
+            out[-1] = (out[-1][0] + tok.text, out[-1][1], end)
+        else:
+            out.append((tok.text, start, end))
+    return out
 
 
 def _words_after(text: str, pos: int, limit: int, most: int) -> list[tuple[str, int, int]]:
@@ -457,7 +604,7 @@ def _open_words(text: str, index: int, c: CountCandidate, rules: AdminUnitRules)
     ``not_counts`` rule rejected (a year, a percentage) is never open, nor one with
     no word of its own ("in 2019, 45 municipalities").
     """
-    if c.reason == "no_unit_noun":
+    if c.reason in ("no_unit_noun", OPEN_CONJUNCT):
         words = _words_after(text, c.end, c.sentence.end, rules.max_modifiers + 1)
         own = []
         for word in words:
@@ -775,7 +922,9 @@ def prefer_sentence_cue(
     if trailing is not None and trailing.tier != "national":
         return _cue_tier(trailing, tier_total, stated)
     if below is not None:
-        return below
+        # one tier below the units it divides, or lower when its noun says so ("774 local government areas")
+        lower = c.phrase.noun_tier if c.phrase.noun_tier and ADMIN_TIERS.index(c.phrase.noun_tier) > ADMIN_TIERS.index(below) else None
+        return lower or below
     before = [cue for cue in cues if cue.end <= c.start]
     in_sentence = [cue for cue in before if cue.start >= c.sentence.start]
     if in_sentence and in_sentence[-1].tier != "national":

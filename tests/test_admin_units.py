@@ -668,3 +668,53 @@ def test_number_placeholder_is_required_in_tier_count_patterns(tmp_path):
     RULE_PARSERS["admin_units"][1](rules_dir, check)
     line = next(i for i, l in enumerate(text.splitlines(), 1) if l.startswith("  - 'three"))
     assert check.errors == [f"rules/admin_units.yaml:{line}: a subnational_tiers pattern must contain '{{number}}' exactly once"]
+
+
+# -- counts from the shape of the statement (issue 13) ---------------------------------
+# (id, paragraph, rows as (tier, unit_type, count)); the nouns here are in no rule list.
+SHAPE_CASES = [
+    ("unlisted-noun-in-a-territorial-sentence",
+     "Sri Lanka is divided into 9 provinces and 331 divisional secretariats.",
+     [("regional", "provinces", 9), ("intermediate", "divisional secretariats", 331)]),
+    ("local-language-noun",
+     "Thailand's provinces are divided into 878 amphoe and 7,255 tambon.",
+     [("regional", "amphoe", 878), ("intermediate", "tambon", 7255)]),
+    ("one-count-for-a-coordinated-list-of-kinds",
+     "Sri Lanka has 341 municipal, urban and divisional councils at the local level.",
+     [("municipal", "municipal, urban and divisional councils", 341)]),
+    ("modifier-gives-an-unlisted-noun-its-tier",
+     "There are currently a total of 774 local area councils in Nigeria.",
+     [("municipal", "local area councils", 774)]),
+    ("participle-ends-the-phrase",
+     "There are 36 divisional secretariats divided in Central Province.",
+     [("regional", "divisional secretariats", 36)]),
+    ("known-modifier-then-unlisted-head",
+     "At the intermediate level, the 25 districts are administered through 25 District Secretariats.",
+     [("intermediate", "districts", 25), ("intermediate", "district secretariats", 25)]),
+    ("no-territorial-context-no-unlisted-noun",
+     "The association trained 45 facilitators.",
+     []),
+    ("not-a-unit-people-seats-years-members",
+     "The country is divided into 14 regions with 12 million inhabitants, 120 seats, 25 years and 300 members.",
+     [("regional", "regions", 14)]),
+    ("a-year-names-a-law",
+     "The territory is organized by the 2014 Village Law and the 1992 Districts of Kenya.",
+     []),
+    ("a-bound-is-no-count",
+     "Each LGA is further subdivided into a minimum of ten and a maximum of twenty wards.",
+     []),
+    ("a-former-structure-is-no-count",
+     "This system replaced the previous provincial structure, which consisted of eight provinces.",
+     []),
+    ("ordinal-counted-from-the-national-level",
+     "The eight provinces have been replaced by the 47 counties that are the second level of governance after the national government.",
+     [("regional", "counties", 47)]),
+    ("singular-count-of-a-plural-noun-is-none",
+     "Corsica and Martinique are single territorial collectivities.",
+     []),
+]
+
+
+@pytest.mark.parametrize("paragraph, expected", [c[1:] for c in SHAPE_CASES], ids=[c[0] for c in SHAPE_CASES])
+def test_counts_from_the_shape_of_the_statement(rules, paragraph, expected):
+    assert [(r.tier, r.unit_type, r.count) for r in run(rules, paragraph).rows] == expected

@@ -25,7 +25,7 @@ _CUE_TIERS = ADMIN_TIERS + ("national",)
 _ADMIN_KEYS = (
     "number_words", "qualifiers", "qualifier_aliases", "unit_nouns", "max_modifiers", "stop_words", "complements",
     "local_term_prefixes", "member_prefixes", "not_counts", "nesting_markers", "parts_opener", "division_below",
-    "not_unit_nouns", "territorial_context", "same_unit_subset", "trailing_cue_gap", "tier_cues", "state_structure", "subnational_tiers", "national_tier_listed",
+    "not_unit_nouns", "territorial_context", "same_unit_subset", "adjective_endings", "verb_endings", "modifier_tiers", "trailing_cue_gap", "tier_cues", "state_structure", "subnational_tiers", "national_tier_listed",
     "thousands_separators", "shared_heads",
 )
 _NUMBER_KINDS = ("units", "tens", "scales", "phrases")
@@ -89,6 +89,9 @@ class AdminUnitRules:
     same_unit_subset: regex.Pattern  # right before a subset count of the same unit: "only"
     not_unit_nouns: frozenset[str]  # head words of phrases that count no unit (people, seats, years)
     territorial_context: regex.Pattern  # a sentence about territorial units
+    adjective_endings: regex.Pattern  # a word ending so is no head noun ("municipal", "elected")
+    verb_endings: regex.Pattern  # a word ending so, after a noun, ends its phrase ("divided in", "known as")
+    modifier_tiers: Mapping  # a modifier word -> the tier it gives an unlisted noun ("local" -> municipal)
     trailing_cue_gap: regex.Pattern | None
     tier_cues: tuple[TierCueRule, ...]
     state_structure: tuple[tuple[str, regex.Pattern], ...]
@@ -180,6 +183,22 @@ def _admin_number_words(check: RuleChecker, data: Any) -> dict[str, tuple[str, i
                 check.error(line, f"duplicate number word {word!r}")
             else:
                 out[" ".join(word.lower().split())] = (kind, value)
+    return out
+
+
+def _admin_modifier_tiers(check: RuleChecker, data: Any) -> dict[str, str]:
+    """{modifier word: tier} from ``modifier_tiers`` (tier -> words); a word under two tiers is an error."""
+    groups = check.mapping(data, "modifier_tiers")
+    out: dict[str, str] = {}
+    for tier in groups:
+        line = _key_line(groups, tier)
+        if check.choice(tier, ADMIN_TIERS, line, "tier") is None:
+            continue
+        for word in check.strings(groups, tier):
+            word = word.lower()
+            if word in out and out[word] != tier:
+                check.error(line, f"modifier {word!r} listed under two tiers")
+            out[word] = tier
     return out
 
 
@@ -355,6 +374,9 @@ def parse_admin_unit_rules(rules_dir: Path, check: RuleChecker) -> AdminUnitRule
         not_unit_nouns=not_unit_nouns,
         territorial_context=territorial_context,
         same_unit_subset=same_unit_subset,
+        verb_endings=check.pattern(data.get("verb_endings"), _key_line(data, "verb_endings") or data.line) or regex.compile(r"(?!)"),
+        modifier_tiers=MappingProxyType(_admin_modifier_tiers(check, data)),
+        adjective_endings=check.pattern(data.get("adjective_endings"), _key_line(data, "adjective_endings") or data.line) or regex.compile(r"(?!)"),
         trailing_cue_gap=trailing_cue_gap,
         tier_cues=tuple(cues),
         state_structure=tuple(structures),
