@@ -114,6 +114,7 @@ class CountCandidate:
     reason: str | None  # None: a unit count
     sentence: Sentence
     adopted: bool = False  # no unit of its own: counts the unit of the count before it ("5 of which")
+    subset_of_next: bool = False  # "48 of the 50 states": a subset of the count after it
 
 
 @dataclass(frozen=True)
@@ -182,7 +183,7 @@ def _extract(section: Section, r: AdminUnitRules, abbreviations: frozenset[str])
             evidence=c.sentence.text,
             ordinal=i,
             part_of=parents[i],
-            is_total=parents.count(i) >= 2,
+            is_total=i in parents,
         )
         for i, (c, tier) in enumerate(zip(accepted, placed))
     ]
@@ -231,12 +232,17 @@ def find_count_candidates(
     out = []
     for sentence in split_sentences(section, abbreviations):
         territorial = is_territorial(sentence.text, rules)
+        not_administrative = rules.not_administrative.search(sentence.text, timeout=PATTERN_TIMEOUT)
         for m in rules.count.finditer(text, sentence.start, sentence.end, timeout=PATTERN_TIMEOUT):
             value = parse_count(m.group(), rules)
             # A year-like number ("the 2014 Village Law") heads no phrase of an unlisted noun.
             year_like = bool(_PLAIN_DIGITS.fullmatch(m.group())) and _YEARS[0] <= value <= _YEARS[1]
             phrase, phrase_reason = read_unit_phrase(text, m.end(), sentence.end, value, spans, rules, territorial and not year_like)
             reason = reject_reason(text, m.start(), m.end(), value, rules) or phrase_reason
+            if not_administrative:
+                reason = "not_administrative"  # "for census purposes; they do not represent an administrative structure"
+            elif rules.number_values.get(m.group().lower(), ("",))[0] == "scales" and not text[max(0, m.start() - 2) : m.start()].lower().endswith("a "):
+                reason = "vague"  # "several thousand union councils"
             qualifier = rules.qualifier.search(text, max(sentence.start, m.start() - 40), m.start(), timeout=PATTERN_TIMEOUT)
             out.append(
                 CountCandidate(
@@ -389,6 +395,7 @@ def read_generic_phrase(text: str, pos: int, limit: int, count: int, rules: Admi
     words: list[tuple[str, int, int]] = []
     chunk = 0
     open_conjunct = False
+    stopped_on = ""
     for k, (tok, start, end) in enumerate(tokens):
         lower = tok.lower()
         following = tokens[k + 1][0] if k + 1 < len(tokens) else ""
@@ -401,9 +408,10 @@ def read_generic_phrase(text: str, pos: int, limit: int, count: int, rules: Admi
             chunk = 0
             continue
         if not _WORD.fullmatch(tok) or lower in rules.stop_words or lower in rules.number_values:
+            stopped_on = lower
             break
-        if words and rules.verb_endings.search(lower):
-            break
+        if words and rules.verb_endings.search(lower) and not (_WORD.fullmatch(following) and following.lower() not in rules.stop_words):
+            break  # "secretariats divided in": a clause opens (not "disputed territories")
         words.append((lower, start, end))
         chunk += 1
     if not words or len(words) > rules.max_modifiers + 1:
@@ -411,6 +419,8 @@ def read_generic_phrase(text: str, pos: int, limit: int, count: int, rules: Admi
     head, head_start, end = words[-1]
     if _singulars(head) & rules.not_unit_nouns or rules.adjective_endings.search(head):
         return None
+    if _singulars(stopped_on) & rules.not_unit_nouns:
+        return None  # "three lower tiers": the phrase's real head is a non-unit stop word
     if count == 1 and head.endswith("s") and not head.endswith("ss"):
         return None
     return words[0][1], head_start, end, open_conjunct
@@ -692,29 +702,90 @@ def _whole_phrase_noun(words: tuple[str, ...], rules: AdminUnitRules):
 # Decisions
 # ---------------------------------------------------------------------------
 def adopt_earlier_unit(text: str, candidates: list[CountCandidate], rules: AdminUnitRules) -> list[CountCandidate]:
-    """Counts with no unit of their own that count the unit of the count before them.
+    """Counts with no unit of their own that count a unit the sentence names elsewhere.
 
-    "17 regions, 5 of which ..." and "Of the 17 regions, only one ...": the count is
-    followed by "of which" (them, these) or preceded by a ``same_unit_subset`` word,
-    and an accepted count stands earlier in its sentence.
+    - the unit of the count before: followed by "of which" (them, these), or
+      preceded by a nesting marker or a ``same_unit_subset`` word ("17 regions, 5 of
+      which ...", "of which thirteen are ...", "Of the 17 regions, only one ...");
+    - the unit after "of the": "48 of the 50 states" (a subset of the count that
+      follows), "45 of these villages";
+    - the unit after "are": "Of these, 19 are counties";
+    - the unit before: "regional councils, of which there are eleven",
+      "municipalities (324)".
     """
     out = list(candidates)
     for i, c in enumerate(candidates):
         if c.reason != "no_unit_noun":
             continue
         earlier = next((e for e in reversed(out[:i]) if e.sentence == c.sentence and e.reason is None), None)
-        if earlier is None:
+        window = max(c.sentence.start, c.start - 30)
+        marked = rules.nesting_marker_adjacent.search(text, window, _before_qualifier(text, window, c, rules), timeout=PATTERN_TIMEOUT)
+        only = rules.same_unit_subset.search(text, window, c.start, timeout=PATTERN_TIMEOUT)
+        if earlier is not None and (_OF_WHICH.match(text, c.end, c.sentence.end) or only or marked):
+            out[i] = _adopt(c, earlier.phrase, subset=True)
             continue
-        follows = _OF_WHICH.match(text, c.end, c.sentence.end)
-        only = rules.same_unit_subset.search(text, max(c.sentence.start, c.start - 20), c.start, timeout=PATTERN_TIMEOUT)
-        if follows or only:
-            at = c.end
-            phrase = dataclasses.replace(
-                earlier.phrase, start=at, head_start=at, end=at, extent_end=at, head_end=at,
-                shared_end=None, local_term=None, named_members=(),
-            )
-            out[i] = dataclasses.replace(c, phrase=phrase, reason=None, adopted=True)
+        phrase = _unit_after(text, c, candidates[i + 1 :], rules) or _unit_before(text, c, rules)
+        if phrase is not None:
+            out[i] = phrase
     return out
+
+
+def _adopt(c: CountCandidate, phrase: UnitPhrase, subset: bool) -> CountCandidate:
+    at = c.end
+    own = dataclasses.replace(phrase, start=at, head_start=at, end=at, extent_end=at, head_end=at, shared_end=None, local_term=None, named_members=())
+    return dataclasses.replace(c, phrase=own, reason=None, adopted=subset)
+
+
+def _unit_after(text: str, c: CountCandidate, following: list[CountCandidate], rules: AdminUnitRules) -> CountCandidate | None:
+    """"N of the (M) X" or "N are X": the unit read after the link."""
+    m = _OF_THE.match(text, c.end, c.sentence.end) or _ARE.match(text, c.end, c.sentence.end)
+    if m is None:
+        return None
+    nxt = following[0] if following and following[0].sentence == c.sentence else None
+    if m.re is _OF_THE and nxt is not None and nxt.start == m.end() and nxt.reason is None:
+        return dataclasses.replace(_adopt(c, nxt.phrase, subset=False), subset_of_next=True)
+    phrase, reason = read_unit_phrase(text, m.end(), c.sentence.end, c.count, (), rules, True)
+    if reason is not None or phrase is None:
+        return None
+    return dataclasses.replace(c, phrase=dataclasses.replace(phrase, start=m.end()), reason=None)
+
+
+_OF_THE = regex.compile(r"\s+of\s+(?:the|these|those|its|their)\s+", regex.IGNORECASE)
+_ARE = regex.compile(r"\s+(?:are|is|were)\s+(?:(?:so-called|designated(?:\s+as)?|also|now|all|classified\s+as)\s+)?", regex.IGNORECASE)
+_THERE_ARE = regex.compile(r"(?:,\s*)?(?:of\s+which\s+)?there\s+(?:are|is|were)\s+(?:\S+\s+)?$", regex.IGNORECASE)
+_IN_PARENTHESIS = regex.compile(r"\s*\(\s*$")
+
+
+def _unit_before(text: str, c: CountCandidate, rules: AdminUnitRules) -> CountCandidate | None:
+    """"regional councils, of which there are eleven", "municipalities (324)": the words before."""
+    s0 = c.sentence.start
+    close = regex.match(r"\s*\)", text[c.end : c.sentence.end])
+    gap = _IN_PARENTHESIS.search(text, s0, c.start) if close else None
+    if gap is None:
+        gap = _THERE_ARE.search(text, s0, c.start)
+        if gap is None or not text[gap.start() : gap.end()].lstrip(", ").lower().startswith("of which"):
+            return None
+    words = [w for w in _WORD.finditer(text, max(s0, gap.start() - 60), gap.start())]
+    run = []
+    for w in reversed(words):
+        if w.end() != (run[-1].start() - 1 if run else gap.start()) and text[w.end() : (run[-1].start() if run else gap.start())].strip(" "):
+            break
+        if w.group().lower() in rules.stop_words or len(run) == 3:
+            break
+        run.append(w)
+    if not run:
+        return None
+    run.reverse()
+    start, end = run[0].start(), run[-1].end()
+    head = run[-1].group().lower()
+    if _singulars(head) & rules.not_unit_nouns or rules.adjective_endings.search(head):
+        return None
+    lowered = tuple(w.group().lower() for w in run)
+    noun = next((rules.unit_nouns[lowered[k:]] for k in range(len(lowered)) if lowered[k:] in rules.unit_nouns), None)
+    tier = noun.tier if noun else next((rules.modifier_tiers[w] for w in lowered[:-1] if w in rules.modifier_tiers), None)
+    unit_type = " ".join(_QUOTES.sub("", text[start:end]).lower().split())
+    phrase = UnitPhrase(c.end, c.end, c.end, c.end, unit_type, tier)
+    return dataclasses.replace(c, phrase=phrase, reason=None)
 
 
 _OF_WHICH = regex.compile(r"\s+of\s+(?:which|whom|them|these|those)\b", regex.IGNORECASE)
@@ -736,6 +807,10 @@ def find_parents(text: str, accepted: list[CountCandidate], rules: AdminUnitRule
     for i, c in enumerate(accepted):
         prev = accepted[i - 1] if i and accepted[i - 1].sentence == c.sentence else None
         parent, opens = None, False
+        if c.subset_of_next and i + 1 < len(accepted):
+            out.append(i + 1)  # "48 of the 50 states"
+            listing = None
+            continue
         if prev is not None:
             gap_end = _before_qualifier(text, prev.phrase.extent_end, c, rules)
             gap = text[prev.phrase.extent_end : gap_end]
@@ -822,7 +897,7 @@ def place_tiers(
     out: list[str | None] = []
     for i, c in enumerate(accepted):
         parent = parents[i]
-        if parent is not None and out[parent] is not None:
+        if parent is not None and parent < i and out[parent] is not None:
             out.append(out[parent])
             continue
         below = _below_divided(text, accepted, parents, out, i, rules)
@@ -862,10 +937,17 @@ def _below_divided(
     division = rules.division_below.search(text, c.sentence.start, c.start, timeout=PATTERN_TIMEOUT)
     if division is None:
         return None
-    named = {w for word in regex.findall(r"[^\W\d_][\w-]*", text[c.sentence.start : division.start()].lower()) for w in _singulars(word)}
+    subject = text[c.sentence.start : division.start()]
+    named = {w for word in regex.findall(r"[^\W\d_][\w-]*", subject.lower()) for w in _singulars(word)}
     for j in range(i - 1, -1, -1):
         if parents[j] is None and placed[j] is not None and _singulars(accepted[j].phrase.unit_type.split()[-1]) & named:
             return _one_below(placed[j])
+    if rules.units_divided.search(subject, timeout=PATTERN_TIMEOUT):
+        # "The counties are further subdivided into 174 districts": units, not the
+        # country, are divided; one tier below their noun's tier, else below regional
+        words = [w.lower() for w in _WORD.findall(subject)]
+        tiers = [rules.unit_nouns[(w,)].tier for w in words if (w,) in rules.unit_nouns and rules.unit_nouns[(w,)].tier]
+        return _one_below(tiers[-1] if tiers else "regional")
     return None
 
 
@@ -887,7 +969,7 @@ def order_of_tiers(
         return ("municipal" if single_tier else "regional") if first_stated else None
     for j in range(i - 1, -1, -1):
         if parents[j] is None and placed[j] is not None:
-            same = accepted[j].phrase.unit_type == accepted[i].phrase.unit_type
+            same = _same_head(accepted[j], accepted[i])
             if same or ADMIN_TIERS.index(placed[j]) >= ADMIN_TIERS.index("municipal"):
                 return placed[j]
             return _one_below(placed[j])
@@ -908,6 +990,9 @@ def prefer_sentence_cue(
     A ``national`` cue places nothing: it stops a carried tier and leaves the noun's.
     A count sharing its list's noun reads the cue that trails the whole list.
     """
+    own = [cue for cue in cues if c.end <= cue.start and cue.end <= c.phrase.end and cue.tier != "national"]
+    if own:  # "334 prefecture-level divisions", "11162 Commune-level units"
+        return _cue_tier(own[0], tier_total, stated)
     unit_end = c.phrase.shared_end if c.phrase.shared_end is not None else c.phrase.extent_end
     trailing = next(
         (

@@ -25,7 +25,7 @@ _CUE_TIERS = ADMIN_TIERS + ("national",)
 _ADMIN_KEYS = (
     "number_words", "qualifiers", "qualifier_aliases", "unit_nouns", "max_modifiers", "stop_words", "complements",
     "local_term_prefixes", "member_prefixes", "not_counts", "nesting_markers", "parts_opener", "division_below",
-    "not_unit_nouns", "territorial_context", "same_unit_subset", "adjective_endings", "verb_endings", "modifier_tiers", "trailing_cue_gap", "tier_cues", "state_structure", "subnational_tiers", "national_tier_listed",
+    "not_unit_nouns", "territorial_context", "same_unit_subset", "adjective_endings", "verb_endings", "modifier_tiers", "not_administrative", "units_divided", "trailing_cue_gap", "tier_cues", "state_structure", "subnational_tiers", "national_tier_listed",
     "thousands_separators", "shared_heads",
 )
 _NUMBER_KINDS = ("units", "tens", "scales", "phrases")
@@ -84,6 +84,7 @@ class AdminUnitRules:
     member_prefix: regex.Pattern
     not_counts: tuple[NotCountRule, ...]
     nesting_marker: regex.Pattern  # a marker ending at most two words before the search end
+    nesting_marker_adjacent: regex.Pattern  # a marker ending right at the search end
     parts_opener: regex.Pattern  # between a total's unit and its first part: ":", "namely"
     division_below: regex.Pattern  # between a count and a later one: the later is one tier below
     same_unit_subset: regex.Pattern  # right before a subset count of the same unit: "only"
@@ -92,6 +93,8 @@ class AdminUnitRules:
     adjective_endings: regex.Pattern  # a word ending so is no head noun ("municipal", "elected")
     verb_endings: regex.Pattern  # a word ending so, after a noun, ends its phrase ("divided in", "known as")
     modifier_tiers: Mapping  # a modifier word -> the tier it gives an unlisted noun ("local" -> municipal)
+    not_administrative: regex.Pattern  # a sentence saying its units are not administrative ones
+    units_divided: regex.Pattern  # before a division: units (not the country) are divided
     trailing_cue_gap: regex.Pattern | None
     tier_cues: tuple[TierCueRule, ...]
     state_structure: tuple[tuple[str, regex.Pattern], ...]
@@ -314,6 +317,9 @@ def parse_admin_unit_rules(rules_dir: Path, check: RuleChecker) -> AdminUnitRule
     same_unit_subset = check.pattern(data.get("same_unit_subset"), _key_line(data, "same_unit_subset") or data.line) or regex.compile(r"(?!)")
     territorial_context = check.pattern(data.get("territorial_context"), _key_line(data, "territorial_context") or data.line) or regex.compile(r"(?!)")
     not_unit_nouns = frozenset(w.lower() for w in check.strings(data, "not_unit_nouns"))
+    nesting_marker_adjacent = (
+        regex.compile(rf"(?<![\w-]){nesting}(?![\w-])[\s,:]*$", flags) if nesting else regex.compile(r"(?!)")
+    )
 
     trailing_cue_gap = check.pattern(data.get("trailing_cue_gap"), _key_line(data, "trailing_cue_gap") or data.line)
     cues = []
@@ -369,6 +375,7 @@ def parse_admin_unit_rules(rules_dir: Path, check: RuleChecker) -> AdminUnitRule
         member_prefix=member_prefix,
         not_counts=tuple(not_counts),
         nesting_marker=nesting_marker,
+        nesting_marker_adjacent=nesting_marker_adjacent,
         parts_opener=parts_opener,
         division_below=division_below,
         not_unit_nouns=not_unit_nouns,
@@ -376,6 +383,8 @@ def parse_admin_unit_rules(rules_dir: Path, check: RuleChecker) -> AdminUnitRule
         same_unit_subset=same_unit_subset,
         verb_endings=check.pattern(data.get("verb_endings"), _key_line(data, "verb_endings") or data.line) or regex.compile(r"(?!)"),
         modifier_tiers=MappingProxyType(_admin_modifier_tiers(check, data)),
+        units_divided=check.pattern(data.get("units_divided"), _key_line(data, "units_divided") or data.line) or regex.compile(r"(?!)"),
+        not_administrative=check.pattern(data.get("not_administrative"), _key_line(data, "not_administrative") or data.line) or regex.compile(r"(?!)"),
         adjective_endings=check.pattern(data.get("adjective_endings"), _key_line(data, "adjective_endings") or data.line) or regex.compile(r"(?!)"),
         trailing_cue_gap=trailing_cue_gap,
         tier_cues=tuple(cues),
