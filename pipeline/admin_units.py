@@ -168,7 +168,11 @@ def _extract(section: Section, r: AdminUnitRules, abbreviations: frozenset[str])
     candidates = settle_open_conjuncts(candidates)
     accepted = [c for c in adopt_earlier_unit(text, candidates, r) if c.reason is None]
     parents = find_parents(text, accepted, r)
-    tier_total = tiers or max((c.ordinal or 0 for c in cues), default=0) or None
+    # Ordinals read against the stated tier count, else against the highest ordinal
+    # printed when it is 3 or more ("first ... second ... third tier"); a lone
+    # "second level" is then intermediate, not the last tier.
+    highest = max((c.ordinal or 0 for c in cues), default=0)
+    tier_total = tiers or (highest if highest >= 3 else None)
     placed = place_tiers(text, accepted, parents, cues, r, tier_total, stated=tiers is not None)
     rows = [
         AdminUnit(
@@ -269,7 +273,7 @@ def settle_open_conjuncts(candidates: list[CountCandidate]) -> list[CountCandida
             continue
         following = next((n for n in candidates[i + 1 :] if n.reason is None and n.phrase is not None), None)
         own = len(c.phrase.unit_type.split())
-        if following is not None and len(following.phrase.unit_type.split()) <= own:
+        if following is None or len(following.phrase.unit_type.split()) <= own:
             out[i] = dataclasses.replace(c, reason=None)
     return out
 
@@ -407,6 +411,8 @@ def read_generic_phrase(text: str, pos: int, limit: int, count: int, rules: Admi
         if lower in ("and", "or", ",") and chunk == 1 and words and _WORD.fullmatch(following) and following.lower() not in rules.stop_words:
             chunk = 0
             continue
+        if not words and lower in rules.skip_before_phrase:
+            continue  # "330 such municipal corporations"
         if not _WORD.fullmatch(tok) or lower in rules.stop_words or lower in rules.number_values:
             stopped_on = lower
             break
@@ -421,7 +427,7 @@ def read_generic_phrase(text: str, pos: int, limit: int, count: int, rules: Admi
         return None
     if _singulars(stopped_on) & rules.not_unit_nouns:
         return None  # "three lower tiers": the phrase's real head is a non-unit stop word
-    if count == 1 and head.endswith("s") and not head.endswith("ss"):
+    if count == 1 and head.endswith("s") and not head.endswith(("ss", "is", "us")):
         return None
     return words[0][1], head_start, end, open_conjunct
 
@@ -457,6 +463,11 @@ def _tokens(text: str, pos: int, limit: int) -> list[tuple[str, int, int]]:
         start, end = pos + tok.idx, pos + tok.idx + len(tok.text)
         if out and out[-1][2] == start and (tok.text == "-" or out[-1][0].endswith("-")) and _WORD.match(out[-1][0]):
             out[-1] = (out[-1][0] + tok.text, out[-1][1], end)
+            continue
+        word = _WORD.match(tok.text)
+        if word and word.end() < len(tok.text) and not tok.text[word.end()] in "-'’":
+            # "sums.[1": a citation marker glued to the word stays apart from it
+            out += [(word.group(), start, start + word.end()), (tok.text[word.end() :], start + word.end(), end)]
         else:
             out.append((tok.text, start, end))
     return out
@@ -715,6 +726,9 @@ def adopt_earlier_unit(text: str, candidates: list[CountCandidate], rules: Admin
     """
     out = list(candidates)
     for i, c in enumerate(candidates):
+        if c.reason == "range":  # "reduced from 106 to 30": the end of a change, not of a range
+            out[i] = _changed_to(text, dataclasses.replace(c, reason=None), candidates[:i], rules) or c
+            continue
         if c.reason != "no_unit_noun":
             continue
         earlier = next((e for e in reversed(out[:i]) if e.sentence == c.sentence and e.reason is None), None)
@@ -724,7 +738,7 @@ def adopt_earlier_unit(text: str, candidates: list[CountCandidate], rules: Admin
         if earlier is not None and (_OF_WHICH.match(text, c.end, c.sentence.end) or only or marked):
             out[i] = _adopt(c, earlier.phrase, subset=True)
             continue
-        phrase = _unit_after(text, c, candidates[i + 1 :], rules) or _unit_before(text, c, rules)
+        phrase = _unit_after(text, c, candidates[i + 1 :], rules) or _unit_before(text, c, rules) or _changed_to(text, c, candidates[:i], rules)
         if phrase is not None:
             out[i] = phrase
     return out
@@ -739,8 +753,8 @@ def _adopt(c: CountCandidate, phrase: UnitPhrase, subset: bool) -> CountCandidat
 def _unit_after(text: str, c: CountCandidate, following: list[CountCandidate], rules: AdminUnitRules) -> CountCandidate | None:
     """"N of the (M) X" or "N are X": the unit read after the link."""
     m = _OF_THE.match(text, c.end, c.sentence.end) or _ARE.match(text, c.end, c.sentence.end)
-    if m is None:
-        return None
+    if m is None or (m.re is _OF_THE and c.printed.lower() == "one"):
+        return None  # "one of the five centrally governed cities" names a member, counts nothing
     nxt = following[0] if following and following[0].sentence == c.sentence else None
     if m.re is _OF_THE and nxt is not None and nxt.start == m.end() and nxt.reason is None:
         return dataclasses.replace(_adopt(c, nxt.phrase, subset=False), subset_of_next=True)
@@ -750,6 +764,23 @@ def _unit_after(text: str, c: CountCandidate, following: list[CountCandidate], r
     return dataclasses.replace(c, phrase=dataclasses.replace(phrase, start=m.end()), reason=None)
 
 
+def _changed_to(text: str, c: CountCandidate, earlier: list[CountCandidate], rules: AdminUnitRules) -> CountCandidate | None:
+    """"the number of districts was reduced from 106 to 30", "reduced 271 municipalities to 98":
+    a count after "to" counts the unit whose number changed."""
+    if not _TO.search(text, max(c.sentence.start, c.start - 10), c.start) or not _CHANGE.search(text, c.sentence.start, c.start):
+        return None
+    number_of = _NUMBER_OF.search(text, c.sentence.start, c.start)
+    if number_of is not None:
+        phrase, reason = read_unit_phrase(text, number_of.end(), c.sentence.end, 2, (), rules, True)
+        if reason is None and phrase is not None:
+            return _adopt(c, phrase, subset=False)
+    before = next((e for e in reversed(earlier) if e.sentence == c.sentence and e.phrase is not None), None)
+    return _adopt(c, before.phrase, subset=False) if before is not None else None
+
+
+_TO = regex.compile(r"\bto\s+$", regex.IGNORECASE)
+_CHANGE = regex.compile(r"\b(?:reduc|increas|expand|grow|grew|rose|rise|fell|fall|tripl|doubl|halv|chang|cut|brought|went)\w*", regex.IGNORECASE)
+_NUMBER_OF = regex.compile(r"\bnumber\s+of\s+(?:the\s+)?", regex.IGNORECASE)
 _OF_THE = regex.compile(r"\s+of\s+(?:the|these|those|its|their)\s+", regex.IGNORECASE)
 _ARE = regex.compile(r"\s+(?:are|is|were)\s+(?:(?:so-called|designated(?:\s+as)?|also|now|all|classified\s+as)\s+)?", regex.IGNORECASE)
 _THERE_ARE = regex.compile(r"(?:,\s*)?(?:of\s+which\s+)?there\s+(?:are|is|were)\s+(?:\S+\s+)?$", regex.IGNORECASE)
@@ -901,12 +932,31 @@ def place_tiers(
             out.append(out[parent])
             continue
         below = _below_divided(text, accepted, parents, out, i, rules)
-        tier = prefer_sentence_cue(c, cues, text, rules, tier_total, stated, below)
+        tier = prefer_sentence_cue(c, cues, text, rules, tier_total, stated, below, _status_peer(accepted, out, i, rules))
         if tier is None and not _national_in_sentence(c, cues):
             first_stated = i == 0 and bool(rules.territorial_context.search(text, c.sentence.start, c.sentence.end, timeout=PATTERN_TIMEOUT))
             tier = order_of_tiers(accepted, parents, out, i, first_stated, single_tier=stated and tier_total == 1)
         out.append(tier)
     return out
+
+
+def _status_peer(accepted: list[CountCandidate], placed: list[str | None], i: int, rules: AdminUnitRules) -> str | None:
+    """A city with a status of its own listed with regional units is one of them.
+
+    "63 provinces and five centrally governed cities", "twelve regional states and
+    two chartered cities", "ten provinces and one capital city": a ``status_peers``
+    noun with a ``status_modifiers`` word, after a regional count of its sentence.
+    """
+    c = accepted[i]
+    words = c.phrase.unit_type.split()
+    if not words or not _singulars(words[-1]) & rules.status_peers or not set(words[:-1]) & rules.status_modifiers:
+        return None
+    for j in range(i - 1, -1, -1):
+        if accepted[j].sentence != c.sentence:
+            return None
+        if placed[j] == "regional":
+            return "regional"
+    return None
 
 
 def _national_in_sentence(c: CountCandidate, cues: list[TierCue]) -> bool:
@@ -982,7 +1032,7 @@ def _one_below(tier: str) -> str:
 
 def prefer_sentence_cue(
     c: CountCandidate, cues: list[TierCue], text: str, rules: AdminUnitRules, tier_total: int | None, stated: bool,
-    below: str | None = None,
+    below: str | None = None, peer: str | None = None,
 ) -> str | None:
     """The unit's tier: trailing cue > ``below`` (the tier under a count it divides) >
     earlier cue in its sentence > the noun's own tier > carried cue.
@@ -1014,6 +1064,8 @@ def prefer_sentence_cue(
     in_sentence = [cue for cue in before if cue.start >= c.sentence.start]
     if in_sentence and in_sentence[-1].tier != "national":
         return _cue_tier(in_sentence[-1], tier_total, stated)
+    if peer is not None:
+        return peer
     if c.phrase.noun_tier:
         return c.phrase.noun_tier
     if before and not in_sentence and before[-1].tier != "national":
@@ -1029,7 +1081,7 @@ def _cue_tier(cue: TierCue, tier_total: int | None, stated: bool) -> str | None:
         return "municipal"  # a single-tier country has municipalities only
     if cue.ordinal == 1:
         return "regional"
-    if tier_total is not None and cue.ordinal >= tier_total:
+    if tier_total is not None and cue.ordinal >= tier_total or tier_total is None and cue.ordinal >= 3:
         return "municipal"
     return "intermediate"
 

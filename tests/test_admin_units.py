@@ -743,6 +743,21 @@ SHAPE_CASES += [
     ("three-lower-tiers-is-no-count",
      "Pakistan has three lower tiers of government.",
      []),
+    ("a-city-with-a-status-listed-with-regional-units",
+     "Vietnam is divided into 63 provinces and five centrally governed cities.",
+     [("regional", "provinces", 63), ("regional", "centrally governed cities", 5)]),
+    ("the-number-changed-to",
+     "In 2006, the number of districts was reduced from 106 to 30.",
+     [(None, "districts", 30)]),
+    ("a-lone-second-level-is-intermediate",
+     "In Morocco, the 75 second-level administrative subdivisions are 13 prefectures and 62 provinces.",
+     [("intermediate", "second-level administrative subdivisions", 75), ("intermediate", "prefectures", 13), ("intermediate", "provinces", 62)]),
+    ("former-period-and-one-of",
+     "From 1985 to 1994 it was divided into eleven island regions. Ho Chi Minh City is one of the five centrally governed cities.",
+     [("municipal", "centrally governed cities", 5)]),  # no regional count beside it: the noun's tier
+    ("a-number-per-unit",
+     "The regions have 8-12 sectors each, and the cells are divided into about 10 umudugudus each.",
+     []),
 ]
 
 

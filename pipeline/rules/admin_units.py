@@ -25,7 +25,7 @@ _CUE_TIERS = ADMIN_TIERS + ("national",)
 _ADMIN_KEYS = (
     "number_words", "qualifiers", "qualifier_aliases", "unit_nouns", "max_modifiers", "stop_words", "complements",
     "local_term_prefixes", "member_prefixes", "not_counts", "nesting_markers", "parts_opener", "division_below",
-    "not_unit_nouns", "territorial_context", "same_unit_subset", "adjective_endings", "verb_endings", "modifier_tiers", "not_administrative", "units_divided", "trailing_cue_gap", "tier_cues", "state_structure", "subnational_tiers", "national_tier_listed",
+    "not_unit_nouns", "territorial_context", "same_unit_subset", "adjective_endings", "verb_endings", "modifier_tiers", "not_administrative", "units_divided", "skip_before_phrase", "status_peers", "status_modifiers", "trailing_cue_gap", "tier_cues", "state_structure", "subnational_tiers", "national_tier_listed",
     "thousands_separators", "shared_heads",
 )
 _NUMBER_KINDS = ("units", "tens", "scales", "phrases")
@@ -95,6 +95,9 @@ class AdminUnitRules:
     modifier_tiers: Mapping  # a modifier word -> the tier it gives an unlisted noun ("local" -> municipal)
     not_administrative: regex.Pattern  # a sentence saying its units are not administrative ones
     units_divided: regex.Pattern  # before a division: units (not the country) are divided
+    skip_before_phrase: frozenset[str]  # words between a count and its phrase that belong to neither ("such")
+    status_peers: frozenset[str]  # nouns of cities that may stand at the regional tier ("city", "metropolis")
+    status_modifiers: frozenset[str]  # words giving such a city a status of its own ("chartered", "autonomous")
     trailing_cue_gap: regex.Pattern | None
     tier_cues: tuple[TierCueRule, ...]
     state_structure: tuple[tuple[str, regex.Pattern], ...]
@@ -383,6 +386,9 @@ def parse_admin_unit_rules(rules_dir: Path, check: RuleChecker) -> AdminUnitRule
         same_unit_subset=same_unit_subset,
         verb_endings=check.pattern(data.get("verb_endings"), _key_line(data, "verb_endings") or data.line) or regex.compile(r"(?!)"),
         modifier_tiers=MappingProxyType(_admin_modifier_tiers(check, data)),
+        status_peers=frozenset(w.lower() for w in check.strings(data, "status_peers")),
+        status_modifiers=frozenset(w.lower() for w in check.strings(data, "status_modifiers")),
+        skip_before_phrase=frozenset(w.lower() for w in check.strings(data, "skip_before_phrase")),
         units_divided=check.pattern(data.get("units_divided"), _key_line(data, "units_divided") or data.line) or regex.compile(r"(?!)"),
         not_administrative=check.pattern(data.get("not_administrative"), _key_line(data, "not_administrative") or data.line) or regex.compile(r"(?!)"),
         adjective_endings=check.pattern(data.get("adjective_endings"), _key_line(data, "adjective_endings") or data.line) or regex.compile(r"(?!)"),
