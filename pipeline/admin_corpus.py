@@ -19,7 +19,7 @@ from .document import Line, Outline, Paragraph, Section
 
 CORPUS_FILE = Path("tests/corpus/admin_sentences.jsonl")
 FLOORS_FILE = Path("tests/corpus/admin_floors.json")
-MEASURES = ("precision", "recall", "tier_accuracy")
+MEASURES = ("precision", "recall", "tier_accuracy", "relation_accuracy")
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,7 @@ class CorpusScore:
     matched: int  # found rows with an expected row of the same count
     tier_stated: int  # matched rows whose expected tier is not null
     tier_right: int
+    relations_right: int = 0  # matched rows whose is_total and part_of agree with the reader's
     misses: tuple[str, ...] = ()  # one line per missed or extra row, for reading
 
     @property
@@ -51,11 +52,16 @@ class CorpusScore:
     def tier_accuracy(self) -> float:
         return self.tier_right / self.tier_stated if self.tier_stated else 1.0
 
+    @property
+    def relation_accuracy(self) -> float:
+        return self.relations_right / self.matched if self.matched else 1.0
+
     def summary(self) -> str:
         return (
             f"admin-unit corpus: {self.sentences} sentences, {self.expected} expected rows, {self.found} found: "
             f"precision {self.precision:.3f}, recall {self.recall:.3f}, "
-            f"tier accuracy {self.tier_accuracy:.3f} ({self.tier_right}/{self.tier_stated})"
+            f"tier accuracy {self.tier_accuracy:.3f} ({self.tier_right}/{self.tier_stated}), "
+            f"relations (is_total, part_of) {self.relation_accuracy:.3f} ({self.relations_right}/{self.matched})"
         )
 
 
@@ -94,8 +100,17 @@ def match_rows(expected: tuple[dict, ...], found: list[dict]) -> list[tuple[int,
     return pairs
 
 
+def relation_agrees(want: dict, got: dict, pairs: list[tuple[int, int]]) -> bool:
+    """is_total equal, and part_of pointing at the found row matched to the expected parent."""
+    to_found = dict(pairs)
+    parent = want.get("part_of")
+    return bool(want.get("is_total")) == bool(got["is_total"]) and (
+        got["part_of"] is None if parent is None else got["part_of"] == to_found.get(parent, -1)
+    )
+
+
 def score_corpus(items: list[CorpusSentence], rules) -> CorpusScore:
-    expected = found = matched = tier_stated = tier_right = 0
+    expected = found = matched = tier_stated = tier_right = relations_right = 0
     misses: list[str] = []
     for item in items:
         rows = sentence_rows(item.sentence, rules)
@@ -104,6 +119,7 @@ def score_corpus(items: list[CorpusSentence], rules) -> CorpusScore:
         found += len(rows)
         matched += len(pairs)
         for i, j in pairs:
+            relations_right += relation_agrees(item.expected[i], rows[j], pairs)
             want = item.expected[i].get("tier")
             if want is not None:
                 tier_stated += 1
@@ -114,12 +130,12 @@ def score_corpus(items: list[CorpusSentence], rules) -> CorpusScore:
         hit_f = {j for _, j in pairs}
         misses += [f"line {item.line}: missed {e.get('count')} {e.get('unit_type')!r}" for i, e in enumerate(item.expected) if i not in hit_e]
         misses += [f"line {item.line}: extra {r['count']} {r['unit_type']!r}" for j, r in enumerate(rows) if j not in hit_f]
-    return CorpusScore(len(items), expected, found, matched, tier_stated, tier_right, tuple(misses))
+    return CorpusScore(len(items), expected, found, matched, tier_stated, tier_right, relations_right, tuple(misses))
 
 
 def read_floors(path: Path = FLOORS_FILE) -> dict[str, float]:
     data = json.loads(Path(path).read_text(encoding="utf-8"))
-    return {k: float(data[k]) for k in MEASURES}
+    return {k: float(data[k]) for k in MEASURES if k in data}
 
 
 def below_floors(score: CorpusScore, floors: dict[str, float]) -> list[str]:

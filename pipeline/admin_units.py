@@ -187,7 +187,7 @@ def _extract(section: Section, r: AdminUnitRules, abbreviations: frozenset[str])
             evidence=c.sentence.text,
             ordinal=i,
             part_of=parents[i],
-            is_total=i in parents,
+            is_total=i in parents or is_multi_kind(c.phrase, r),
         )
         for i, (c, tier) in enumerate(zip(accepted, placed))
     ]
@@ -197,6 +197,14 @@ def _extract(section: Section, r: AdminUnitRules, abbreviations: frozenset[str])
     if tiers is not None and len(found) > tiers:
         warnings.append(f"admin_units: profile states {tiers} subnational tier(s) but units were placed in {len(found)}")
     return AdminUnitResult(tuple(rows), structure, tiers, tuple(warnings))
+
+
+def is_multi_kind(phrase: UnitPhrase, rules: AdminUnitRules) -> bool:
+    """A count over several kinds at once: "257 metropolitan, district and local
+    municipalities", or a ``total_nouns`` phrase ("333 local authorities")."""
+    words = phrase.unit_type.replace(",", " , ").split()
+    coordinated = len(words) > 2 and any(w in (",", "and", "or") for w in words[:-1])
+    return coordinated or phrase.unit_type in rules.total_nouns
 
 
 def territorial_section(outline: Outline) -> Section | None:
@@ -835,6 +843,7 @@ def find_parents(text: str, accepted: list[CountCandidate], rules: AdminUnitRule
     """
     out: list[int | None] = []
     listing: int | None = None  # the total whose parts are being listed
+    same_head_only = False  # a list after a nesting marker goes on only with the same noun
     for i, c in enumerate(accepted):
         prev = accepted[i - 1] if i and accepted[i - 1].sentence == c.sentence else None
         parent, opens = None, False
@@ -845,16 +854,16 @@ def find_parents(text: str, accepted: list[CountCandidate], rules: AdminUnitRule
         if prev is not None:
             gap_end = _before_qualifier(text, prev.phrase.extent_end, c, rules)
             gap = text[prev.phrase.extent_end : gap_end]
-            top = out[i - 1] if out[i - 1] is not None else i - 1
+            top = out[i - 1] if out[i - 1] is not None and out[i - 1] < i else i - 1
             marked = rules.nesting_marker.search(text, prev.phrase.extent_end, c.start, timeout=PATTERN_TIMEOUT)
             if c.adopted:
                 parent = top
             elif marked:
-                parent = top
+                parent, opens = top, True
             elif out[i - 1] is not None and _in_open_parenthesis(text, accepted[out[i - 1]], c):
                 parent = out[i - 1]
-            elif listing is not None and out[i - 1] == listing and _is_list_link(gap, rules):
-                parent = listing
+            elif listing is not None and out[i - 1] == listing and _is_list_link(gap, rules) and (not same_head_only or _same_head(prev, c)):
+                parent = listing  # "including 145 ordinary districts, 109 municipal districts, and six ..."
             elif rules.parts_opener.fullmatch(gap, timeout=PATTERN_TIMEOUT):
                 parent, opens = i - 1, True
             elif rules.same_unit_subset.search(gap, timeout=PATTERN_TIMEOUT) and _same_head(prev, c):
@@ -862,7 +871,7 @@ def find_parents(text: str, accepted: list[CountCandidate], rules: AdminUnitRule
         if parent is None or parent != listing:
             listing = None
         if opens:
-            listing = parent
+            listing, same_head_only = parent, bool(marked) and not c.adopted
         out.append(parent)
     return out
 

@@ -32,7 +32,7 @@ def test_corpus_stays_above_its_pinned_floors(rules):
 
 def test_floors_name_every_measure():
     floors = read_floors(ROOT / "tests/corpus/admin_floors.json")
-    assert set(floors) == {"precision", "recall", "tier_accuracy"}
+    assert set(floors) == {"precision", "recall", "tier_accuracy", "relation_accuracy"}
     assert all(0 < v <= 1 for v in floors.values())
 
 
@@ -48,6 +48,16 @@ def test_score_counts_misses_extras_and_wrong_tiers(rules):
     assert score.precision == 1.0
     assert (score.tier_stated, score.tier_right) == (2, 1)  # districts carry no tier of their own
     assert any("missed 12" in m for m in score.misses)
+
+
+def test_relations_are_compared_through_the_matching(rules):
+    items = [CorpusSentence(1, "France has 18 regions, including 5 overseas regions, and 34 945 municipalities.", (
+        {"count": 18, "tier": "regional", "is_total": True, "part_of": None},
+        {"count": 5, "tier": "regional", "is_total": False, "part_of": 0},
+        {"count": 34945, "tier": "municipal", "is_total": True, "part_of": None},  # wrong on purpose
+    ))]
+    score = score_corpus(items, rules)
+    assert (score.matched, score.relations_right) == (3, 2)
 
 
 def test_match_rows_uses_each_row_once():

@@ -25,7 +25,7 @@ _CUE_TIERS = ADMIN_TIERS + ("national",)
 _ADMIN_KEYS = (
     "number_words", "qualifiers", "qualifier_aliases", "unit_nouns", "max_modifiers", "stop_words", "complements",
     "local_term_prefixes", "member_prefixes", "not_counts", "nesting_markers", "parts_opener", "division_below",
-    "not_unit_nouns", "territorial_context", "same_unit_subset", "adjective_endings", "verb_endings", "modifier_tiers", "not_administrative", "units_divided", "skip_before_phrase", "status_peers", "status_modifiers", "trailing_cue_gap", "tier_cues", "state_structure", "subnational_tiers", "national_tier_listed",
+    "not_unit_nouns", "territorial_context", "same_unit_subset", "adjective_endings", "verb_endings", "modifier_tiers", "not_administrative", "units_divided", "skip_before_phrase", "status_peers", "status_modifiers", "total_nouns", "trailing_cue_gap", "tier_cues", "state_structure", "subnational_tiers", "national_tier_listed",
     "thousands_separators", "shared_heads",
 )
 _NUMBER_KINDS = ("units", "tens", "scales", "phrases")
@@ -98,6 +98,7 @@ class AdminUnitRules:
     skip_before_phrase: frozenset[str]  # words between a count and its phrase that belong to neither ("such")
     status_peers: frozenset[str]  # nouns of cities that may stand at the regional tier ("city", "metropolis")
     status_modifiers: frozenset[str]  # words giving such a city a status of its own ("chartered", "autonomous")
+    total_nouns: frozenset[str]  # unit phrases that count units of several tiers at once ("local authorities")
     trailing_cue_gap: regex.Pattern | None
     tier_cues: tuple[TierCueRule, ...]
     state_structure: tuple[tuple[str, regex.Pattern], ...]
@@ -386,6 +387,7 @@ def parse_admin_unit_rules(rules_dir: Path, check: RuleChecker) -> AdminUnitRule
         same_unit_subset=same_unit_subset,
         verb_endings=check.pattern(data.get("verb_endings"), _key_line(data, "verb_endings") or data.line) or regex.compile(r"(?!)"),
         modifier_tiers=MappingProxyType(_admin_modifier_tiers(check, data)),
+        total_nouns=frozenset(" ".join(w.lower().split()) for w in check.strings(data, "total_nouns")),
         status_peers=frozenset(w.lower() for w in check.strings(data, "status_peers")),
         status_modifiers=frozenset(w.lower() for w in check.strings(data, "status_modifiers")),
         skip_before_phrase=frozenset(w.lower() for w in check.strings(data, "skip_before_phrase")),
