@@ -272,18 +272,23 @@ def find_count_candidates(
 
 
 def settle_open_conjuncts(candidates: list[CountCandidate]) -> list[CountCandidate]:
-    """An open conjunct that shared no noun counts its own phrase when the next count's
-    phrase is as short ("878 amphoe and 7,255 tambon": parallel nouns), not when that one
-    has words before its noun ("3 large and 48 small cities": "large" is a modifier)."""
+    """An open conjunct that shared no noun counts its own phrase when its head looks
+    plural ("40 urban councils and 132 ...") or the next count's phrase is as short
+    ("878 amphoe and 7,255 tambon": parallel nouns), not when that one has words before
+    its noun ("3 large and 48 small cities": "large" is a modifier)."""
     out = list(candidates)
     for i, c in enumerate(candidates):
         if c.reason != OPEN_CONJUNCT:
             continue
         following = next((n for n in candidates[i + 1 :] if n.reason is None and n.phrase is not None), None)
         own = len(c.phrase.unit_type.split())
-        if following is None or len(following.phrase.unit_type.split()) <= own:
+        if following is None or len(following.phrase.unit_type.split()) <= own or _looks_plural(c.phrase.unit_type.split()[-1]):
             out[i] = dataclasses.replace(c, reason=None)
     return out
+
+
+def _looks_plural(word: str) -> bool:
+    return word.endswith("s") and not word.endswith(("ss", "is", "us"))
 
 
 def parse_count(printed: str, rules: AdminUnitRules) -> int:
@@ -380,8 +385,8 @@ def _generic_or(
             break
     unit_type = " ".join(_QUOTES.sub("", text[start:end]).lower().split())
     local_term, members, extent_end = _local_term_and_members(text, head_start, end, limit, count, italics, rules)
-    modifiers = _WORD.findall(text[start:head_start].lower())
-    tier = next((rules.modifier_tiers[w] for w in modifiers if w in rules.modifier_tiers), None)
+    words = _WORD.findall(text[start:head_end].lower())  # modifiers and head: "local area councils"
+    tier = next((rules.modifier_tiers[w] for w in words if w in rules.modifier_tiers), None)
     phrase = UnitPhrase(start, head_start, end, extent_end, unit_type, tier, local_term, members, head_end, True)
     return phrase, OPEN_CONJUNCT if open_conjunct else None
 
@@ -435,7 +440,7 @@ def read_generic_phrase(text: str, pos: int, limit: int, count: int, rules: Admi
         return None
     if _singulars(stopped_on) & rules.not_unit_nouns:
         return None  # "three lower tiers": the phrase's real head is a non-unit stop word
-    if count == 1 and head.endswith("s") and not head.endswith(("ss", "is", "us")):
+    if count == 1 and _looks_plural(head):
         return None
     return words[0][1], head_start, end, open_conjunct
 
@@ -642,6 +647,8 @@ def _open_words(text: str, index: int, c: CountCandidate, rules: AdminUnitRules)
             own.append(word)
         if not 1 <= len(own) <= rules.max_modifiers:
             return None
+        if c.reason == OPEN_CONJUNCT and _looks_plural(own[-1][0]):
+            return None  # "40 urban councils and 132 ...": a plural head of its own is no modifier
     elif c.reason is None and not c.phrase.plural and c.count != 1 and c.phrase.extent_end == c.phrase.head_end:
         own = _words_after(text, c.phrase.start, c.phrase.head_end, rules.max_modifiers + rules.max_noun_words)
     else:
@@ -1072,7 +1079,11 @@ def prefer_sentence_cue(
     before = [cue for cue in cues if cue.end <= c.start]
     in_sentence = [cue for cue in before if cue.start >= c.sentence.start]
     if in_sentence and in_sentence[-1].tier != "national":
-        return _cue_tier(in_sentence[-1], tier_total, stated)
+        tier = _cue_tier(in_sentence[-1], tier_total, stated)
+        lone_ordinal = in_sentence[-1].ordinal is not None and tier_total is None
+        if tier == "intermediate" and lone_ordinal and c.phrase.noun_tier in ("municipal", "sub_municipal"):
+            return c.phrase.noun_tier  # "The second level of subdivision consists of 342 municipalities": no tier count says it is not the last
+        return tier
     if peer is not None:
         return peer
     if c.phrase.noun_tier:

@@ -770,6 +770,12 @@ SHAPE_CASES += [
     ("former-period-and-one-of",
      "From 1985 to 1994 it was divided into eleven island regions. Ho Chi Minh City is one of the five centrally governed cities.",
      [("municipal", "centrally governed cities", 5)]),  # no regional count beside it: the noun's tier
+    ("unlisted-councils-are-local-government-bodies",
+     "In mainland Tanzania there are 25 regions, 40 urban councils and 132 rural district councils.",
+     [("regional", "regions", 25), ("municipal", "urban councils", 40), ("municipal", "rural district councils", 132)]),
+    ("a-lone-second-level-yields-to-a-municipal-noun",
+     "The second level of subdivision consists of 342 municipalities.",
+     [("municipal", "municipalities", 342)]),
     ("a-number-per-unit",
      "The regions have 8-12 sectors each, and the cells are divided into about 10 umudugudus each.",
      []),
