@@ -2,22 +2,22 @@
 
 Profiles word these facts freely ("divided into 17 regions (oblasts)", "5 570
 municipalities", "eleven counties (fylker)", "first tier: 34 provinces; second
-tier: ..."), so the stage finds candidates and then decides with named rules,
-all driven by rules/admin_units.yaml:
+tier: ..."), so the stage reads the shape of each statement and decides with
+named rules, all driven by rules/admin_units.yaml (the README's "Admin units"
+section states them):
 
-1. ``find_count_candidates``: every number of a sentence, with the unit phrase
-   read after it (modifiers, unit noun, complement such as "of regional
-   significance", local term, members in parentheses) and its qualifier;
-2. ``reject_reason``: why a candidate is no unit count (a ``not_counts`` rule such
-   as ``year`` or ``percent``, ``no_unit_noun``, ``compound_noun``);
-3. ``share_coordinated_head``: counts of one list that stop before their noun
+1. ``find_count_candidates``: every number of a sentence, with the noun phrase
+   read after it: a listed unit noun, else any noun phrase in a territorial
+   sentence (``read_generic_phrase``, spaCy's tokenizer); ``reject_reason`` says
+   why a number is no unit count (``not_counts``, ``not_unit_nouns``);
+2. ``share_coordinated_head``: counts of one list that stop before their noun
    take the noun of the list's last count ("six metropolitan, 109 municipal and
-   146 district assemblies"), found by ``find_coordinations``;
-4. ``nested_counts``: a subset count ("18 regions, including 5 overseas regions")
-   is dropped or kept, as the rules say;
-5. ``prefer_sentence_cue``: the tier comes from a cue right after the unit, else the
-   last cue earlier in its sentence, else the tier its noun implies, else a cue
-   carried over from an earlier sentence.
+   146 district assemblies");
+3. ``adopt_earlier_unit``: a count with no noun of its own reads one the
+   sentence names ("48 of the 50 states", "of which there are eleven");
+4. ``find_parents``: parts and subsets (``part_of``) and totals (``is_total``);
+5. ``place_tiers``: the tier, from cues, divisions, the noun and the order of
+   tiers.
 
 ``state_structure`` and ``subnational_tiers`` take the first statement in the
 section (``first_in_text``).
@@ -750,7 +750,7 @@ def adopt_earlier_unit(text: str, candidates: list[CountCandidate], rules: Admin
         window = max(c.sentence.start, c.start - 30)
         marked = rules.nesting_marker_adjacent.search(text, window, _before_qualifier(text, window, c, rules), timeout=PATTERN_TIMEOUT)
         only = rules.same_unit_subset.search(text, window, c.start, timeout=PATTERN_TIMEOUT)
-        if earlier is not None and (_OF_WHICH.match(text, c.end, c.sentence.end) or only or marked):
+        if earlier is not None and (rules.unit_elsewhere["of_which"].match(text, c.end, c.sentence.end) or only or marked):
             out[i] = _adopt(c, earlier.phrase, subset=True)
             continue
         phrase = _unit_after(text, c, candidates[i + 1 :], rules) or _unit_before(text, c, rules) or _changed_to(text, c, candidates[:i], rules)
@@ -767,11 +767,12 @@ def _adopt(c: CountCandidate, phrase: UnitPhrase, subset: bool) -> CountCandidat
 
 def _unit_after(text: str, c: CountCandidate, following: list[CountCandidate], rules: AdminUnitRules) -> CountCandidate | None:
     """"N of the (M) X" or "N are X": the unit read after the link."""
-    m = _OF_THE.match(text, c.end, c.sentence.end) or _ARE.match(text, c.end, c.sentence.end)
-    if m is None or (m.re is _OF_THE and c.printed.lower() == "one"):
+    of_the = rules.unit_elsewhere["of_the"].match(text, c.end, c.sentence.end)
+    m = of_the or rules.unit_elsewhere["are"].match(text, c.end, c.sentence.end)
+    if m is None or (of_the and c.printed.lower() == "one"):
         return None  # "one of the five centrally governed cities" names a member, counts nothing
     nxt = following[0] if following and following[0].sentence == c.sentence else None
-    if m.re is _OF_THE and nxt is not None and nxt.start == m.end() and nxt.reason is None:
+    if of_the and nxt is not None and nxt.start == m.end() and nxt.reason is None:
         return dataclasses.replace(_adopt(c, nxt.phrase, subset=False), subset_of_next=True)
     phrase, reason = read_unit_phrase(text, m.end(), c.sentence.end, c.count, (), rules, True)
     if reason is not None or phrase is None:
@@ -782,9 +783,10 @@ def _unit_after(text: str, c: CountCandidate, following: list[CountCandidate], r
 def _changed_to(text: str, c: CountCandidate, earlier: list[CountCandidate], rules: AdminUnitRules) -> CountCandidate | None:
     """"the number of districts was reduced from 106 to 30", "reduced 271 municipalities to 98":
     a count after "to" counts the unit whose number changed."""
-    if not _TO.search(text, max(c.sentence.start, c.start - 10), c.start) or not _CHANGE.search(text, c.sentence.start, c.start):
+    ways = rules.unit_elsewhere
+    if not ways["changed_to"].search(text, max(c.sentence.start, c.start - 10), c.start) or not ways["change"].search(text, c.sentence.start, c.start):
         return None
-    number_of = _NUMBER_OF.search(text, c.sentence.start, c.start)
+    number_of = ways["number_of"].search(text, c.sentence.start, c.start)
     if number_of is not None:
         phrase, reason = read_unit_phrase(text, number_of.end(), c.sentence.end, 2, (), rules, True)
         if reason is None and phrase is not None:
@@ -793,12 +795,6 @@ def _changed_to(text: str, c: CountCandidate, earlier: list[CountCandidate], rul
     return _adopt(c, before.phrase, subset=False) if before is not None else None
 
 
-_TO = regex.compile(r"\bto\s+$", regex.IGNORECASE)
-_CHANGE = regex.compile(r"\b(?:reduc|increas|expand|grow|grew|rose|rise|fell|fall|tripl|doubl|halv|chang|cut|brought|went)\w*", regex.IGNORECASE)
-_NUMBER_OF = regex.compile(r"\bnumber\s+of\s+(?:the\s+)?", regex.IGNORECASE)
-_OF_THE = regex.compile(r"\s+of\s+(?:the|these|those|its|their)\s+", regex.IGNORECASE)
-_ARE = regex.compile(r"\s+(?:are|is|were)\s+(?:(?:so-called|designated(?:\s+as)?|also|now|all|classified\s+as)\s+)?", regex.IGNORECASE)
-_THERE_ARE = regex.compile(r"(?:,\s*)?(?:of\s+which\s+)?there\s+(?:are|is|were)\s+(?:\S+\s+)?$", regex.IGNORECASE)
 _IN_PARENTHESIS = regex.compile(r"\s*\(\s*$")
 
 
@@ -808,7 +804,7 @@ def _unit_before(text: str, c: CountCandidate, rules: AdminUnitRules) -> CountCa
     close = regex.match(r"\s*\)", text[c.end : c.sentence.end])
     gap = _IN_PARENTHESIS.search(text, s0, c.start) if close else None
     if gap is None:
-        gap = _THERE_ARE.search(text, s0, c.start)
+        gap = rules.unit_elsewhere["there_are"].search(text, s0, c.start)
         if gap is None or not text[gap.start() : gap.end()].lstrip(", ").lower().startswith("of which"):
             return None
     words = [w for w in _WORD.finditer(text, max(s0, gap.start() - 60), gap.start())]
@@ -834,7 +830,6 @@ def _unit_before(text: str, c: CountCandidate, rules: AdminUnitRules) -> CountCa
     return dataclasses.replace(c, phrase=phrase, reason=None)
 
 
-_OF_WHICH = regex.compile(r"\s+of\s+(?:which|whom|them|these|those)\b", regex.IGNORECASE)
 
 
 def find_parents(text: str, accepted: list[CountCandidate], rules: AdminUnitRules) -> list[int | None]:

@@ -661,8 +661,11 @@ def test_broken_rule_file_fails_with_file_and_line(tmp_path):
         ("  max_words: 16", "  max_words: 0", "'max_words' must be an integer 3-40"),
         ("  list_link: '\\s* , \\s*'", "  list_link: '\\s*'", "vacuous pattern"),
         ("  max_words: 16", "  max_words: 16\n  gap: 3", "unknown shared_heads key 'gap'"),
+        ("  changed_to: '\\b to \\s+ $'", "  changed_to: '\\b to \\s+ $'\n  numbr_of: 'x'", "unknown unit_elsewhere key 'numbr_of'"),
+        ("status_peers: [city,", "status_peers: [[city],", "'status_peers'"),
+        ("modifier_tiers:\n  regional:", "modifier_tiers:\n  regionall:", "unknown tier 'regionall'"),
     ],
-    ids=["two-chars", "digit", "max-words", "vacuous-link", "unknown-key"],
+    ids=["two-chars", "digit", "max-words", "vacuous-link", "unknown-key", "unknown-unit-elsewhere", "peers-not-words", "modifier-tier"],
 )
 def test_bad_separator_or_shared_head_rule_fails_with_line(tmp_path, old, new, message):
     text = (DEFAULT_RULES_DIR / "admin_units.yaml").read_text(encoding="utf-8")

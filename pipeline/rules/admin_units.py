@@ -25,7 +25,7 @@ _CUE_TIERS = ADMIN_TIERS + ("national",)
 _ADMIN_KEYS = (
     "number_words", "qualifiers", "qualifier_aliases", "unit_nouns", "max_modifiers", "stop_words", "complements",
     "local_term_prefixes", "member_prefixes", "not_counts", "nesting_markers", "parts_opener", "division_below",
-    "not_unit_nouns", "territorial_context", "same_unit_subset", "adjective_endings", "verb_endings", "modifier_tiers", "not_administrative", "units_divided", "skip_before_phrase", "status_peers", "status_modifiers", "total_nouns", "trailing_cue_gap", "tier_cues", "state_structure", "subnational_tiers", "national_tier_listed",
+    "not_unit_nouns", "territorial_context", "same_unit_subset", "adjective_endings", "verb_endings", "modifier_tiers", "not_administrative", "units_divided", "skip_before_phrase", "status_peers", "status_modifiers", "total_nouns", "unit_elsewhere", "trailing_cue_gap", "tier_cues", "state_structure", "subnational_tiers", "national_tier_listed",
     "thousands_separators", "shared_heads",
 )
 _NUMBER_KINDS = ("units", "tens", "scales", "phrases")
@@ -99,6 +99,7 @@ class AdminUnitRules:
     status_peers: frozenset[str]  # nouns of cities that may stand at the regional tier ("city", "metropolis")
     status_modifiers: frozenset[str]  # words giving such a city a status of its own ("chartered", "autonomous")
     total_nouns: frozenset[str]  # unit phrases that count units of several tiers at once ("local authorities")
+    unit_elsewhere: Mapping  # name -> pattern: where a count with no noun of its own finds one
     trailing_cue_gap: regex.Pattern | None
     tier_cues: tuple[TierCueRule, ...]
     state_structure: tuple[tuple[str, regex.Pattern], ...]
@@ -190,6 +191,22 @@ def _admin_number_words(check: RuleChecker, data: Any) -> dict[str, tuple[str, i
                 check.error(line, f"duplicate number word {word!r}")
             else:
                 out[" ".join(word.lower().split())] = (kind, value)
+    return out
+
+
+UNIT_ELSEWHERE = ("of_which", "of_the", "are", "there_are", "changed_to", "change", "number_of")
+
+
+def _admin_unit_elsewhere(check: RuleChecker, data: Any) -> dict[str, regex.Pattern]:
+    """The ``unit_elsewhere`` patterns, each named once; a missing or unknown name is an error."""
+    group = check.mapping(data, "unit_elsewhere")
+    out = {}
+    for key in group:
+        if key not in UNIT_ELSEWHERE:
+            check.error(_key_line(group, key), f"unknown unit_elsewhere key {key!r} (expected one of {', '.join(UNIT_ELSEWHERE)})")
+    for key in UNIT_ELSEWHERE:
+        pattern = check.pattern(group.get(key), _key_line(group, key) or getattr(group, "line", None))
+        out[key] = pattern or regex.compile(r"(?!)")
     return out
 
 
@@ -387,6 +404,7 @@ def parse_admin_unit_rules(rules_dir: Path, check: RuleChecker) -> AdminUnitRule
         same_unit_subset=same_unit_subset,
         verb_endings=check.pattern(data.get("verb_endings"), _key_line(data, "verb_endings") or data.line) or regex.compile(r"(?!)"),
         modifier_tiers=MappingProxyType(_admin_modifier_tiers(check, data)),
+        unit_elsewhere=MappingProxyType(_admin_unit_elsewhere(check, data)),
         total_nouns=frozenset(" ".join(w.lower().split()) for w in check.strings(data, "total_nouns")),
         status_peers=frozenset(w.lower() for w in check.strings(data, "status_peers")),
         status_modifiers=frozenset(w.lower() for w in check.strings(data, "status_modifiers")),
