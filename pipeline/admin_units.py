@@ -2,22 +2,22 @@
 
 Profiles word these facts freely ("divided into 17 regions (oblasts)", "5 570
 municipalities", "eleven counties (fylker)", "first tier: 34 provinces; second
-tier: ..."), so the stage finds candidates and then decides with named rules,
-all driven by rules/admin_units.yaml:
+tier: ..."), so the stage reads the shape of each statement and decides with
+named rules, all driven by rules/admin_units.yaml (the README's "Admin units"
+section states them):
 
-1. ``find_count_candidates``: every number of a sentence, with the unit phrase
-   read after it (modifiers, unit noun, complement such as "of regional
-   significance", local term, members in parentheses) and its qualifier;
-2. ``reject_reason``: why a candidate is no unit count (a ``not_counts`` rule such
-   as ``year`` or ``percent``, ``no_unit_noun``, ``compound_noun``);
-3. ``share_coordinated_head``: counts of one list that stop before their noun
+1. ``find_count_candidates``: every number of a sentence, with the noun phrase
+   read after it: a listed unit noun, else any noun phrase in a territorial
+   sentence (``read_generic_phrase``, spaCy's tokenizer); ``reject_reason`` says
+   why a number is no unit count (``not_counts``, ``not_unit_nouns``);
+2. ``share_coordinated_head``: counts of one list that stop before their noun
    take the noun of the list's last count ("six metropolitan, 109 municipal and
-   146 district assemblies"), found by ``find_coordinations``;
-4. ``nested_counts``: a subset count ("18 regions, including 5 overseas regions")
-   is dropped or kept, as the rules say;
-5. ``prefer_sentence_cue``: the tier comes from a cue right after the unit, else the
-   last cue earlier in its sentence, else the tier its noun implies, else a cue
-   carried over from an earlier sentence.
+   146 district assemblies");
+3. ``adopt_earlier_unit``: a count with no noun of its own reads one the
+   sentence names ("48 of the 50 states", "of which there are eleven");
+4. ``find_parents``: parts and subsets (``part_of``) and totals (``is_total``);
+5. ``place_tiers``: the tier, from cues, divisions, the noun and the order of
+   tiers.
 
 ``state_structure`` and ``subnational_tiers`` take the first statement in the
 section (``first_in_text``).
@@ -26,9 +26,11 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import functools
 from dataclasses import dataclass
 
 import regex
+import spacy
 
 from .document import Outline, Section, Span
 from .errors import ExtractionTimeout
@@ -111,6 +113,8 @@ class CountCandidate:
     phrase: UnitPhrase | None
     reason: str | None  # None: a unit count
     sentence: Sentence
+    adopted: bool = False  # no unit of its own: counts the unit of the count before it ("5 of which")
+    subset_of_next: bool = False  # "48 of the 50 states": a subset of the count after it
 
 
 @dataclass(frozen=True)
@@ -160,32 +164,47 @@ def _extract(section: Section, r: AdminUnitRules, abbreviations: frozenset[str])
     tiers = find_subnational_tiers(text, r)
     cues = find_tier_cues(text, r)
     candidates = find_count_candidates(section, r, abbreviations)
-    accepted = [c for c in share_coordinated_head(text, candidates, find_coordinations(text, candidates, r), r) if c.reason is None]
-    if r.nested_counts == "drop":
-        accepted = [c for c, nested in zip(accepted, mark_nested(text, accepted, r)) if not nested]
-    tier_total = tiers or max((c.ordinal or 0 for c in cues), default=0) or None
-    rows = []
-    for c in accepted:
-        tier = prefer_sentence_cue(c, cues, text, r, tier_total, stated=tiers is not None)
-        rows.append(
-            AdminUnit(
-                tier=tier,
-                tier_rank=ADMIN_TIERS.index(tier) + 1 if tier else None,
-                unit_type=c.phrase.unit_type,
-                local_term=c.phrase.local_term,
-                count=c.count,
-                qualifier=c.qualifier,
-                named_members=c.phrase.named_members,
-                footnotes=c.sentence.footnotes,
-                evidence=c.sentence.text,
-                ordinal=len(rows),
-            )
+    candidates = share_coordinated_head(text, candidates, find_coordinations(text, candidates, r), r)
+    candidates = settle_open_conjuncts(candidates)
+    accepted = [c for c in adopt_earlier_unit(text, candidates, r) if c.reason is None]
+    parents = find_parents(text, accepted, r)
+    # Ordinals read against the stated tier count, else against the highest ordinal
+    # printed when it is 3 or more ("first ... second ... third tier"); a lone
+    # "second level" is then intermediate, not the last tier.
+    highest = max((c.ordinal or 0 for c in cues), default=0)
+    tier_total = tiers or (highest if highest >= 3 else None)
+    placed = place_tiers(text, accepted, parents, cues, r, tier_total, stated=tiers is not None)
+    rows = [
+        AdminUnit(
+            tier=tier,
+            tier_rank=ADMIN_TIERS.index(tier) + 1 if tier else None,
+            unit_type=c.phrase.unit_type,
+            local_term=c.phrase.local_term,
+            count=c.count,
+            qualifier=c.qualifier,
+            named_members=c.phrase.named_members,
+            footnotes=c.sentence.footnotes,
+            evidence=c.sentence.text,
+            ordinal=i,
+            part_of=parents[i],
+            is_total=i in parents or is_multi_kind(c.phrase, r),
         )
+        for i, (c, tier) in enumerate(zip(accepted, placed))
+    ]
     warnings = [structure_warning] if structure_warning else []
-    found = {row.tier for row in rows if row.tier}
+    # Units below the municipalities are administrative subdivisions, not a tier of government.
+    found = {row.tier for row in rows if row.tier and row.tier != "sub_municipal" and row.part_of is None}
     if tiers is not None and len(found) > tiers:
         warnings.append(f"admin_units: profile states {tiers} subnational tier(s) but units were placed in {len(found)}")
     return AdminUnitResult(tuple(rows), structure, tiers, tuple(warnings))
+
+
+def is_multi_kind(phrase: UnitPhrase, rules: AdminUnitRules) -> bool:
+    """A count over several kinds at once: "257 metropolitan, district and local
+    municipalities", or a ``total_nouns`` phrase ("333 local authorities")."""
+    words = phrase.unit_type.replace(",", " , ").split()
+    coordinated = len(words) > 2 and any(w in (",", "and", "or") for w in words[:-1])
+    return coordinated or phrase.unit_type in rules.total_nouns
 
 
 def territorial_section(outline: Outline) -> Section | None:
@@ -224,10 +243,18 @@ def find_count_candidates(
     spans = tuple(s for s in section.clean.spans if s.kind == "italic")
     out = []
     for sentence in split_sentences(section, abbreviations):
+        territorial = is_territorial(sentence.text, rules)
+        not_administrative = rules.not_administrative.search(sentence.text, timeout=PATTERN_TIMEOUT)
         for m in rules.count.finditer(text, sentence.start, sentence.end, timeout=PATTERN_TIMEOUT):
             value = parse_count(m.group(), rules)
-            phrase, phrase_reason = read_unit_phrase(text, m.end(), sentence.end, value, spans, rules)
+            # A year-like number ("the 2014 Village Law") heads no phrase of an unlisted noun.
+            year_like = bool(_PLAIN_DIGITS.fullmatch(m.group())) and _YEARS[0] <= value <= _YEARS[1]
+            phrase, phrase_reason = read_unit_phrase(text, m.end(), sentence.end, value, spans, rules, territorial and not year_like)
             reason = reject_reason(text, m.start(), m.end(), value, rules) or phrase_reason
+            if not_administrative:
+                reason = "not_administrative"  # "for census purposes; they do not represent an administrative structure"
+            elif rules.number_values.get(m.group().lower(), ("",))[0] == "scales" and not text[max(0, m.start() - 2) : m.start()].lower().endswith("a "):
+                reason = "vague"  # "several thousand union councils"
             qualifier = rules.qualifier.search(text, max(sentence.start, m.start() - 40), m.start(), timeout=PATTERN_TIMEOUT)
             out.append(
                 CountCandidate(
@@ -242,6 +269,26 @@ def find_count_candidates(
                 )
             )
     return out
+
+
+def settle_open_conjuncts(candidates: list[CountCandidate]) -> list[CountCandidate]:
+    """An open conjunct that shared no noun counts its own phrase when its head looks
+    plural ("40 urban councils and 132 ...") or the next count's phrase is as short
+    ("878 amphoe and 7,255 tambon": parallel nouns), not when that one has words before
+    its noun ("3 large and 48 small cities": "large" is a modifier)."""
+    out = list(candidates)
+    for i, c in enumerate(candidates):
+        if c.reason != OPEN_CONJUNCT:
+            continue
+        following = next((n for n in candidates[i + 1 :] if n.reason is None and n.phrase is not None), None)
+        own = len(c.phrase.unit_type.split())
+        if following is None or len(following.phrase.unit_type.split()) <= own or _looks_plural(c.phrase.unit_type.split()[-1]):
+            out[i] = dataclasses.replace(c, reason=None)
+    return out
+
+
+def _looks_plural(word: str) -> bool:
+    return word.endswith("s") and not word.endswith(("ss", "is", "us"))
 
 
 def parse_count(printed: str, rules: AdminUnitRules) -> int:
@@ -276,19 +323,60 @@ def reject_reason(text: str, start: int, end: int, value: int, rules: AdminUnitR
     return None
 
 
+def is_territorial(sentence: str, rules: AdminUnitRules) -> bool:
+    """The sentence is about territorial units: a ``territorial_context`` phrase or a listed unit noun."""
+    if rules.territorial_context.search(sentence, timeout=PATTERN_TIMEOUT):
+        return True
+    words = [w.lower() for w in _WORD.findall(sentence)]
+    return any(
+        tuple(words[i : i + size]) in rules.unit_nouns
+        for i in range(len(words))
+        for size in range(1, rules.max_noun_words + 1)
+    )
+
+
+_WORD = regex.compile(r"[^\W\d_](?:[\w’'-]*[^\W_])?")
+
+
 def read_unit_phrase(
-    text: str, pos: int, limit: int, count: int, italics: tuple[Span, ...], rules: AdminUnitRules
+    text: str, pos: int, limit: int, count: int, italics: tuple[Span, ...], rules: AdminUnitRules, territorial: bool = False
 ) -> tuple[UnitPhrase | None, str | None]:
-    """The unit phrase starting after a count, or why there is none."""
+    """The unit phrase starting after a count, or why there is none.
+
+    A listed unit noun heads the phrase; failing one, in a ``territorial`` sentence,
+    any noun phrase that ``read_generic_phrase`` accepts.
+    """
     words = _words_after(text, pos, limit, rules.max_modifiers + rules.max_noun_words + 1)
     head = _find_head(words, rules)
     if head is None:
-        return None, "no_unit_noun"
+        return _generic_or(text, pos, limit, count, italics, rules, territorial, "no_unit_noun")
     first, head_first, head_last = head
     noun = rules.unit_nouns[tuple(w for w, _, _ in words[head_first : head_last + 1])]
     if not noun.plural and head_last + 1 < len(words) and words[head_last + 1][0] not in rules.stop_words:
-        return None, "compound_noun"  # "15 district hospitals": the unit noun only modifies
+        # "15 district hospitals": the unit noun only modifies; the phrase's own head decides
+        return _generic_or(text, pos, limit, count, italics, rules, territorial, "compound_noun")
     start, head_start, end = words[first][1], words[head_first][1], words[head_last][2]
+    head_end = end
+    noun_tier = noun.tier
+    for complement in rules.complements:
+        m = complement.match(text, end, limit, timeout=PATTERN_TIMEOUT)
+        if m:
+            end = m.end()
+            noun_tier = None  # "cities with county status" are no ordinary cities: a cue places them
+            break
+    unit_type = " ".join(_QUOTES.sub("", text[start:end]).lower().split())
+    local_term, members, extent_end = _local_term_and_members(text, head_start, end, limit, count, italics, rules)
+    return UnitPhrase(start, head_start, end, extent_end, unit_type, noun_tier, local_term, members, head_end, noun.plural), None
+
+
+def _generic_or(
+    text: str, pos: int, limit: int, count: int, italics: tuple[Span, ...], rules: AdminUnitRules, territorial: bool, reason: str
+) -> tuple[UnitPhrase | None, str | None]:
+    """A phrase headed by a noun no rule lists, or ``reason`` when there is none."""
+    found = read_generic_phrase(text, pos, limit, count, rules) if territorial else None
+    if found is None:
+        return None, reason
+    start, head_start, end, open_conjunct = found
     head_end = end
     for complement in rules.complements:
         m = complement.match(text, end, limit, timeout=PATTERN_TIMEOUT)
@@ -297,7 +385,105 @@ def read_unit_phrase(
             break
     unit_type = " ".join(_QUOTES.sub("", text[start:end]).lower().split())
     local_term, members, extent_end = _local_term_and_members(text, head_start, end, limit, count, italics, rules)
-    return UnitPhrase(start, head_start, end, extent_end, unit_type, noun.tier, local_term, members, head_end, noun.plural), None
+    words = _WORD.findall(text[start:head_end].lower())  # modifiers and head: "local area councils"
+    tier = next((rules.modifier_tiers[w] for w in words if w in rules.modifier_tiers), None)
+    phrase = UnitPhrase(start, head_start, end, extent_end, unit_type, tier, local_term, members, head_end, True)
+    return phrase, OPEN_CONJUNCT if open_conjunct else None
+
+
+OPEN_CONJUNCT = "open_conjunct"
+
+
+def read_generic_phrase(text: str, pos: int, limit: int, count: int, rules: AdminUnitRules) -> tuple[int, int, int, bool] | None:
+    """(start, head start, end, open conjunct) of the noun phrase after a count, read from spaCy tokens.
+
+    The phrase runs over words (a coordination of single modifiers allowed:
+    "341 municipal, urban and divisional councils") up to a stop word or other
+    punctuation; its head is its last word. None when there is no head, the head
+    is a ``not_unit_nouns`` word (or its plural) or has an ``adjective_endings``
+    ending, a count of one has a plural head ("single territorial collectivities"),
+    or the phrase is longer than a noun phrase. The phrase stops before a list link
+    and another count ("878 amphoe and 7,255 tambon"): an open conjunct, whose
+    words may be a modifier that shares the next count's noun ("3 large and 48
+    small cities", ``share_coordinated_head``); it is a phrase of its own only
+    when they share none.
+    """
+    tokens = _tokens(text, pos, limit)
+    words: list[tuple[str, int, int]] = []
+    chunk = 0
+    open_conjunct = False
+    stopped_on = ""
+    for k, (tok, start, end) in enumerate(tokens):
+        lower = tok.lower()
+        following = tokens[k + 1][0] if k + 1 < len(tokens) else ""
+        if _QUOTES.fullmatch(tok):
+            continue
+        if lower in ("and", "or", ",") and words and _count_follows(text, words[-1][2], limit, rules):
+            open_conjunct = True  # "878 amphoe and 7,255 tambon": the next count has its own phrase
+            break
+        if lower in ("and", "or", ",") and chunk == 1 and words and _WORD.fullmatch(following) and following.lower() not in rules.stop_words:
+            chunk = 0
+            continue
+        if not words and lower in rules.skip_before_phrase:
+            continue  # "330 such municipal corporations"
+        if not _WORD.fullmatch(tok) or lower in rules.stop_words or lower in rules.number_values:
+            stopped_on = lower
+            break
+        if words and rules.verb_endings.search(lower) and not (_WORD.fullmatch(following) and following.lower() not in rules.stop_words):
+            break  # "secretariats divided in": a clause opens (not "disputed territories")
+        words.append((lower, start, end))
+        chunk += 1
+    if not words or len(words) > rules.max_modifiers + 1:
+        return None
+    head, head_start, end = words[-1]
+    if _singulars(head) & rules.not_unit_nouns or rules.adjective_endings.search(head):
+        return None
+    if _singulars(stopped_on) & rules.not_unit_nouns:
+        return None  # "three lower tiers": the phrase's real head is a non-unit stop word
+    if count == 1 and _looks_plural(head):
+        return None
+    return words[0][1], head_start, end, open_conjunct
+
+
+_LINK_BEFORE_COUNT = regex.compile(r"\s*(?:,\s*)?(?:(?:and|or|&)\s+)?(?:[^\W\d_]+\s+){0,2}", regex.IGNORECASE)
+
+
+def _count_follows(text: str, end: int, limit: int, rules: AdminUnitRules) -> bool:
+    """A list link (and maybe a qualifier) and then another count follow ``end``."""
+    m = _LINK_BEFORE_COUNT.match(text, end, limit)
+    if not m or m.end() == end or not regex.match(r"\s*(?:,|and\b|or\b|&)", text[end:limit], regex.IGNORECASE):
+        return False
+    return any(rules.count.match(text, p, limit) for p in _word_starts(text, end, m.end()))
+
+
+def _word_starts(text: str, start: int, end: int) -> list[int]:
+    return [m.start() for m in regex.finditer(r"(?<!\S)\S", text[:end], pos=start)] + [end]
+
+
+@functools.lru_cache(maxsize=1)
+def _tokenizer():
+    """spaCy's rule-based English tokenizer (a blank pipeline: no model)."""
+    return spacy.blank("en").tokenizer
+
+
+def _tokens(text: str, pos: int, limit: int) -> list[tuple[str, int, int]]:
+    """Tokens of ``text[pos:limit]`` with offsets into ``text``; a hyphen inside a word
+    ("sub-counties", "commune-level") joins its parts again."""
+    out: list[tuple[str, int, int]] = []
+    for tok in _tokenizer()(text[pos:limit]):
+        if tok.is_space:
+            continue
+        start, end = pos + tok.idx, pos + tok.idx + len(tok.text)
+        if out and out[-1][2] == start and (tok.text == "-" or out[-1][0].endswith("-")) and _WORD.match(out[-1][0]):
+            out[-1] = (out[-1][0] + tok.text, out[-1][1], end)
+            continue
+        word = _WORD.match(tok.text)
+        if word and word.end() < len(tok.text) and not tok.text[word.end()] in "-'’":
+            # "sums.[1": a citation marker glued to the word stays apart from it
+            out += [(word.group(), start, start + word.end()), (tok.text[word.end() :], start + word.end(), end)]
+        else:
+            out.append((tok.text, start, end))
+    return out
 
 
 def _words_after(text: str, pos: int, limit: int, most: int) -> list[tuple[str, int, int]]:
@@ -452,7 +638,7 @@ def _open_words(text: str, index: int, c: CountCandidate, rules: AdminUnitRules)
     ``not_counts`` rule rejected (a year, a percentage) is never open, nor one with
     no word of its own ("in 2019, 45 municipalities").
     """
-    if c.reason == "no_unit_noun":
+    if c.reason in ("no_unit_noun", OPEN_CONJUNCT):
         words = _words_after(text, c.end, c.sentence.end, rules.max_modifiers + 1)
         own = []
         for word in words:
@@ -461,6 +647,8 @@ def _open_words(text: str, index: int, c: CountCandidate, rules: AdminUnitRules)
             own.append(word)
         if not 1 <= len(own) <= rules.max_modifiers:
             return None
+        if c.reason == OPEN_CONJUNCT and _looks_plural(own[-1][0]):
+            return None  # "40 urban councils and 132 ...": a plural head of its own is no modifier
     elif c.reason is None and not c.phrase.plural and c.count != 1 and c.phrase.extent_end == c.phrase.head_end:
         own = _words_after(text, c.phrase.start, c.phrase.head_end, rules.max_modifiers + rules.max_noun_words)
     else:
@@ -511,6 +699,7 @@ def _shared_phrases(text: str, co: Coordination, candidates: list[CountCandidate
     else:
         return ()
     complement = " ".join(_QUOTES.sub("", text[last.head_end : last.end]).lower().split())
+    no_noun_tier = last.noun_tier is None and complement != ""  # the complement unplaced the noun
     return tuple(
         UnitPhrase(
             start=c.start,
@@ -518,7 +707,7 @@ def _shared_phrases(text: str, co: Coordination, candidates: list[CountCandidate
             end=c.end,
             extent_end=c.end,
             unit_type=" ".join(c.words + ending + ((complement,) if complement else ())),
-            noun_tier=noun.tier,
+            noun_tier=None if no_noun_tier else noun.tier,
             head_end=c.end,
             plural=noun.plural,
             shared_end=last.extent_end,
@@ -538,28 +727,185 @@ def _whole_phrase_noun(words: tuple[str, ...], rules: AdminUnitRules):
 # ---------------------------------------------------------------------------
 # Decisions
 # ---------------------------------------------------------------------------
-def mark_nested(text: str, accepted: list[CountCandidate], rules: AdminUnitRules) -> list[bool]:
-    """Which counts are a subset of an earlier count of their sentence.
+def adopt_earlier_unit(text: str, candidates: list[CountCandidate], rules: AdminUnitRules) -> list[CountCandidate]:
+    """Counts with no unit of their own that count a unit the sentence names elsewhere.
 
-    Nested: a nesting marker ("including", "of which") stands right before this
-    count, after the previous unit; or the previous count was nested inside a parenthesis
-    that is still open ("18 regions (including 5 overseas and 2 ... regions)").
+    - the unit of the count before: followed by "of which" (them, these), or
+      preceded by a nesting marker or a ``same_unit_subset`` word ("17 regions, 5 of
+      which ...", "of which thirteen are ...", "Of the 17 regions, only one ...");
+    - the unit after "of the": "48 of the 50 states" (a subset of the count that
+      follows), "45 of these villages";
+    - the unit after "are": "Of these, 19 are counties";
+    - the unit before: "regional councils, of which there are eleven",
+      "municipalities (324)".
     """
-    out: list[bool] = []
-    parent = previous = None
-    for c in accepted:
-        if previous is None or previous.sentence != c.sentence:
-            parent = None
-        nested = False
-        if parent is not None:
-            marked = rules.nesting_marker.search(text, previous.phrase.extent_end, c.start, timeout=PATTERN_TIMEOUT)
-            opened = text[parent.phrase.end : c.start]
-            still_open = out[-1] and opened.count("(") > opened.count(")")
-            nested = bool(marked) or still_open
-        if not nested:
-            parent = c
-        out.append(nested)
-        previous = c
+    out = list(candidates)
+    for i, c in enumerate(candidates):
+        if c.reason == "range":  # "reduced from 106 to 30": the end of a change, not of a range
+            out[i] = _changed_to(text, dataclasses.replace(c, reason=None), candidates[:i], rules) or c
+            continue
+        if c.reason != "no_unit_noun":
+            continue
+        earlier = next((e for e in reversed(out[:i]) if e.sentence == c.sentence and e.reason is None), None)
+        window = max(c.sentence.start, c.start - 30)
+        marked = rules.nesting_marker_adjacent.search(text, window, _before_qualifier(text, window, c, rules), timeout=PATTERN_TIMEOUT)
+        only = rules.same_unit_subset.search(text, window, c.start, timeout=PATTERN_TIMEOUT)
+        if earlier is not None and (rules.unit_elsewhere["of_which"].match(text, c.end, c.sentence.end) or only or marked):
+            out[i] = _adopt(c, earlier.phrase, subset=True)
+            continue
+        phrase = _unit_after(text, c, candidates[i + 1 :], rules) or _unit_before(text, c, rules) or _changed_to(text, c, candidates[:i], rules)
+        if phrase is not None:
+            out[i] = phrase
+    return out
+
+
+def _adopt(c: CountCandidate, phrase: UnitPhrase, subset: bool) -> CountCandidate:
+    at = c.end
+    own = dataclasses.replace(phrase, start=at, head_start=at, end=at, extent_end=at, head_end=at, shared_end=None, local_term=None, named_members=())
+    return dataclasses.replace(c, phrase=own, reason=None, adopted=subset)
+
+
+def _unit_after(text: str, c: CountCandidate, following: list[CountCandidate], rules: AdminUnitRules) -> CountCandidate | None:
+    """"N of the (M) X" or "N are X": the unit read after the link."""
+    of_the = rules.unit_elsewhere["of_the"].match(text, c.end, c.sentence.end)
+    m = of_the or rules.unit_elsewhere["are"].match(text, c.end, c.sentence.end)
+    if m is None or (of_the and c.printed.lower() == "one"):
+        return None  # "one of the five centrally governed cities" names a member, counts nothing
+    nxt = following[0] if following and following[0].sentence == c.sentence else None
+    if of_the and nxt is not None and nxt.start == m.end() and nxt.reason is None:
+        return dataclasses.replace(_adopt(c, nxt.phrase, subset=False), subset_of_next=True)
+    phrase, reason = read_unit_phrase(text, m.end(), c.sentence.end, c.count, (), rules, True)
+    if reason is not None or phrase is None:
+        return None
+    return dataclasses.replace(c, phrase=dataclasses.replace(phrase, start=m.end()), reason=None)
+
+
+def _changed_to(text: str, c: CountCandidate, earlier: list[CountCandidate], rules: AdminUnitRules) -> CountCandidate | None:
+    """"the number of districts was reduced from 106 to 30", "reduced 271 municipalities to 98":
+    a count after "to" counts the unit whose number changed."""
+    ways = rules.unit_elsewhere
+    if not ways["changed_to"].search(text, max(c.sentence.start, c.start - 10), c.start) or not ways["change"].search(text, c.sentence.start, c.start):
+        return None
+    number_of = ways["number_of"].search(text, c.sentence.start, c.start)
+    if number_of is not None:
+        phrase, reason = read_unit_phrase(text, number_of.end(), c.sentence.end, 2, (), rules, True)
+        if reason is None and phrase is not None:
+            return _adopt(c, phrase, subset=False)
+    before = next((e for e in reversed(earlier) if e.sentence == c.sentence and e.phrase is not None), None)
+    return _adopt(c, before.phrase, subset=False) if before is not None else None
+
+
+_IN_PARENTHESIS = regex.compile(r"\s*\(\s*$")
+
+
+def _unit_before(text: str, c: CountCandidate, rules: AdminUnitRules) -> CountCandidate | None:
+    """"regional councils, of which there are eleven", "municipalities (324)": the words before."""
+    s0 = c.sentence.start
+    close = regex.match(r"\s*\)", text[c.end : c.sentence.end])
+    gap = _IN_PARENTHESIS.search(text, s0, c.start) if close else None
+    if gap is None:
+        gap = rules.unit_elsewhere["there_are"].search(text, s0, c.start)
+        if gap is None or not text[gap.start() : gap.end()].lstrip(", ").lower().startswith("of which"):
+            return None
+    words = [w for w in _WORD.finditer(text, max(s0, gap.start() - 60), gap.start())]
+    run = []
+    for w in reversed(words):
+        if w.end() != (run[-1].start() - 1 if run else gap.start()) and text[w.end() : (run[-1].start() if run else gap.start())].strip(" "):
+            break
+        if w.group().lower() in rules.stop_words or len(run) == 3:
+            break
+        run.append(w)
+    if not run:
+        return None
+    run.reverse()
+    start, end = run[0].start(), run[-1].end()
+    head = run[-1].group().lower()
+    if _singulars(head) & rules.not_unit_nouns or rules.adjective_endings.search(head):
+        return None
+    lowered = tuple(w.group().lower() for w in run)
+    noun = next((rules.unit_nouns[lowered[k:]] for k in range(len(lowered)) if lowered[k:] in rules.unit_nouns), None)
+    tier = noun.tier if noun else next((rules.modifier_tiers[w] for w in lowered[:-1] if w in rules.modifier_tiers), None)
+    unit_type = " ".join(_QUOTES.sub("", text[start:end]).lower().split())
+    phrase = UnitPhrase(c.end, c.end, c.end, c.end, unit_type, tier)
+    return dataclasses.replace(c, phrase=phrase, reason=None)
+
+
+
+
+def find_parents(text: str, accepted: list[CountCandidate], rules: AdminUnitRules) -> list[int | None]:
+    """For each count, the index of the count it is a part or subset of (else None).
+
+    Within one sentence, a count is a part of the count before it when a nesting
+    marker stands right before it ("including 5 ..."), when ``parts_opener`` is the
+    whole gap ("2,300 local governments of several kinds: 1,160 ..."), when it
+    counts the earlier unit ("5 of which"), or when a ``same_unit_subset`` word
+    stands before a count of the same head noun ("17 regions, but only one
+    autonomous region"). Parts listed after the first part of a total (", ",
+    "and"), and parts inside a parenthesis a part opened, share its parent.
+    """
+    out: list[int | None] = []
+    listing: int | None = None  # the total whose parts are being listed
+    same_head_only = False  # a list after a nesting marker goes on only with the same noun
+    for i, c in enumerate(accepted):
+        prev = accepted[i - 1] if i and accepted[i - 1].sentence == c.sentence else None
+        parent, opens = None, False
+        if c.subset_of_next and i + 1 < len(accepted):
+            out.append(i + 1)  # "48 of the 50 states"
+            listing = None
+            continue
+        if prev is not None:
+            gap_end = _before_qualifier(text, prev.phrase.extent_end, c, rules)
+            gap = text[prev.phrase.extent_end : gap_end]
+            top = out[i - 1] if out[i - 1] is not None and out[i - 1] < i else i - 1
+            marked = rules.nesting_marker.search(text, prev.phrase.extent_end, c.start, timeout=PATTERN_TIMEOUT)
+            if c.adopted:
+                parent = top
+            elif marked:
+                parent, opens = top, True
+            elif out[i - 1] is not None and _in_open_parenthesis(text, accepted[out[i - 1]], c):
+                parent = out[i - 1]
+            elif listing is not None and out[i - 1] == listing and _is_list_link(gap, rules) and (not same_head_only or _same_head(prev, c)):
+                parent = listing  # "including 145 ordinary districts, 109 municipal districts, and six ..."
+            elif rules.parts_opener.fullmatch(gap, timeout=PATTERN_TIMEOUT):
+                parent, opens = i - 1, True
+            elif rules.same_unit_subset.search(gap, timeout=PATTERN_TIMEOUT) and _same_head(prev, c):
+                parent = top
+        if parent is None or parent != listing:
+            listing = None
+        if opens:
+            listing, same_head_only = parent, bool(marked) and not c.adopted
+        out.append(parent)
+    return out
+
+
+def _before_qualifier(text: str, start: int, c: CountCandidate, rules: AdminUnitRules) -> int:
+    """Where the gap before a count ends: before its qualifier ("approximately"), if any."""
+    q = rules.qualifier.search(text, max(start, c.start - 40), c.start, timeout=PATTERN_TIMEOUT)
+    return q.start() if q else c.start
+
+
+def _in_open_parenthesis(text: str, parent: CountCandidate, c: CountCandidate) -> bool:
+    opened = text[parent.phrase.end : c.start]
+    return opened.count("(") > opened.count(")")
+
+
+def _is_list_link(gap: str, rules: AdminUnitRules) -> bool:
+    if rules.shared_heads is None:
+        return False
+    return bool(rules.shared_heads.list_link.fullmatch(gap) or rules.shared_heads.last_link.fullmatch(gap))
+
+
+def _same_head(a: CountCandidate, b: CountCandidate) -> bool:
+    """The two units end in the same noun, singular or plural ("regions", "region")."""
+    return bool(_singulars(a.phrase.unit_type.split()[-1]) & _singulars(b.phrase.unit_type.split()[-1]))
+
+
+def _singulars(word: str) -> set[str]:
+    """The word and the singulars it may be the plural of (states -> state, cities -> city)."""
+    out = {word}
+    for plural, singular in (("ies", "y"), ("es", ""), ("s", "")):
+        if word.endswith(plural):
+            out.add(word[: -len(plural)] + singular)
     return out
 
 
@@ -578,14 +924,136 @@ def find_tier_cues(text: str, rules: AdminUnitRules) -> list[TierCue]:
     return out
 
 
-def prefer_sentence_cue(
-    c: CountCandidate, cues: list[TierCue], text: str, rules: AdminUnitRules, tier_total: int | None, stated: bool
+def place_tiers(
+    text: str, accepted: list[CountCandidate], parents: list[int | None], cues: list[TierCue],
+    rules: AdminUnitRules, tier_total: int | None, stated: bool,
+) -> list[str | None]:
+    """The tier of each count, by the rules the README's "Admin units" section states.
+
+    A part or subset is at the tier of its set. Otherwise: a cue right after the
+    unit > one tier below a count of its sentence that it divides ("which are in
+    turn divided into") > an earlier cue in its sentence > the noun's own tier >
+    a cue carried from an earlier sentence > the order of tiers
+    (``order_of_tiers``).
+    """
+    out: list[str | None] = []
+    for i, c in enumerate(accepted):
+        parent = parents[i]
+        if parent is not None and parent < i and out[parent] is not None:
+            out.append(out[parent])
+            continue
+        below = _below_divided(text, accepted, parents, out, i, rules)
+        tier = prefer_sentence_cue(c, cues, text, rules, tier_total, stated, below, _status_peer(accepted, out, i, rules))
+        if tier is None and not _national_in_sentence(c, cues):
+            first_stated = i == 0 and bool(rules.territorial_context.search(text, c.sentence.start, c.sentence.end, timeout=PATTERN_TIMEOUT))
+            tier = order_of_tiers(accepted, parents, out, i, first_stated, single_tier=stated and tier_total == 1)
+        out.append(tier)
+    return out
+
+
+def _status_peer(accepted: list[CountCandidate], placed: list[str | None], i: int, rules: AdminUnitRules) -> str | None:
+    """A city with a status of its own listed with regional units is one of them.
+
+    "63 provinces and five centrally governed cities", "twelve regional states and
+    two chartered cities", "ten provinces and one capital city": a ``status_peers``
+    noun with a ``status_modifiers`` word, after a regional count of its sentence.
+    """
+    c = accepted[i]
+    words = c.phrase.unit_type.split()
+    if not words or not _singulars(words[-1]) & rules.status_peers or not set(words[:-1]) & rules.status_modifiers:
+        return None
+    for j in range(i - 1, -1, -1):
+        if accepted[j].sentence != c.sentence:
+            return None
+        if placed[j] == "regional":
+            return "regional"
+    return None
+
+
+def _national_in_sentence(c: CountCandidate, cues: list[TierCue]) -> bool:
+    """A ``national`` cue before the count in its sentence: the count is placed in no tier."""
+    before = [cue for cue in cues if c.sentence.start <= cue.start and cue.end <= c.start]
+    return bool(before) and before[-1].tier == "national"
+
+
+def _below_divided(
+    text: str, accepted: list[CountCandidate], parents: list[int | None], placed: list[str | None], i: int, rules: AdminUnitRules
 ) -> str | None:
-    """The unit's tier: trailing cue > earlier cue in its sentence > the noun's own tier > carried cue.
+    """One tier below the units this count divides.
+
+    Those are the nearest placed count of its sentence when ``division_below``
+    stands between the two ("149 cities ..., which are in turn divided into
+    42,000 barangays"), else an earlier placed count whose noun the sentence names
+    before ``division_below`` ("the counties are divided into 290 sub-counties").
+    """
+    c = accepted[i]
+    for j in range(i - 1, -1, -1):
+        earlier = accepted[j]
+        if earlier.sentence != c.sentence:
+            break
+        if parents[j] is None and placed[j] is not None:
+            if rules.division_below.search(text, earlier.phrase.extent_end, c.start, timeout=PATTERN_TIMEOUT):
+                return _one_below(placed[j])
+            return None
+    division = rules.division_below.search(text, c.sentence.start, c.start, timeout=PATTERN_TIMEOUT)
+    if division is None:
+        return None
+    subject = text[c.sentence.start : division.start()]
+    named = {w for word in regex.findall(r"[^\W\d_][\w-]*", subject.lower()) for w in _singulars(word)}
+    for j in range(i - 1, -1, -1):
+        if parents[j] is None and placed[j] is not None and _singulars(accepted[j].phrase.unit_type.split()[-1]) & named:
+            return _one_below(placed[j])
+    if rules.units_divided.search(subject, timeout=PATTERN_TIMEOUT):
+        # "The counties are further subdivided into 174 districts": units, not the
+        # country, are divided; one tier below their noun's tier, else below regional
+        words = [w.lower() for w in _WORD.findall(subject)]
+        tiers = [rules.unit_nouns[(w,)].tier for w in words if (w,) in rules.unit_nouns and rules.unit_nouns[(w,)].tier]
+        return _one_below(tiers[-1] if tiers else "regional")
+    return None
+
+
+def order_of_tiers(
+    accepted: list[CountCandidate], parents: list[int | None], placed: list[str | None], i: int,
+    first_stated: bool, single_tier: bool = False,
+) -> str | None:
+    """The tier of a count nothing else places, from the order the text lists tiers in.
+
+    Texts list a country's levels top-down. The first count of the section, in a
+    sentence about the territorial structure (``first_stated``), is at the top
+    subnational tier: regional, or municipal when the text states a single tier
+    (as for ordinal cues). A later count is one tier below the nearest placed count
+    before it (regional -> intermediate -> municipal), at its tier when it counts
+    the same unit or that count is municipal or below: order alone never places a
+    unit below the municipalities, only a noun or a division does.
+    """
+    if i == 0:
+        return ("municipal" if single_tier else "regional") if first_stated else None
+    for j in range(i - 1, -1, -1):
+        if parents[j] is None and placed[j] is not None:
+            same = _same_head(accepted[j], accepted[i])
+            if same or ADMIN_TIERS.index(placed[j]) >= ADMIN_TIERS.index("municipal"):
+                return placed[j]
+            return _one_below(placed[j])
+    return None
+
+
+def _one_below(tier: str) -> str:
+    return ADMIN_TIERS[min(ADMIN_TIERS.index(tier) + 1, len(ADMIN_TIERS) - 1)]
+
+
+def prefer_sentence_cue(
+    c: CountCandidate, cues: list[TierCue], text: str, rules: AdminUnitRules, tier_total: int | None, stated: bool,
+    below: str | None = None, peer: str | None = None,
+) -> str | None:
+    """The unit's tier: trailing cue > ``below`` (the tier under a count it divides) >
+    earlier cue in its sentence > the noun's own tier > carried cue.
 
     A ``national`` cue places nothing: it stops a carried tier and leaves the noun's.
     A count sharing its list's noun reads the cue that trails the whole list.
     """
+    own = [cue for cue in cues if c.end <= cue.start and cue.end <= c.phrase.end and cue.tier != "national"]
+    if own:  # "334 prefecture-level divisions", "11162 Commune-level units"
+        return _cue_tier(own[0], tier_total, stated)
     unit_end = c.phrase.shared_end if c.phrase.shared_end is not None else c.phrase.extent_end
     trailing = next(
         (
@@ -599,10 +1067,20 @@ def prefer_sentence_cue(
     )
     if trailing is not None and trailing.tier != "national":
         return _cue_tier(trailing, tier_total, stated)
+    if below is not None:
+        # one tier below the units it divides, or lower when its noun says so ("774 local government areas")
+        lower = c.phrase.noun_tier if c.phrase.noun_tier and ADMIN_TIERS.index(c.phrase.noun_tier) > ADMIN_TIERS.index(below) else None
+        return lower or below
     before = [cue for cue in cues if cue.end <= c.start]
     in_sentence = [cue for cue in before if cue.start >= c.sentence.start]
     if in_sentence and in_sentence[-1].tier != "national":
-        return _cue_tier(in_sentence[-1], tier_total, stated)
+        tier = _cue_tier(in_sentence[-1], tier_total, stated)
+        lone_ordinal = in_sentence[-1].ordinal is not None and tier_total is None
+        if tier == "intermediate" and lone_ordinal and c.phrase.noun_tier in ("municipal", "sub_municipal"):
+            return c.phrase.noun_tier  # "The second level of subdivision consists of 342 municipalities": no tier count says it is not the last
+        return tier
+    if peer is not None:
+        return peer
     if c.phrase.noun_tier:
         return c.phrase.noun_tier
     if before and not in_sentence and before[-1].tier != "national":
@@ -618,7 +1096,7 @@ def _cue_tier(cue: TierCue, tier_total: int | None, stated: bool) -> str | None:
         return "municipal"  # a single-tier country has municipalities only
     if cue.ordinal == 1:
         return "regional"
-    if tier_total is not None and cue.ordinal >= tier_total:
+    if tier_total is not None and cue.ordinal >= tier_total or tier_total is None and cue.ordinal >= 3:
         return "municipal"
     return "intermediate"
 

@@ -120,7 +120,23 @@ def check(golden_dir, input_dir, rules_dir):
     for line in problems:
         click.echo(line)
     click.echo(f"{len(checked)} profile(s) checked against {golden_dir}: {len(problems)} difference(s), {len(notes)} note(s)")
+    problems += _check_admin_corpus(rules_dir)
     sys.exit(1 if problems else 0)
+
+
+def _check_admin_corpus(rules_dir) -> list[str]:
+    """Print the admin-unit corpus figures; a measure under its pinned floor is a problem."""
+    from .admin_corpus import CORPUS_FILE, FLOORS_FILE, below_floors, read_corpus, read_floors, score_corpus
+    from .extract import cached_rules
+
+    if not CORPUS_FILE.exists():
+        return []
+    score = score_corpus(read_corpus(CORPUS_FILE), cached_rules(rules_dir))
+    click.echo(score.summary())
+    problems = below_floors(score, read_floors(FLOORS_FILE)) if FLOORS_FILE.exists() else []
+    for line in problems:
+        click.echo(line)
+    return problems
 
 
 DATASET_HELP = "Dataset folder (what `run` wrote)."

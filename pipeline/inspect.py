@@ -192,7 +192,7 @@ def _footnotes(notes: list[dict] | None, refs: list[dict] | None) -> list[str]:
     return ["", f"Footnotes: {'no partition' if notes is None else len(notes)}{placed}"]
 
 
-_TIER_ORDER = {"regional": 1, "intermediate": 2, "municipal": 3}
+_TIER_ORDER = {"regional": 1, "intermediate": 2, "municipal": 3, "sub_municipal": 4}
 
 
 def _admin_units(rows: list[dict] | None, profile: dict) -> list[str]:
@@ -206,9 +206,11 @@ def _admin_units(rows: list[dict] | None, profile: dict) -> list[str]:
     for tier in sorted(tiers, key=lambda t: (_TIER_ORDER.get(t, 9), t or "")):
         units = tiers[tier]
         rank = units[0].get("tier_rank")
-        out.append(f"  {tier or '(no tier)'}" + (f" (rank {rank})" if rank is not None else "") + f": {sum(u['count'] for u in units):,} unit(s)")
+        # Parts and subsets (part_of set) are inside another row's count: summed once.
+        total = sum(u["count"] for u in units if u.get("part_of") is None)
+        out.append(f"  {tier or '(no tier)'}" + (f" (rank {rank})" if rank is not None else "") + f": {total:,} unit(s)")
         for u in units:
-            line = f"    {u['qualifier'] + ' ' if u.get('qualifier') else ''}{u['count']:,} {u['unit_type']}"
+            line = f"    {'  of which ' if u.get('part_of') is not None else ''}{u['qualifier'] + ' ' if u.get('qualifier') else ''}{u['count']:,} {u['unit_type']}"
             if u.get("local_term"):
                 line += f" ({u['local_term']})"
             if u.get("named_members"):

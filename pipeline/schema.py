@@ -164,7 +164,7 @@ TABLES: dict[str, Table] = {
             ForeignKey(("country", "section_id"), "sections", ("country", "section_id")),
         )),
         Table("admin_units", "Counts of subnational units (territorial organization).", (
-            Column("tier", S, "`regional`, `intermediate`, `municipal` or `sub_municipal` (units below the municipal level: barangays, wards, villages, neighbourhoods...), as the text places it.", True, TIERS),
+            Column("tier", S, "`regional`, `intermediate`, `municipal` or `sub_municipal` (units below the municipal level: barangays, wards, villages, neighbourhoods...), as the text places it (README, Admin units).", True, TIERS),
             Column("tier_rank", I8, "1, 2, 3, 4 for those tiers.", True, bounds=(1, 4)),
             Column("unit_type", S, "The unit's noun phrase as written, lower case, quotes removed."),
             Column("local_term", S, "Local name given in parentheses or italics.", True),

@@ -89,10 +89,10 @@ UNIT_CASES = [
     (
         "digit-groups-comma-space-nbsp-thin-space",
         ["The country has 2,186 villages, 34 945 communes, 1\u00a0200 towns and 3\u202f100 settlements."],
-        [("municipal", "villages", None, 2186, None, ()),
+        [("sub_municipal", "villages", None, 2186, None, ()),
          ("municipal", "communes", None, 34945, None, ()),
-         (None, "towns", None, 1200, None, ()),
-         (None, "settlements", None, 3100, None, ())],
+         ("municipal", "towns", None, 1200, None, ()),
+         ("municipal", "settlements", None, 3100, None, ())],  # order: municipal stays municipal
     ),
     (
         "number-words",
@@ -100,23 +100,25 @@ UNIT_CASES = [
         [(None, "counties", "fylker", 11, None, ()),
          ("regional", "cantons", None, 26, None, ()),
          ("municipal", "municipalities", None, 105, None, ()),
-         (None, "cities", None, 12, None, ())],
+         ("municipal", "cities", None, 12, None, ())],
     ),
     (
         "qualifiers-as-printed-abbreviation-spelled-out",
         ["There are over 300 communes, some 2,136 villages, approx. 40 districts, Almost 90 towns, at least 12 regions and more  than 1,000 settlements."],
         [("municipal", "communes", None, 300, "over", ()),
-         ("municipal", "villages", None, 2136, "some", ()),
-         (None, "districts", None, 40, "approximately", ()),
-         (None, "towns", None, 90, "almost", ()),
+         ("sub_municipal", "villages", None, 2136, "some", ()),
+         ("sub_municipal", "districts", None, 40, "approximately", ()),  # order: at the tier of the villages before it
+         ("municipal", "towns", None, 90, "almost", ()),
          ("regional", "regions", None, 12, "at least", ()),
-         (None, "settlements", None, 1000, "more than", ())],
+         ("intermediate", "settlements", None, 1000, "more than", ())],  # order: one tier below the regions
     ),
     (
-        "nested-count-dropped",
+        "nested-count-is-a-row-at-its-sets-tier",
         ["France is composed of 18 regions, including 5 overseas regions, 101 departments (including 5 overseas departments) and 34 945 municipalities."],
         [("regional", "regions", None, 18, None, ()),
-         (None, "departments", None, 101, None, ()),
+         ("regional", "overseas regions", None, 5, None, ()),
+         ("intermediate", "departments", None, 101, None, ()),
+         ("intermediate", "overseas departments", None, 5, None, ()),
          ("municipal", "municipalities", None, 34945, None, ())],
     ),
     (
@@ -128,7 +130,7 @@ UNIT_CASES = [
     (
         "of-which-right-before-count-is-nesting",
         ["The country has 308 municipalities, of which more than 20 cities."],
-        [("municipal", "municipalities", None, 308, None, ())],
+        [("municipal", "municipalities", None, 308, None, ()), ("municipal", "cities", None, 20, "more than", ())],
     ),
     (
         "four-tiers-by-ordinal",
@@ -156,10 +158,10 @@ UNIT_CASES = [
     ),
     (
         "noun-tier-beats-carried-cue",
-        ["At the regional level, there are 13 regions. These are divided into 308 municipalities and 40 towns."],
+        ["At the regional level, there are 13 regions. These are divided into 308 municipalities and 40 districts."],
         [("regional", "regions", None, 13, None, ()),
          ("municipal", "municipalities", None, 308, None, ()),
-         ("regional", "towns", None, 40, None, ())],
+         ("regional", "districts", None, 40, None, ())],
     ),
     (
         "trailing-cue-binds-to-its-unit",
@@ -172,14 +174,14 @@ UNIT_CASES = [
         [("municipal", "villages", None, 85, None, ()), (None, "districts", None, 12, None, ())],
     ),
     (
-        "no-cue-no-tier",
+        "first-count-of-a-territorial-sentence-is-regional",
         ["The country is divided into 120 districts."],
-        [(None, "districts", None, 120, None, ())],
+        [("regional", "districts", None, 120, None, ())],
     ),
     (
         "italic-noun-and-or-italic-term",
         ["The country has 14 *oblasts* and 170 districts, or *rayons*."],
-        [("regional", "oblasts", "oblasts", 14, None, ()), (None, "districts", "rayons", 170, None, ())],
+        [("regional", "oblasts", "oblasts", 14, None, ()), ("intermediate", "districts", "rayons", 170, None, ())],
     ),
     (
         "capitalised-local-term-and-single-member",
@@ -195,20 +197,20 @@ UNIT_CASES = [
         "e-g-members-and-no-split-on-abbreviation",
         ["The country is divided into 10 regions (e.g. Centre, Littoral), 58 departments and 360 communes."],
         [("regional", "regions", None, 10, None, ("Centre", "Littoral")),
-         (None, "departments", None, 58, None, ()),
+         ("intermediate", "departments", None, 58, None, ()),
          ("municipal", "communes", None, 360, None, ())],
     ),
     (
         "year-like-count-without-year-preposition",
         ["There are 12 towns and 1999 villages."],
-        [(None, "towns", None, 12, None, ()), ("municipal", "villages", None, 1999, None, ())],
+        [("municipal", "towns", None, 12, None, ()), ("sub_municipal", "villages", None, 1999, None, ())],
     ),
     (
         "single-tier-hyphenated-noun",
         ["Kenya has one level of devolved government: 47 counties, divided into 290 sub-counties and approximately 1,450 wards."],
-        [(None, "counties", None, 47, None, ()),
-         (None, "sub-counties", None, 290, None, ()),
-         (None, "wards", None, 1450, "approximately", ())],
+        [("municipal", "counties", None, 47, None, ()),  # one stated tier: the first count is municipal
+         ("sub_municipal", "sub-counties", None, 290, None, ()),  # "divided into": one tier below
+         ("sub_municipal", "wards", None, 1450, "approximately", ())],
     ),
     (
         "compound-noun-city-districts",
@@ -229,13 +231,77 @@ def test_tier_rank_follows_tier(rules):
     assert [(r.tier, r.tier_rank) for r in rows] == [
         ("regional", 1), ("intermediate", 2), ("intermediate", 2), ("intermediate", 2), ("municipal", 3)
     ]
-    assert run(rules, "The country is divided into 120 districts.").rows[0].tier_rank is None
+    assert run(rules, "The capital has 12 city districts.").rows[0].tier_rank is None
+    assert run(rules, "There are 42,000 barangays.").rows[0].tier_rank == 4
 
 
-def test_nested_counts_kept_when_rules_say_keep(rules):
-    keep = Rules(rules.directory, "test", {"admin_units": dataclasses.replace(rules.admin_units, nested_counts="keep"), "normalize": rules.normalize})
-    rows = run(keep, "France is composed of 18 regions, including 5 overseas regions, and 34 945 municipalities.").rows
-    assert [(r.unit_type, r.count) for r in rows] == [("regions", 18), ("overseas regions", 5), ("municipalities", 34945)]
+# -- how rows relate: ordinal, part_of, is_total ---------------------------------------
+# (id, paragraph, rows as (count, part_of, is_total))
+RELATION_CASES = [
+    ("total-with-parts-after-a-colon",
+     "At the municipal level, there are about 2,300 local governments of several kinds: approximately 1,160 municipalities, about 850 communes and around 300 other local bodies.",
+     [(2300, None, True), (1160, 0, False), (850, 0, False), (300, 0, False)]),
+    ("subset-after-including",
+     "France is composed of 18 regions, including 5 overseas regions, and 34 945 municipalities.",
+     [(18, None, True), (5, 0, False), (34945, None, False)]),
+    ("parts-inside-a-parenthesis",
+     "There are 101 departments (including 5 overseas and 2 Corsican departments) and 34 945 municipalities.",
+     [(101, None, True), (5, 0, False), (2, 0, False), (34945, None, False)]),
+    ("subset-with-no-unit-of-its-own",
+     "The country has 17 regions, 5 of which are overseas.",
+     [(17, None, True), (5, 0, False)]),
+    ("only-before-a-count-of-the-same-noun",
+     "The country is grouped into 17 administrative regions, but only one autonomous region has a parliament.",
+     [(17, None, True), (1, 0, False)]),
+    ("only-before-another-noun-is-no-subset",
+     "There are 16 regions and only 2 cities.",
+     [(16, None, False), (2, None, False)]),
+    ("a-figure-that-includes",
+     "There are 2,478 municipalities, a figure that includes 302 urban municipalities.",
+     [(2478, None, True), (302, 0, False)]),
+    ("a-subset-of-the-count-after-it",
+     "In 48 of the 50 states, the county is the level below the state.",
+     [(48, 1, False), (50, None, True)]),
+    ("parts-after-with",
+     "There are 11162 commune-level units with 8978 communes, 1581 wards and 603 townships.",
+     [(11162, None, True), (8978, 0, False), (1581, 0, False), (603, 0, False)]),
+    ("parts-in-a-parenthesis-right-after-the-unit",
+     "Ukraine has 27 regions (24 oblasts, two cities with special status and one autonomous republic) and 136 raions.",
+     [(27, None, True), (24, 0, False), (2, 0, False), (1, 0, False), (136, None, False)]),
+    ("a-list-after-including-goes-on-with-the-same-noun",
+     "There are 216 districts including 145 ordinary districts, 109 municipal districts, and six metropolitan districts.",
+     [(216, None, True), (145, 0, False), (109, 0, False), (6, 0, False)]),
+    ("several-kinds-under-one-count-is-a-total",
+     "South Africa has 257 metropolitan, district and local municipalities and 9 provinces.",
+     [(257, None, True), (9, None, False)]),
+    ("a-parenthesis-after-other-words-opens-no-parts",
+     "Each of the 51 provinces is divided into municipalities (324).",
+     [(51, None, False), (324, None, False)]),
+    ("a-colon-list-without-a-total-is-no-part",
+     "Kenya has one level of devolved government, established by the 2010 Constitution: 47 counties.",
+     [(47, None, False)]),
+]
+
+
+@pytest.mark.parametrize("paragraph, expected", [c[1:] for c in RELATION_CASES], ids=[c[0] for c in RELATION_CASES])
+def test_rows_say_how_they_relate(rules, paragraph, expected):
+    rows = run(rules, paragraph).rows
+    assert [(r.count, r.part_of, r.is_total) for r in rows] == expected
+    assert [r.ordinal for r in rows] == list(range(len(rows)))
+
+
+def test_a_part_takes_the_tier_of_its_set(rules):
+    rows = run(rules, "Poland has 16 voivodeships, 380 counties (including 66 cities with county rights) and 2,477 gminas.").rows
+    assert [(r.count, r.tier) for r in rows] == [
+        (16, "regional"), (380, "intermediate"), (66, "intermediate"), (2477, "municipal")
+    ]
+
+
+def test_division_places_the_divided_units_one_tier_below(rules):
+    rows = run(rules, "At the municipal level, there are 149 cities, which are in turn divided into some 42,000 barangays.").rows
+    assert [(r.count, r.tier) for r in rows] == [(149, "municipal"), (42000, "sub_municipal")]
+    rows = run(rules, "At the regional level, there are 47 counties.", "For administrative purposes, the counties are divided into 290 sub-counties.").rows
+    assert [(r.count, r.tier) for r in rows] == [(47, "regional"), (290, "intermediate")]
 
 
 # -- counts sharing one head noun across a coordination ---------------------------------
@@ -263,7 +329,7 @@ SHARED_HEAD_CASES = [
     (
         "singular-unit-word-after-count-above-one-is-a-modifier",
         ["There are three city and 25 county councils."],
-        [("municipal", "city councils", None, 3, None, ()), (None, "county councils", None, 25, None, ())],
+        [("municipal", "city councils", None, 3, None, ()), ("municipal", "county councils", None, 25, None, ())],
     ),
     (
         "each-count-keeps-its-qualifier",
@@ -306,7 +372,7 @@ SHARED_HEAD_CASES = [
     (
         "comma-list-of-complete-counts-unchanged",
         ["The country has 17 regions, 179 districts."],
-        [("regional", "regions", None, 17, None, ()), (None, "districts", None, 179, None, ())],
+        [("regional", "regions", None, 17, None, ()), ("intermediate", "districts", None, 179, None, ())],
     ),
     (
         "count-without-words-of-its-own",
@@ -346,7 +412,7 @@ SHARED_HEAD_CASES = [
     (
         "one-city-keeps-its-singular-noun",
         ["The country has one city and 25 county councils."],
-        [(None, "city", None, 1, None, ()), (None, "county councils", None, 25, None, ())],
+        [("municipal", "city", None, 1, None, ()), ("municipal", "county councils", None, 25, None, ())],
     ),
     (
         "no-unit-noun-to-share",
@@ -563,7 +629,7 @@ def test_broken_rule_file_fails_with_file_and_line(tmp_path):
     text = (DEFAULT_RULES_DIR / "admin_units.yaml").read_text(encoding="utf-8")
     text = (
         text.replace("  - tier: intermediate\n", "  - tier: munic\n")
-        .replace("nested_counts: drop", "nested_counts: sometimes")
+        .replace("same_unit_subset: '", "same_unit_subset: '(?:")
         .replace("  - '\\s+ with \\s+ (?:[\\w-]+\\s+){0,2}? status\\b'", "  - '(x?)'")
         .replace("    - commune\n", "    - ''\n")
         .replace("  - name: percent\n", "  - name: Percent Sign\n")
@@ -578,7 +644,7 @@ def test_broken_rule_file_fails_with_file_and_line(tmp_path):
     vacuous, empty_noun = line_of("  - '(x?)'"), line_of("    - ''")
     expected = [
         f"rules/admin_units.yaml:{line_of('  - tier: munic')}: unknown tier 'munic'",
-        f"rules/admin_units.yaml:{line_of('nested_counts:')}: unknown nested_counts policy 'sometimes'",
+        f"rules/admin_units.yaml:{line_of('same_unit_subset:')}: bad pattern",
         f"rules/admin_units.yaml:{vacuous}: vacuous pattern",
         f"rules/admin_units.yaml:{empty_noun}: 'municipal' item",
         f"rules/admin_units.yaml:{line_of('  - name: Percent Sign')}: not_counts name 'Percent Sign' must be snake_case",
@@ -596,8 +662,11 @@ def test_broken_rule_file_fails_with_file_and_line(tmp_path):
         ("  max_words: 16", "  max_words: 0", "'max_words' must be an integer 3-40"),
         ("  list_link: '\\s* , \\s*'", "  list_link: '\\s*'", "vacuous pattern"),
         ("  max_words: 16", "  max_words: 16\n  gap: 3", "unknown shared_heads key 'gap'"),
+        ("  changed_to: '\\b to \\s+ $'", "  changed_to: '\\b to \\s+ $'\n  numbr_of: 'x'", "unknown unit_elsewhere key 'numbr_of'"),
+        ("status_peers: [city,", "status_peers: [[city],", "'status_peers'"),
+        ("modifier_tiers:\n  regional:", "modifier_tiers:\n  regionall:", "unknown tier 'regionall'"),
     ],
-    ids=["two-chars", "digit", "max-words", "vacuous-link", "unknown-key"],
+    ids=["two-chars", "digit", "max-words", "vacuous-link", "unknown-key", "unknown-unit-elsewhere", "peers-not-words", "modifier-tier"],
 )
 def test_bad_separator_or_shared_head_rule_fails_with_line(tmp_path, old, new, message):
     text = (DEFAULT_RULES_DIR / "admin_units.yaml").read_text(encoding="utf-8")
@@ -621,3 +690,102 @@ def test_number_placeholder_is_required_in_tier_count_patterns(tmp_path):
     RULE_PARSERS["admin_units"][1](rules_dir, check)
     line = next(i for i, l in enumerate(text.splitlines(), 1) if l.startswith("  - 'three"))
     assert check.errors == [f"rules/admin_units.yaml:{line}: a subnational_tiers pattern must contain '{{number}}' exactly once"]
+
+
+# -- counts from the shape of the statement (issue 13) ---------------------------------
+# (id, paragraph, rows as (tier, unit_type, count)); the nouns here are in no rule list.
+SHAPE_CASES = [
+    ("unlisted-noun-in-a-territorial-sentence",
+     "Sri Lanka is divided into 9 provinces and 331 divisional secretariats.",
+     [("regional", "provinces", 9), ("intermediate", "divisional secretariats", 331)]),
+    ("local-language-noun",
+     "Thailand's provinces are divided into 878 amphoe and 7,255 tambon.",
+     [("intermediate", "amphoe", 878), ("municipal", "tambon", 7255)]),  # provinces are divided: one tier below
+    ("one-count-for-a-coordinated-list-of-kinds",
+     "Sri Lanka has 341 municipal, urban and divisional councils at the local level.",
+     [("municipal", "municipal, urban and divisional councils", 341)]),
+    ("modifier-gives-an-unlisted-noun-its-tier",
+     "There are currently a total of 774 local area councils in Nigeria.",
+     [("municipal", "local area councils", 774)]),
+    ("participle-ends-the-phrase",
+     "There are 36 divisional secretariats divided in Central Province.",
+     [("regional", "divisional secretariats", 36)]),
+    ("known-modifier-then-unlisted-head",
+     "At the intermediate level, the 25 districts are administered through 25 District Secretariats.",
+     [("intermediate", "districts", 25), ("intermediate", "district secretariats", 25)]),
+    ("no-territorial-context-no-unlisted-noun",
+     "The association trained 45 facilitators.",
+     []),
+    ("not-a-unit-people-seats-years-members",
+     "The country is divided into 14 regions with 12 million inhabitants, 120 seats, 25 years and 300 members.",
+     [("regional", "regions", 14)]),
+    ("a-year-names-a-law",
+     "The territory is organized by the 2014 Village Law and the 1992 Districts of Kenya.",
+     []),
+    ("a-bound-is-no-count",
+     "Each LGA is further subdivided into a minimum of ten and a maximum of twenty wards.",
+     []),
+    ("a-former-structure-is-no-count",
+     "This system replaced the previous provincial structure, which consisted of eight provinces.",
+     []),
+    ("ordinal-counted-from-the-national-level",
+     "The eight provinces have been replaced by the 47 counties that are the second level of governance after the national government.",
+     [("regional", "counties", 47)]),
+    ("singular-count-of-a-plural-noun-is-none",
+     "Corsica and Martinique are single territorial collectivities.",
+     []),
+]
+
+
+SHAPE_CASES += [
+    ("count-in-parenthesis-after-its-noun",
+     "The local levels include metropolises (6), sub metropolises (11), municipalities (276) & gaupalikas (460).",
+     [("municipal", "metropolises", 6), ("municipal", "sub metropolises", 11), ("municipal", "municipalities", 276), ("municipal", "gaupalikas", 460)]),
+    ("of-which-there-are",
+     "The top tier consists of regional councils, of which there are eleven.",
+     [("regional", "regional councils", 11)]),
+    ("count-then-are-then-its-noun",
+     "Of these, 19 are counties and 22 are so-called urban counties.",
+     [(None, "counties", 19), (None, "urban counties", 22)]),
+    ("unit-level-cue-inside-the-phrase",
+     "As of 2017, China administers 33 provincial-level regions, 334 prefecture-level divisions and 41,034 township-level administrations.",
+     [("regional", "provincial-level regions", 33), ("intermediate", "prefecture-level divisions", 334), ("municipal", "township-level administrations", 41034)]),
+    ("units-not-the-country-divided",
+     "The counties are further subdivided into 174 districts.",
+     [("intermediate", "districts", 174)]),
+    ("not-administrative-units",
+     "The provinces are organized into 7 regions for census purposes; however, they do not represent an administrative structure.",
+     []),
+    ("vague-scale-word-and-dates-and-ranges",
+     "Since the election of 3 August 2016, there are several thousand union councils and as few as 3 or as many as 30 villages per commune.",
+     []),
+    ("three-lower-tiers-is-no-count",
+     "Pakistan has three lower tiers of government.",
+     []),
+    ("a-city-with-a-status-listed-with-regional-units",
+     "Vietnam is divided into 63 provinces and five centrally governed cities.",
+     [("regional", "provinces", 63), ("regional", "centrally governed cities", 5)]),
+    ("the-number-changed-to",
+     "In 2006, the number of districts was reduced from 106 to 30.",
+     [(None, "districts", 30)]),
+    ("a-lone-second-level-is-intermediate",
+     "In Morocco, the 75 second-level administrative subdivisions are 13 prefectures and 62 provinces.",
+     [("intermediate", "second-level administrative subdivisions", 75), ("intermediate", "prefectures", 13), ("intermediate", "provinces", 62)]),
+    ("former-period-and-one-of",
+     "From 1985 to 1994 it was divided into eleven island regions. Ho Chi Minh City is one of the five centrally governed cities.",
+     [("municipal", "centrally governed cities", 5)]),  # no regional count beside it: the noun's tier
+    ("unlisted-councils-are-local-government-bodies",
+     "In mainland Tanzania there are 25 regions, 40 urban councils and 132 rural district councils.",
+     [("regional", "regions", 25), ("municipal", "urban councils", 40), ("municipal", "rural district councils", 132)]),
+    ("a-lone-second-level-yields-to-a-municipal-noun",
+     "The second level of subdivision consists of 342 municipalities.",
+     [("municipal", "municipalities", 342)]),
+    ("a-number-per-unit",
+     "The regions have 8-12 sectors each, and the cells are divided into about 10 umudugudus each.",
+     []),
+]
+
+
+@pytest.mark.parametrize("paragraph, expected", [c[1:] for c in SHAPE_CASES], ids=[c[0] for c in SHAPE_CASES])
+def test_counts_from_the_shape_of_the_statement(rules, paragraph, expected):
+    assert [(r.tier, r.unit_type, r.count) for r in run(rules, paragraph).rows] == expected

@@ -104,9 +104,11 @@ def test_show_takes_a_code_or_a_name(dataset, spelling):
     assert show_country(dataset, spelling).startswith("Kazakhstan (KAZ)\n")
 
 
-def test_show_text_input_has_no_tier_group_when_the_profile_names_none(dataset):
-    text = show_country(dataset, "Kenya")
-    assert "  (no tier): " in text
+def test_show_sums_a_tier_without_its_parts(dataset):
+    text = show_country(dataset, "Argentina")
+    assert "  municipal (rank 3): 2,300 unit(s)" in text  # 2,300 local governments; their parts are inside it
+    assert "      of which approximately 1,160 municipalities" in text
+    assert "  sub_municipal (rank 4): " in show_country(dataset, "Kenya")
 
 
 def test_show_unknown_country_lists_those_present(dataset):

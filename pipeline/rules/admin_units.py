@@ -19,13 +19,13 @@ from .core import (
 
 # --- admin_units: admin_units.yaml --------------------------------------------
 
-ADMIN_TIERS = ("regional", "intermediate", "municipal")  # tier_rank 1, 2, 3
+ADMIN_TIERS = ("regional", "intermediate", "municipal", "sub_municipal")  # tier_rank 1, 2, 3, 4
 _NOUN_GROUPS = ADMIN_TIERS + ("any",)
 _CUE_TIERS = ADMIN_TIERS + ("national",)
 _ADMIN_KEYS = (
     "number_words", "qualifiers", "qualifier_aliases", "unit_nouns", "max_modifiers", "stop_words", "complements",
-    "local_term_prefixes", "member_prefixes", "not_counts", "nesting_markers", "nested_counts",
-    "trailing_cue_gap", "tier_cues", "state_structure", "subnational_tiers", "national_tier_listed",
+    "local_term_prefixes", "member_prefixes", "not_counts", "nesting_markers", "parts_opener", "division_below",
+    "not_unit_nouns", "territorial_context", "same_unit_subset", "adjective_endings", "verb_endings", "modifier_tiers", "not_administrative", "units_divided", "skip_before_phrase", "status_peers", "status_modifiers", "total_nouns", "unit_elsewhere", "trailing_cue_gap", "tier_cues", "state_structure", "subnational_tiers", "national_tier_listed",
     "thousands_separators", "shared_heads",
 )
 _NUMBER_KINDS = ("units", "tens", "scales", "phrases")
@@ -84,7 +84,22 @@ class AdminUnitRules:
     member_prefix: regex.Pattern
     not_counts: tuple[NotCountRule, ...]
     nesting_marker: regex.Pattern  # a marker ending at most two words before the search end
-    nested_counts: str  # drop | keep
+    nesting_marker_adjacent: regex.Pattern  # a marker ending right at the search end
+    parts_opener: regex.Pattern  # between a total's unit and its first part: ":", "namely"
+    division_below: regex.Pattern  # between a count and a later one: the later is one tier below
+    same_unit_subset: regex.Pattern  # right before a subset count of the same unit: "only"
+    not_unit_nouns: frozenset[str]  # head words of phrases that count no unit (people, seats, years)
+    territorial_context: regex.Pattern  # a sentence about territorial units
+    adjective_endings: regex.Pattern  # a word ending so is no head noun ("municipal", "elected")
+    verb_endings: regex.Pattern  # a word ending so, after a noun, ends its phrase ("divided in", "known as")
+    modifier_tiers: Mapping  # a modifier word -> the tier it gives an unlisted noun ("local" -> municipal)
+    not_administrative: regex.Pattern  # a sentence saying its units are not administrative ones
+    units_divided: regex.Pattern  # before a division: units (not the country) are divided
+    skip_before_phrase: frozenset[str]  # words between a count and its phrase that belong to neither ("such")
+    status_peers: frozenset[str]  # nouns of cities that may stand at the regional tier ("city", "metropolis")
+    status_modifiers: frozenset[str]  # words giving such a city a status of its own ("chartered", "autonomous")
+    total_nouns: frozenset[str]  # unit phrases that count units of several tiers at once ("local authorities")
+    unit_elsewhere: Mapping  # name -> pattern: where a count with no noun of its own finds one
     trailing_cue_gap: regex.Pattern | None
     tier_cues: tuple[TierCueRule, ...]
     state_structure: tuple[tuple[str, regex.Pattern], ...]
@@ -176,6 +191,38 @@ def _admin_number_words(check: RuleChecker, data: Any) -> dict[str, tuple[str, i
                 check.error(line, f"duplicate number word {word!r}")
             else:
                 out[" ".join(word.lower().split())] = (kind, value)
+    return out
+
+
+UNIT_ELSEWHERE = ("of_which", "of_the", "are", "there_are", "changed_to", "change", "number_of")
+
+
+def _admin_unit_elsewhere(check: RuleChecker, data: Any) -> dict[str, regex.Pattern]:
+    """The ``unit_elsewhere`` patterns, each named once; a missing or unknown name is an error."""
+    group = check.mapping(data, "unit_elsewhere")
+    out = {}
+    for key in group:
+        if key not in UNIT_ELSEWHERE:
+            check.error(_key_line(group, key), f"unknown unit_elsewhere key {key!r} (expected one of {', '.join(UNIT_ELSEWHERE)})")
+    for key in UNIT_ELSEWHERE:
+        pattern = check.pattern(group.get(key), _key_line(group, key) or getattr(group, "line", None))
+        out[key] = pattern or regex.compile(r"(?!)")
+    return out
+
+
+def _admin_modifier_tiers(check: RuleChecker, data: Any) -> dict[str, str]:
+    """{modifier word: tier} from ``modifier_tiers`` (tier -> words); a word under two tiers is an error."""
+    groups = check.mapping(data, "modifier_tiers")
+    out: dict[str, str] = {}
+    for tier in groups:
+        line = _key_line(groups, tier)
+        if check.choice(tier, ADMIN_TIERS, line, "tier") is None:
+            continue
+        for word in check.strings(groups, tier):
+            word = word.lower()
+            if word in out and out[word] != tier:
+                check.error(line, f"modifier {word!r} listed under two tiers")
+            out[word] = tier
     return out
 
 
@@ -286,7 +333,14 @@ def parse_admin_unit_rules(rules_dir: Path, check: RuleChecker) -> AdminUnitRule
         if nesting
         else regex.compile(r"(?!)")
     )
-    nested_counts = check.choice(data.get("nested_counts"), ("drop", "keep"), _key_line(data, "nested_counts") or data.line, "nested_counts policy") or "drop"
+    parts_opener = check.pattern(data.get("parts_opener"), _key_line(data, "parts_opener") or data.line) or regex.compile(r"(?!)")
+    division_below = check.pattern(data.get("division_below"), _key_line(data, "division_below") or data.line) or regex.compile(r"(?!)")
+    same_unit_subset = check.pattern(data.get("same_unit_subset"), _key_line(data, "same_unit_subset") or data.line) or regex.compile(r"(?!)")
+    territorial_context = check.pattern(data.get("territorial_context"), _key_line(data, "territorial_context") or data.line) or regex.compile(r"(?!)")
+    not_unit_nouns = frozenset(w.lower() for w in check.strings(data, "not_unit_nouns"))
+    nesting_marker_adjacent = (
+        regex.compile(rf"(?<![\w-]){nesting}(?![\w-])[\s,:]*$", flags) if nesting else regex.compile(r"(?!)")
+    )
 
     trailing_cue_gap = check.pattern(data.get("trailing_cue_gap"), _key_line(data, "trailing_cue_gap") or data.line)
     cues = []
@@ -342,7 +396,22 @@ def parse_admin_unit_rules(rules_dir: Path, check: RuleChecker) -> AdminUnitRule
         member_prefix=member_prefix,
         not_counts=tuple(not_counts),
         nesting_marker=nesting_marker,
-        nested_counts=nested_counts,
+        nesting_marker_adjacent=nesting_marker_adjacent,
+        parts_opener=parts_opener,
+        division_below=division_below,
+        not_unit_nouns=not_unit_nouns,
+        territorial_context=territorial_context,
+        same_unit_subset=same_unit_subset,
+        verb_endings=check.pattern(data.get("verb_endings"), _key_line(data, "verb_endings") or data.line) or regex.compile(r"(?!)"),
+        modifier_tiers=MappingProxyType(_admin_modifier_tiers(check, data)),
+        unit_elsewhere=MappingProxyType(_admin_unit_elsewhere(check, data)),
+        total_nouns=frozenset(" ".join(w.lower().split()) for w in check.strings(data, "total_nouns")),
+        status_peers=frozenset(w.lower() for w in check.strings(data, "status_peers")),
+        status_modifiers=frozenset(w.lower() for w in check.strings(data, "status_modifiers")),
+        skip_before_phrase=frozenset(w.lower() for w in check.strings(data, "skip_before_phrase")),
+        units_divided=check.pattern(data.get("units_divided"), _key_line(data, "units_divided") or data.line) or regex.compile(r"(?!)"),
+        not_administrative=check.pattern(data.get("not_administrative"), _key_line(data, "not_administrative") or data.line) or regex.compile(r"(?!)"),
+        adjective_endings=check.pattern(data.get("adjective_endings"), _key_line(data, "adjective_endings") or data.line) or regex.compile(r"(?!)"),
         trailing_cue_gap=trailing_cue_gap,
         tier_cues=tuple(cues),
         state_structure=tuple(structures),
