@@ -49,6 +49,7 @@ def extract_footnotes(
     ``keep_hyphen_prefixes`` (rules/normalize.yaml) mends a word that a block cut in two;
     ``notes_labels`` (rules/headings.yaml): a line announcing a block ("Notes") goes with it.
     """
+    outline = _label_apart(outline, notes_labels)
     explicit = _explicit_marker_order(outline)
     chosen = _footnote_chain(_candidate_runs(outline, explicit, keep_hyphen_prefixes))
     notes: list[Footnote] = []
@@ -159,6 +160,24 @@ def _footnote_chain(runs: list[_Run]) -> dict[tuple[int, int], tuple[Footnote, .
         chosen.update(dict(runs[end].paragraphs))
         end = best[end][1]
     return chosen
+
+def _label_apart(outline: Outline, labels: tuple) -> Outline:
+    """A notes label printed on the line right above its notes, with no blank line
+    between ('Notes' / '1 The voivode ...'), is a paragraph of its own, as when a blank
+    line parts them: the label then goes with the block it announces."""
+    sections = []
+    for section in outline.sections:
+        paragraphs = []
+        for paragraph in section.paragraphs:
+            lines = paragraph.lines
+            if (len(lines) >= 2 and _is_notes_label(Paragraph(lines[:1]), labels)
+                    and _note_number(lines[1], allow_bare=True) is not None):
+                paragraphs += [Paragraph(lines[:1]), Paragraph(lines[1:])]
+            else:
+                paragraphs.append(paragraph)
+        sections.append(section.with_paragraphs(paragraphs) if len(paragraphs) != len(section.paragraphs) else section)
+    return replace(outline, sections=tuple(sections))
+
 
 def _is_notes_label(paragraph: Paragraph, labels: tuple) -> bool:
     return len(paragraph.lines) == 1 and any(p.fullmatch(paragraph.lines[0].text.strip()) for p in labels)
