@@ -5,12 +5,26 @@ configuration errors (bad options, bad rules, unwritable output folder).
 """
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 import click
 
 from .errors import OutputError, RuleError
+
+
+PDF_BACKENDS = ("pdfium", "pdfplumber")  # pipeline.pdf.backend.BACKENDS, named here to keep the CLI quick to load
+BACKEND_OPTION = click.option("--backend", type=click.Choice(PDF_BACKENDS), default=None,
+                              help="Library that reads PDF pages [default: pdfium].")
+
+
+def _use_backend(backend: str | None) -> None:
+    """The PDF reader takes the backend from the environment, which worker processes inherit."""
+    if backend:
+        from .pdf.backend import BACKEND_ENV
+
+        os.environ[BACKEND_ENV] = backend
 
 
 def _fail_usage(message: str) -> None:
@@ -37,8 +51,10 @@ def main() -> None:
 @click.option("--max-seconds", type=float, default=120.0, show_default=True, help="Give up on one input after this long.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only failures and the summary.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of failed inputs.")
-def run(input_dir, out_dir, workers, force, prune, rules_dir, model, max_pages, max_bytes, max_seconds, quiet, debug):
+@BACKEND_OPTION
+def run(input_dir, out_dir, workers, force, prune, rules_dir, model, max_pages, max_bytes, max_seconds, quiet, debug, backend):
     """Extract every profile in INPUT_DIR into the dataset at --out."""
+    _use_backend(backend)
     from .ingest import InputLimits
     from .progress import Reporter
     from .run import RunConfig, discover_inputs, run_batch
@@ -63,8 +79,10 @@ def run(input_dir, out_dir, workers, force, prune, rules_dir, model, max_pages, 
 @click.option("--golden", "golden_dir", type=click.Path(path_type=Path, exists=True, file_okay=False), default=Path("tests/golden"), show_default=True)
 @click.option("--input", "input_dir", type=click.Path(path_type=Path, exists=True, file_okay=False), default=Path("raw"), show_default=True)
 @click.option("--rules", "rules_dir", type=click.Path(path_type=Path), default=None)
-def check(golden_dir, input_dir, rules_dir):
+@BACKEND_OPTION
+def check(golden_dir, input_dir, rules_dir, backend):
     """Extract the profiles of --input and compare every table with --golden."""
+    _use_backend(backend)
     from .golden import check_golden
 
     try:
@@ -112,14 +130,15 @@ def query(sql, out_dir):
 @click.option("--page", type=click.IntRange(min=1), default=1, show_default=True)
 @click.option("--out", "out_png", type=click.Path(path_type=Path), default=None, help="PNG to write [default: <pdf>.p<N>.png].")
 @click.option("--resolution", type=click.IntRange(30, 300), default=100, show_default=True)
-def overlay(pdf, page, out_png, resolution):
+@BACKEND_OPTION
+def overlay(pdf, page, out_png, resolution, backend):
     """Draw what the PDF reader saw on one page: words, furniture, footnote zone, bands, tables, scales, gutter."""
     from .errors import ProfileError
     from .inspect import layout_overlay
 
     out_png = out_png or pdf.with_suffix(f".p{page}.png")
     try:
-        layout_overlay(pdf, page, resolution).save(out_png)
+        layout_overlay(pdf, page, resolution, backend).save(out_png)
     except ProfileError as exc:
         click.echo(exc.line, err=True)
         sys.exit(1)
