@@ -25,7 +25,7 @@ from ..normalize import fold_text
 from .model import RawPage, Word, colour
 
 BACKENDS = ("pdfium", "pdfplumber")
-DEFAULT_BACKEND = "pdfplumber"
+DEFAULT_BACKEND = "pdfium"  # gives the same tables as pdfplumber on every fixture (tests/test_pdf_parity.py)
 BACKEND_ENV = "SDG_PROFILES_PDF_BACKEND"  # set by ``--backend``; worker processes inherit it
 WORD_OPTIONS = {"x_tolerance_ratio": 0.15, "y_tolerance": 3, "extra_attrs": ["fontname", "size", "non_stroking_color"]}
 BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demibold", re.IGNORECASE)  # font-name conventions
