@@ -768,7 +768,8 @@ def test_too_many_pages(built, pdf_rules, backend):
 
 # -- two backends, one reading ------------------------------------------------------
 @pytest.mark.parametrize("text, folded", [
-    ("decen\x02", "decen-"),  # PDFium's code for a hyphen that ends a line
+    ("decen\x02", "decen-"),  # PDFium's codes for a hyphen that ends a line
+    ("decen\ufffe", "decen-"),
     ("\ufb01nancial o\ufb03ce", "financial office"),  # ligature glyphs
     ("multi\u00adlevel", "multilevel"),  # a soft hyphen inside a line is invisible
     ("multi\u00ad", "multi\u00ad"),  # ... and at its end stays for the line-end rules

@@ -120,9 +120,10 @@ def glyph_text(text: str) -> str:
     """A word's text with the glyphs the backends spell differently folded to one spelling.
 
     Ligatures ('ﬁ' -> 'fi'), invisible characters and odd spaces (fold_text), and
-    U+0002, which PDFium reports for a hyphen it sees ending a line, as the hyphen.
+    U+0002 and U+FFFE, which PDFium reports for a hyphen it sees ending a line
+    (per character and in a page's text), as the hyphen.
     """
-    return fold_text(text.replace("\x02", "-"))
+    return fold_text(text.replace("\x02", "-").replace("\ufffe", "-"))
 
 
 def page_words(chars: list[dict]) -> list[Word]:
@@ -133,7 +134,7 @@ def page_words(chars: list[dict]) -> list[Word]:
     from the text matrix and may print 10 as 10.000000000000057 on one line and not
     the next; PDFium does not), a colour as RGB.
     """
-    chars = [{**c, "size": round(c["size"], 2), "non_stroking_color": colour(c.get("non_stroking_color"))} for c in chars]
+    chars = _comparable(chars)
     if doubled_glyphs(chars):
         chars = dedupe_chars(chars, tolerance=1)
     out = []
@@ -147,6 +148,21 @@ def page_words(chars: list[dict]) -> list[Word]:
             round(w["top"], COORD_DIGITS), round(w["bottom"], COORD_DIGITS),
             w["size"], bool(BOLD_FONT.search(font)), bool(ITALIC_FONT.search(font)), w["non_stroking_color"],
         ))
+    return out
+
+
+def _comparable(chars: list[dict]) -> list[dict]:
+    """The characters with size to 0.01 pt and colour as RGB; a character already so is kept as is."""
+    colours: dict = {}
+    out = []
+    for c in chars:
+        ncs = c.get("non_stroking_color")
+        key = ncs if ncs.__class__ is tuple else (ncs,)
+        rgb = colours.get(key)
+        if rgb is None:
+            rgb = colours[key] = colour(ncs)
+        size = round(c["size"], 2)
+        out.append(c if size == c["size"] and rgb == ncs else {**c, "size": size, "non_stroking_color": rgb})
     return out
 
 

@@ -26,7 +26,12 @@ MOVETO, BEZIERTO = pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_BEZIERTO
 PASSWORD_ERRORS = {pdfium_c.FPDF_ERR_PASSWORD: "a password is required",
                    pdfium_c.FPDF_ERR_SECURITY: "unsupported encryption"}
 IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
-LINE_END_HYPHEN = 0x2D  # PDFium reports a hyphen that ends a line as U+0002; its glyph is the hyphen's
+# FPDFText_GetTextObject again, returning the object's address as an int: a key per character
+# without a pointer object to cast
+_text_object = ctypes.CFUNCTYPE(ctypes.c_void_p, pdfium_c.FPDF_TEXTPAGE, ctypes.c_int)(
+    ctypes.cast(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p).value)
+LINE_END_HYPHEN = 0x2D  # PDFium reports a hyphen that ends a line as U+0002 or U+FFFE; its glyph is the hyphen's
+LINE_END_HYPHEN_CODES = ("\x02", "\ufffe")
 
 
 def page_objects(path: Path, max_pages: int) -> list[PageObjects]:
@@ -70,24 +75,30 @@ def _page_objects(doc, index: int) -> PageObjects:
 # Characters
 # ---------------------------------------------------------------------------
 class _TextStyle:
-    """Font, name, size scale, descent, fill colour and uprightness of one text object, asked once."""
+    """Font, size, scale, fill colour and uprightness of one text object, asked once; the font's
+    name, descent and glyph advances (``fonts``: font address -> them) once per font."""
 
-    __slots__ = ("font", "fontname", "hscale", "vscale", "descent", "colour", "upright", "order")
+    __slots__ = ("font", "fontname", "font_size", "size", "hscale", "descent", "advances", "colour", "upright", "order")
 
-    def __init__(self, textpage, i: int, obj, order: int):
+    def __init__(self, textpage, i: int, obj, order: int, fonts: dict):
         self.font = pdfium_c.FPDFTextObj_GetFont(obj)
-        buf = ctypes.create_string_buffer(256)
-        flags = ctypes.c_int()
-        n = pdfium_c.FPDFText_GetFontInfo(textpage, i, buf, 256, flags)
-        self.fontname = buf.raw[: max(0, n - 1)].decode("utf-8", "replace") if n else ""
+        font_key = ctypes.cast(self.font, ctypes.c_void_p).value
+        if font_key not in fonts:
+            buf = ctypes.create_string_buffer(256)
+            flags = ctypes.c_int()
+            n = pdfium_c.FPDFText_GetFontInfo(textpage, i, buf, 256, flags)
+            name = buf.raw[: max(0, n - 1)].decode("utf-8", "replace") if n else ""
+            fonts[font_key] = (name, _descent(self.font, name), {})
+        self.fontname, self.descent, self.advances = fonts[font_key]
         m = pdfium_c.FS_MATRIX()
         pdfium_c.FPDFText_GetMatrix(textpage, i, m)
         self.upright = m.a * m.d > 0 and m.b * m.c <= 0
-        self.hscale, self.vscale = (abs(m.a), abs(m.d)) if self.upright else (abs(m.b) or 1.0, abs(m.c) or 1.0)
-        self.descent = _descent(self.font, self.fontname)
+        self.hscale, vscale = (abs(m.a), abs(m.d)) if self.upright else (abs(m.b) or 1.0, abs(m.c) or 1.0)
+        self.font_size = pdfium_c.FPDFText_GetFontSize(textpage, i)
+        self.size = round(self.font_size * vscale, 2)  # as backend.page_words compares sizes
         r, g, b, a = (ctypes.c_uint() for _ in range(4))
         pdfium_c.FPDFText_GetFillColor(textpage, i, r, g, b, a)
-        self.colour = (r.value / 255, g.value / 255, b.value / 255)
+        self.colour = tuple(round(v.value / 255, 2) for v in (r, g, b))  # as model.colour gives it
         self.order = order
 
 
@@ -111,63 +122,71 @@ def _chars(textpage, page_top: float, order: dict[int, int]) -> list[dict]:
     one origin (a ligature whose text is 'ff') is one character, as in pdfminer.
     Characters PDFium adds itself (spaces and line breaks it infers) are left out,
     and the rest are put in content-stream order (``order``: text object -> index).
+    Font, size and colour are asked once per text object; the text of the page in one call.
     """
     raw = textpage.raw
+    count = pdfium_c.FPDFText_CountChars(raw)
+    texts = _page_text(raw, count)
     out: list[dict] = []
     styles: dict[int, _TextStyle] = {}
-    widths: dict[tuple, float] = {}
+    fonts: dict[int, tuple] = {}
     x, y = ctypes.c_double(), ctypes.c_double()
-    rect = pdfium_c.FS_RECTF()
-    width = ctypes.c_float()
-    get_unicode, is_generated = pdfium_c.FPDFText_GetUnicode, pdfium_c.FPDFText_IsGenerated
-    get_origin, get_object = pdfium_c.FPDFText_GetCharOrigin, pdfium_c.FPDFText_GetTextObject
-    get_size, map_error = pdfium_c.FPDFText_GetFontSize, pdfium_c.FPDFText_HasUnicodeMapError
+    get_origin, is_generated, map_error = pdfium_c.FPDFText_GetCharOrigin, pdfium_c.FPDFText_IsGenerated, pdfium_c.FPDFText_HasUnicodeMapError
     prev = None
-    for i in range(pdfium_c.FPDFText_CountChars(raw)):
-        if is_generated(raw, i):
+    for i in range(count):
+        text = texts[i] if texts is not None else chr(pdfium_c.FPDFText_GetUnicode(raw, i))
+        if text in " \r\n" and is_generated(raw, i):
             prev = None
             continue
-        code = get_unicode(raw, i)
-        text = "(cid:0)" if map_error(raw, i) == 1 else chr(code) if code else ""
-        obj = get_object(raw, i)
-        key = ctypes.cast(obj, ctypes.c_void_p).value or 0
+        if map_error(raw, i) == 1:
+            text = "(cid:0)"
+        key = _text_object(raw, i) or 0
         get_origin(raw, i, x, y)
-        if prev is not None and prev[0] == key and prev[1] == (x.value, y.value):
-            char = out[-1]
-            if 0xDC00 <= code < 0xE000 and char["text"] and 0xD800 <= ord(char["text"][-1]) < 0xDC00:
-                text = chr(0x10000 + ((ord(char["text"][-1]) - 0xD800) << 10) + (code - 0xDC00))
-                char["text"] = char["text"][:-1]
-            char["text"] += text  # one glyph, several characters of text
+        origin = (x.value, y.value)
+        if prev is not None and prev[0] == key and prev[1] == origin:
+            out[-1]["text"] += text  # one glyph, several characters of text
             continue
-        prev = (key, (x.value, y.value))
+        prev = (key, origin)
         style = styles.get(key)
         if style is None:
-            style = styles[key] = _TextStyle(raw, i, obj, order.get(key, len(order)))
-        font_size = get_size(raw, i)
-        wkey = (key, code, font_size)
-        advance = widths.get(wkey)
+            obj = ctypes.cast(ctypes.c_void_p(key), pdfium_c.FPDF_PAGEOBJECT)
+            style = styles[key] = _TextStyle(raw, i, obj, order.get(key, len(order)), fonts)
+        advance = style.advances.get((style.font_size, text))
         if advance is None:
-            glyph = LINE_END_HYPHEN if code == 2 else code
-            if pdfium_c.FPDFFont_GetGlyphWidth(style.font, glyph, ctypes.c_float(font_size), width) and width.value > 0:
-                advance = width.value * style.hscale
-            else:  # no char code for this text: the loose box's width
-                pdfium_c.FPDFText_GetLooseCharBox(raw, i, rect)
-                advance = rect.right - rect.left
-            widths[wkey] = advance
-        size = font_size * style.vscale
-        bottom = page_top - (y.value + style.descent * size)
-        top = bottom - size
+            advance = style.advances[(style.font_size, text)] = _advance(raw, i, style, text)
+        advance *= style.hscale
+        bottom = page_top - (origin[1] + style.descent * style.size)
+        top = bottom - style.size
         out.append({
-            "text": text, "x0": x.value, "x1": x.value + advance, "top": top, "bottom": bottom, "doctop": top,
-            "upright": style.upright, "size": size, "fontname": style.fontname,
-            "non_stroking_color": style.colour, "width": advance, "height": size, "order": style.order,
+            "text": text, "x0": origin[0], "x1": origin[0] + advance, "top": top, "bottom": bottom, "doctop": top,
+            "upright": style.upright, "size": style.size, "fontname": style.fontname,
+            "non_stroking_color": style.colour, "order": style.order,
         })
     for char, after in zip(out, out[1:]):
         if len(char["text"]) > 1 and after["top"] == char["top"] and after["x0"] > char["x0"]:
             char["x1"] = after["x0"]  # a ligature's advance is its glyph's, not its first letter's
-            char["width"] = char["x1"] - char["x0"]
     out.sort(key=lambda c: c["order"])
     return out
+
+
+def _page_text(textpage, count: int) -> str | None:
+    """The text of every character index in one call; None when it does not line up one
+    code unit per character (a character beyond the BMP), to be asked per character."""
+    buf = (ctypes.c_ushort * (count + 1))()
+    written = pdfium_c.FPDFText_GetText(textpage, 0, count, buf)
+    text = bytes(buf)[: 2 * max(0, written - 1)].decode("utf-16-le", "surrogatepass")
+    return text if len(text) == count and not any("\ud800" <= c <= "\udfff" for c in text) else None
+
+
+def _advance(textpage, i: int, style: _TextStyle, text: str) -> float:
+    """How far the glyph moves the pen at scale 1: its width in the font, else PDFium's loose box."""
+    width = ctypes.c_float()
+    glyph = LINE_END_HYPHEN if text in LINE_END_HYPHEN_CODES else ord(text[0]) if len(text) == 1 else 0
+    if glyph and pdfium_c.FPDFFont_GetGlyphWidth(style.font, glyph, ctypes.c_float(style.font_size), width) and width.value > 0:
+        return width.value
+    rect = pdfium_c.FS_RECTF()
+    pdfium_c.FPDFText_GetLooseCharBox(textpage, i, rect)
+    return (rect.right - rect.left) / (style.hscale or 1.0)
 
 
 def _text_order(page_raw, container=None, order=None) -> dict[int, int]:
