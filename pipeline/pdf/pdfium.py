@@ -64,8 +64,9 @@ def _page_objects(doc, index: int) -> PageObjects:
         finally:
             textpage.close()
         rects, lines, curves = [], [], []
-        for obj, matrix in _paths(page.raw):
-            _classify(_path(obj, matrix, top), rects, lines, curves)
+        for obj, kind, matrix in _objects(page.raw):
+            if kind == PATH:
+                _classify(_path(obj, _times(_matrix(obj), matrix), top), rects, lines, curves)
         return PageObjects(index + 1, float(width), float(height), int(rotation), chars, rects, lines, curves)
     finally:
         page.close()
@@ -189,39 +190,29 @@ def _advance(textpage, i: int, style: _TextStyle, text: str) -> float:
     return (rect.right - rect.left) / (style.hscale or 1.0)
 
 
-def _text_order(page_raw, container=None, order=None) -> dict[int, int]:
+def _text_order(page_raw) -> dict[int, int]:
     """Text object -> its place in the content stream (forms opened in place)."""
-    order = {} if order is None else order
+    texts = (obj for obj, kind, _ in _objects(page_raw) if kind == TEXT)
+    return {ctypes.cast(obj, ctypes.c_void_p).value or 0: n for n, obj in enumerate(texts)}
+
+
+def _objects(page_raw, matrix=IDENTITY, container=None):
+    """(object, type, matrix to page space) for every page object in content order, forms opened in place."""
     count = (pdfium_c.FPDFFormObj_CountObjects(container) if container is not None
              else pdfium_c.FPDFPage_CountObjects(page_raw))
     for i in range(count):
         obj = (pdfium_c.FPDFFormObj_GetObject(container, i) if container is not None
                else pdfium_c.FPDFPage_GetObject(page_raw, i))
         kind = pdfium_c.FPDFPageObj_GetType(obj)
-        if kind == TEXT:
-            order[ctypes.cast(obj, ctypes.c_void_p).value or 0] = len(order)
-        elif kind == FORM:
-            _text_order(page_raw, obj, order)
-    return order
+        if kind == FORM:
+            yield from _objects(page_raw, _times(_matrix(obj), matrix), obj)
+        else:
+            yield obj, kind, matrix
 
 
 # ---------------------------------------------------------------------------
 # Drawn paths
 # ---------------------------------------------------------------------------
-def _paths(page_raw, matrix=IDENTITY, container=None):
-    """(path object, matrix to page space) for every path, forms opened in place."""
-    count = (pdfium_c.FPDFFormObj_CountObjects(container) if container is not None
-             else pdfium_c.FPDFPage_CountObjects(page_raw))
-    for i in range(count):
-        obj = (pdfium_c.FPDFFormObj_GetObject(container, i) if container is not None
-               else pdfium_c.FPDFPage_GetObject(page_raw, i))
-        kind = pdfium_c.FPDFPageObj_GetType(obj)
-        if kind == PATH:
-            yield obj, _times(_matrix(obj), matrix)
-        elif kind == FORM:
-            yield from _paths(page_raw, _times(_matrix(obj), matrix), obj)
-
-
 def _matrix(obj) -> tuple:
     m = pdfium_c.FS_MATRIX()
     if not pdfium_c.FPDFPageObj_GetMatrix(obj, m):
