@@ -267,7 +267,8 @@ def test_backend_option_on_overlay(built, tmp_path, monkeypatch):
 
     from pipeline.cli import main
 
-    monkeypatch.delenv(BACKEND_ENV, raising=False)  # the option sets it; restored after the test
+    monkeypatch.setenv(BACKEND_ENV, "")  # the option sets it: unset now, and again after the test
+    monkeypatch.delenv(BACKEND_ENV)
     _, fx = built[CASES[0]]
     for backend in BACKENDS:
         out = tmp_path / f"{backend}.png"
@@ -275,3 +276,27 @@ def test_backend_option_on_overlay(built, tmp_path, monkeypatch):
         assert result.exit_code == 0, result.output
     wrong = CliRunner().invoke(main, ["overlay", str(fx.path), "--backend", "poppler"])
     assert wrong.exit_code == 2 and "poppler" in wrong.output
+
+
+def test_run_command_gives_the_same_parquet_with_either_backend(built, tmp_path, monkeypatch):
+    """`sdg-profiles run` on a folder of PDFs, by default (PDFium) and with --backend
+    pdfplumber, writes the same Parquet bytes."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+
+    monkeypatch.setenv(BACKEND_ENV, "")  # the option sets it: unset now, and again after the test
+    monkeypatch.delenv(BACKEND_ENV)
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for stem, layout in CASES[:2]:
+        shutil.copy(built[(stem, layout)][1].path, inputs)
+    written = {}
+    for name, extra in (("default", []), ("pdfplumber", ["--backend", "pdfplumber"])):
+        out = tmp_path / name
+        result = CliRunner().invoke(main, ["run", str(inputs), "--out", str(out), "--workers", "1", "--quiet", *extra])
+        assert result.exit_code == 0, result.output
+        written[name] = {p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*.parquet"))}
+    assert written["default"] and written["default"] == written["pdfplumber"]
