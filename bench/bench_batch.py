@@ -1,6 +1,9 @@
 """Batch throughput: N generated text profiles (and PDFs when built) with 1 and 2 workers.
 
-Usage: python bench/bench_batch.py [--profiles 500] [--pdfs 137]
+Usage: python bench/bench_batch.py [--profiles 500] [--pdfs 137] [--backend pdfium|pdfplumber]
+
+``--profiles 0`` skips the text batch. PDFs are read with ``--backend`` (as
+``sdg-profiles run --backend``); their pages are counted to print pages/s.
 
 Inputs are made by varying the sample profiles in raw/: each copy is retitled with
 another country's name (ISO 3166), so every input is a distinct profile. PDFs are
@@ -12,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import os
 import re
 import resource
 import shutil
@@ -25,6 +29,7 @@ import pycountry
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from pipeline.pdf.backend import BACKEND_ENV, BACKENDS  # noqa: E402
 from pipeline.run import RunConfig, run_batch  # noqa: E402
 
 TITLE = {".md": re.compile(r"^# .+$", re.M), ".txt": None}
@@ -64,28 +69,43 @@ def timed_run(folder: Path, workers: int) -> tuple[float, int]:
     return elapsed, len(result.entries)
 
 
-def report(label: str, folder: Path) -> None:
+def pdf_pages(folder: Path) -> int:
+    import pypdfium2 as pdfium
+
+    total = 0
+    for path in folder.glob("*.pdf"):
+        doc = pdfium.PdfDocument(str(path))
+        total += len(doc)
+        doc.close()
+    return total
+
+
+def report(label: str, folder: Path, pages: int = 0) -> None:
     one, n = timed_run(folder, 1)
     two, _ = timed_run(folder, 2)
+    per_page = f" | {pages} pages: {pages / one:.1f} pages/s with 1 worker, {pages / two:.1f} with 2" if pages else ""
     print(f"{label}: {n} inputs | 1 worker {one:.1f}s ({n / one:.1f}/s) | 2 workers {two:.1f}s ({n / two:.1f}/s) "
-          f"| speed-up {one / two:.2f}x")
+          f"| speed-up {one / two:.2f}x{per_page}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--profiles", type=int, default=500)
     parser.add_argument("--pdfs", type=int, default=137)
+    parser.add_argument("--backend", choices=BACKENDS, default="pdfium")
     args = parser.parse_args()
+    os.environ[BACKEND_ENV] = args.backend  # what `sdg-profiles run --backend` does; workers inherit it
     with tempfile.TemporaryDirectory() as tmp:
-        text_dir = Path(tmp) / "text"
-        text_dir.mkdir()
-        make_text_inputs(text_dir, args.profiles)
-        report("text", text_dir)
+        if args.profiles:
+            text_dir = Path(tmp) / "text"
+            text_dir.mkdir()
+            make_text_inputs(text_dir, args.profiles)
+            report("text", text_dir)
         if args.pdfs:
             pdf_dir = Path(tmp) / "pdf"
             pdf_dir.mkdir()
             if make_pdf_inputs(pdf_dir, args.pdfs):
-                report("pdf", pdf_dir)
+                report(f"pdf ({args.backend})", pdf_dir, pdf_pages(pdf_dir))
             else:
                 print("pdf: fixture builder not available, skipped")
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

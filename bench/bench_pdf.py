@@ -1,4 +1,4 @@
-"""PDF reading speed: our PDF path against pdfplumber's bare extract_words.
+"""PDF reading speed: our PDF path, on each page backend, against pdfplumber's bare extract_words.
 
 Usage: python bench/bench_pdf.py [--rounds 3]
 
@@ -7,25 +7,27 @@ every layout the machine can render) into a temporary folder, then times, in the
 same run and over the same pages:
 
 (a) opening each file with pdfplumber and calling ``page.extract_words()`` on
-    every page: the issue's baseline;
-(b) ``read_pdf``, the PDF reader alone;
-(c) every stage from the PDF file to the Arrow tables (nothing written);
-(d) ``extract_words()`` over ``pipeline.pdf.backend.LeanPage``, which makes the same
-    character dicts as pdfplumber's Page, faster. The reader uses it, so the ratio
-    against (d) shows what the reader and the stages add to word extraction from
-    the same character source.
+    every page: the baseline;
+(b) PDFium's own text extraction (pypdfium2: every page's text page and its text),
+    the floor for the PDFium backend;
+(c) ``read_pdf``, the PDF reader alone, with the PDFium backend and with pdfplumber;
+(d) every stage from the PDF file to the Arrow tables (nothing written), with each backend;
+(e) ``extract_words()`` over ``pipeline.pdf.plumber.LeanPage``, which makes the same
+    character dicts as pdfplumber's Page, faster (the pdfplumber backend reads through it).
 
 Prints pages/second for each and the ratios, best of ``--rounds``.
 """
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 import pdfplumber
+import pypdfium2 as pdfium
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -36,6 +38,7 @@ from build_pdfs import build_all
 from pipeline.extract import extract_document
 from pipeline.ingest import read_source
 from pipeline.pdf import lean_page, read_pdf
+from pipeline.pdf.backend import BACKEND_ENV
 from pipeline.rules import load_rules
 
 
@@ -57,16 +60,31 @@ def lean_bare(paths: list[Path]) -> int:
     return words
 
 
-def ours(paths: list[Path], rules) -> int:
+def pdfium_text(paths: list[Path]) -> int:
+    """PDFium's own text extraction: every page's text, nothing else."""
     chars = 0
     for path in paths:
-        chars += len(read_pdf(path, keep_hyphen_prefixes=rules.normalize.keep_hyphen_prefixes,
-                              headings=rules.headings, ratings=rules.ratings).text)
+        doc = pdfium.PdfDocument(str(path))
+        for page in doc:
+            textpage = page.get_textpage()
+            chars += len(textpage.get_text_range())
+            textpage.close()
+            page.close()
+        doc.close()
     return chars
 
 
-def full(paths: list[Path], rules) -> int:
+def ours(paths: list[Path], rules, backend: str) -> int:
+    chars = 0
+    for path in paths:
+        chars += len(read_pdf(path, keep_hyphen_prefixes=rules.normalize.keep_hyphen_prefixes,
+                              headings=rules.headings, ratings=rules.ratings, backend=backend).text)
+    return chars
+
+
+def full(paths: list[Path], rules, backend: str) -> int:
     """Every stage, from the PDF file to the Arrow tables (nothing written)."""
+    os.environ[BACKEND_ENV] = backend  # what --backend does
     rows = 0
     for path in paths:
         source = read_source(path, path.parent, rules=rules)
@@ -94,21 +112,26 @@ def main(argv=None) -> int:
         build = time.perf_counter() - started
         paths = [f.path for f in fixtures]
         pages = sum(f.pages for f in fixtures)
-        ours(paths[:1], rules)  # warm imports and caches before timing
+        ours(paths[:1], rules, "pdfium")  # warm imports and caches before timing
         t_bare = best_of(args.rounds, bare, paths)
+        t_own = best_of(args.rounds, pdfium_text, paths)
         t_lean = best_of(args.rounds, lean_bare, paths)
-        t_ours = best_of(args.rounds, ours, paths, rules)
+        t_reader = {b: best_of(args.rounds, ours, paths, rules, b) for b in ("pdfium", "pdfplumber")}
         all_rules = load_rules()
-        full(paths[:1], all_rules)
-        t_full = best_of(args.rounds, full, paths, all_rules)
+        full(paths[:1], all_rules, "pdfium")
+        t_full = {b: best_of(args.rounds, full, paths, all_rules, b) for b in ("pdfium", "pdfplumber")}
     print(f"fixtures: {len(paths)} PDFs, {pages} pages, built in {build:.2f}s")
-    print(f"pdfplumber extract_words: {t_bare:.2f}s  {pages / t_bare:6.1f} pages/s")
-    print(f"LeanPage extract_words:   {t_lean:.2f}s  {pages / t_lean:6.1f} pages/s")
-    print(f"pipeline.pdf.read_pdf:    {t_ours:.2f}s  {pages / t_ours:6.1f} pages/s")
-    print(f"full pipeline (all stages):  {t_full:.2f}s  {pages / t_full:6.1f} pages/s")
-    print(f"ratio read_pdf / extract_words: {t_ours / t_bare:.2f}x (best of {args.rounds})")
-    print(f"ratio full pipeline / extract_words: {t_full / t_bare:.2f}x (best of {args.rounds})")
-    print(f"ratio full pipeline / LeanPage extract_words: {t_full / t_lean:.2f}x (best of {args.rounds})")
+    print(f"pdfplumber extract_words:      {t_bare:6.2f}s  {pages / t_bare:7.1f} pages/s")
+    print(f"PDFium text extraction:        {t_own:6.2f}s  {pages / t_own:7.1f} pages/s")
+    print(f"LeanPage extract_words:        {t_lean:6.2f}s  {pages / t_lean:7.1f} pages/s")
+    for b in ("pdfium", "pdfplumber"):
+        print(f"read_pdf, {b:10} backend:  {t_reader[b]:6.2f}s  {pages / t_reader[b]:7.1f} pages/s")
+        print(f"all stages, {b:10} backend: {t_full[b]:6.2f}s  {pages / t_full[b]:7.1f} pages/s")
+    print(f"ratio all stages (pdfium) / extract_words: {t_full['pdfium'] / t_bare:.2f}x (target <= 0.25x; best of {args.rounds})")
+    print(f"ratio read_pdf (pdfium) / extract_words: {t_reader['pdfium'] / t_bare:.2f}x")
+    print(f"ratio read_pdf (pdfium) / PDFium text extraction: {t_reader['pdfium'] / t_own:.1f}x")
+    print(f"ratio all stages (pdfplumber) / extract_words: {t_full['pdfplumber'] / t_bare:.2f}x")
+    print(f"ratio read_pdf (pdfplumber) / extract_words: {t_reader['pdfplumber'] / t_bare:.2f}x")
     return 0
 
 

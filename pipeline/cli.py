@@ -6,6 +6,7 @@ configuration errors (bad options, bad rules, unwritable or locked output folder
 """
 from __future__ import annotations
 
+import os
 import re
 import signal
 import sys
@@ -15,6 +16,19 @@ from pathlib import Path
 import click
 
 from .errors import InternalError, OutputError, OutputLocked, RuleError
+
+
+PDF_BACKENDS = ("pdfium", "pdfplumber")  # pipeline.pdf.backend.BACKENDS, named here to keep the CLI quick to load
+BACKEND_OPTION = click.option("--backend", type=click.Choice(PDF_BACKENDS), default=None,
+                              help="Library that reads PDF pages [default: pdfium].")
+
+
+def _use_backend(backend: str | None) -> None:
+    """The PDF reader takes the backend from the environment, which worker processes inherit."""
+    if backend:
+        from .pdf.backend import BACKEND_ENV
+
+        os.environ[BACKEND_ENV] = backend
 
 
 def _fail_usage(message: str) -> None:
@@ -68,9 +82,11 @@ def _raise_interrupted(signum, frame):
 @click.option("--max-memory", type=ByteSize(), default="2GiB", show_default=True, help="Kill a worker that needs this much more memory for one input.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only failures and the summary.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of failed inputs and the workers' stderr.")
+@BACKEND_OPTION
 def run(input_dir, out_dir, workers, force, retry_failed, prune, rules_dir, model, max_pages, max_bytes, max_seconds,
-        max_memory, quiet, debug):
+        max_memory, quiet, debug, backend):
     """Extract every profile in INPUT (a folder, or one file) into the dataset at --out."""
+    _use_backend(backend)
     from .ingest import InputLimits
     from .progress import Reporter
     from .run import RunConfig, run_batch, take_inventory
@@ -107,8 +123,10 @@ def run(input_dir, out_dir, workers, force, retry_failed, prune, rules_dir, mode
 @click.option("--input", "input_dir", type=click.Path(path_type=Path, exists=True, file_okay=False), default=Path("raw"), show_default=True,
               help="Folder of the profiles the golden files describe.")
 @click.option("--rules", "rules_dir", type=click.Path(path_type=Path), default=None, help="Rules folder [default: rules/ of the package].")
-def check(golden_dir, input_dir, rules_dir):
+@BACKEND_OPTION
+def check(golden_dir, input_dir, rules_dir, backend):
     """Extract the profiles of --input and compare every table with --golden."""
+    _use_backend(backend)
     from .golden import check_golden
 
     try:
@@ -212,14 +230,15 @@ def _echo_or_fail(produce) -> None:
 @click.option("--page", type=click.IntRange(min=1), default=1, show_default=True, help="Page to draw, from 1.")
 @click.option("--out", "out_png", type=click.Path(path_type=Path), default=None, help="PNG to write [default: <pdf>.p<N>.png].")
 @click.option("--resolution", type=click.IntRange(30, 300), default=100, show_default=True, help="Dots per inch of the PNG.")
-def overlay(pdf, page, out_png, resolution):
+@BACKEND_OPTION
+def overlay(pdf, page, out_png, resolution, backend):
     """Draw what the PDF reader saw on one page: words, furniture, footnote zone, bands, tables, scales, gutter."""
     from .errors import ProfileError
     from .inspect import layout_overlay
 
     out_png = out_png or pdf.with_suffix(f".p{page}.png")
     try:
-        layout_overlay(pdf, page, resolution).save(out_png)
+        layout_overlay(pdf, page, resolution, backend).save(out_png)
     except ProfileError as exc:
         click.echo(exc.line, err=True)
         sys.exit(1)

@@ -447,7 +447,7 @@ def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def layout_overlay(path: Path, page_number: int, resolution: int = 100):
+def layout_overlay(path: Path, page_number: int, resolution: int = 100, backend: str | None = None):
     """A picture of one page as the PDF reader split it (a pdfplumber PageImage; ``.save(png)``).
 
     Blue: body words; grey: furniture; purple: footnote zone; orange: bands;
@@ -456,7 +456,7 @@ def layout_overlay(path: Path, page_number: int, resolution: int = 100):
     from .pdf.plumber import page_image
     from .pdf.reader import page_layout
 
-    seen = page_layout(path, page_number)
+    seen = page_layout(path, page_number, backend=backend)
     image = page_image(path, page_number, resolution)
     image.draw_rects(seen.body, stroke=(40, 90, 230), fill=None, stroke_width=1)
     image.draw_rects(seen.furniture, stroke=(150, 150, 150), fill=(150, 150, 150, 60), stroke_width=1)

@@ -20,6 +20,7 @@ from fpdf import FPDF
 
 from pipeline.rules import load_rules
 from pipeline.errors import EncryptedPdf, InputTooLarge, NoTextLayer, UnreadablePdf
+from pipeline.pdf.backend import BACKENDS, glyph_text, read_pages
 from pipeline.inspect import layout_overlay
 from pipeline.pdf import (
     Token,
@@ -670,26 +671,29 @@ def test_heading_with_white_space_under_it(tmp_path, pdf_rules):
 
 
 # -- bad inputs ----------------------------------------------------------------
-def test_random_bytes(tmp_path, pdf_rules):
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_random_bytes(tmp_path, pdf_rules, backend):
     path = tmp_path / "noise.pdf"
     path.write_bytes(os.urandom(4096))
     with pytest.raises(UnreadablePdf, match="not a PDF"):
-        _read(path, pdf_rules)
+        _read(path, pdf_rules, backend=backend)
 
 
-def test_garbage_after_a_pdf_header(tmp_path, pdf_rules):
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_garbage_after_a_pdf_header(tmp_path, pdf_rules, backend):
     path = tmp_path / "fake.pdf"
     path.write_bytes(b"%PDF-1.4\n" + b"garbage " * 500 + b"\n%%EOF\n")
     with pytest.raises(UnreadablePdf):
-        _read(path, pdf_rules)
+        _read(path, pdf_rules, backend=backend)
 
 
-def test_truncated_pdf(tmp_path, built, pdf_rules):
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_truncated_pdf(tmp_path, built, pdf_rules, backend):
     data = next(iter(built.values())).path.read_bytes()
     path = tmp_path / "cut.pdf"
     path.write_bytes(data[: len(data) // 2])
     with pytest.raises(UnreadablePdf, match="truncated") as info:
-        _read(path, pdf_rules)
+        _read(path, pdf_rules, backend=backend)
     assert 'no end-of-file marker: every PDF ends with a line "%%EOF"' in str(info.value)  # the marker, named as such
 
 
@@ -702,20 +706,23 @@ def _text_pdf(**encryption) -> bytes:
     return _tiny_pdf(draw)
 
 
-def test_encrypted_pdf_needs_a_password(tmp_path, pdf_rules):
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_encrypted_pdf_needs_a_password(tmp_path, pdf_rules, backend):
     path = tmp_path / "locked.pdf"
     path.write_bytes(_text_pdf(owner_password="owner", user_password="user"))
     with pytest.raises(EncryptedPdf):
-        _read(path, pdf_rules)
+        _read(path, pdf_rules, backend=backend)
 
 
-def test_owner_password_only_is_readable(tmp_path, pdf_rules):
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_owner_password_only_is_readable(tmp_path, pdf_rules, backend):
     path = tmp_path / "owner.pdf"
     path.write_bytes(_text_pdf(owner_password="owner"))
-    assert "Secret profile text." in _read(path, pdf_rules).text
+    assert "Secret profile text." in _read(path, pdf_rules, backend=backend).text
 
 
-def test_no_text_layer(tmp_path, pdf_rules):
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_no_text_layer(tmp_path, pdf_rules, backend):
     from PIL import Image
 
     def draw(pdf):
@@ -725,7 +732,7 @@ def test_no_text_layer(tmp_path, pdf_rules):
     path = tmp_path / "scan.pdf"
     path.write_bytes(_tiny_pdf(draw))
     with pytest.raises(NoTextLayer):
-        _read(path, pdf_rules)
+        _read(path, pdf_rules, backend=backend)
 
 
 def _no_unicode_map(pdf_bytes: bytes) -> bytes:
@@ -734,7 +741,8 @@ def _no_unicode_map(pdf_bytes: bytes) -> bytes:
 
 
 @pytest.mark.skipif(not bp._has_ttf(), reason="DejaVu fonts not installed")
-def test_fonts_without_unicode_map_are_unreadable(tmp_path, pdf_rules):
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_fonts_without_unicode_map_are_unreadable(tmp_path, pdf_rules, backend):
     def draw(pdf):
         pdf.add_font("DejaVu", "", str(bp.FONT_DIR / "DejaVuSans.ttf"))
         pdf.set_font("DejaVu", "", 10)
@@ -743,11 +751,12 @@ def test_fonts_without_unicode_map_are_unreadable(tmp_path, pdf_rules):
     path = tmp_path / "cid.pdf"
     path.write_bytes(_no_unicode_map(_tiny_pdf(draw)))
     with pytest.raises(UnreadablePdf, match=r"fonts map glyphs to no text"):
-        _read(path, pdf_rules)
+        _read(path, pdf_rules, backend=backend)
 
 
 @pytest.mark.skipif(not bp._has_ttf(), reason="DejaVu fonts not installed")
-def test_an_unmapped_glyph_is_dropped_and_the_rest_read(tmp_path, pdf_rules):
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_an_unmapped_glyph_is_dropped_and_the_rest_read(tmp_path, pdf_rules, backend):
     """One font without a map (the bullets), the text in another: the codes leave, the words stay."""
     def draw(pdf):
         pdf.add_font("DejaVu", "", str(bp.FONT_DIR / "DejaVuSans.ttf"))
@@ -758,11 +767,44 @@ def test_an_unmapped_glyph_is_dropped_and_the_rest_read(tmp_path, pdf_rules):
             pdf.text(72, 100 + 12 * i, f"Item {i} of the list of local reviews.")
     path = tmp_path / "bullets.pdf"
     path.write_bytes(_no_unicode_map(_tiny_pdf(draw)))
-    text = _read(path, pdf_rules).text
+    text = _read(path, pdf_rules, backend=backend).text
     assert "cid" not in text and all(f"Item {i} of the list of local reviews." in text for i in range(3))
 
 
-def test_too_many_pages(built, pdf_rules):
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_too_many_pages(built, pdf_rules, backend):
     fx = next(f for f in built.values() if f.pages > 1)
     with pytest.raises(InputTooLarge, match="pages"):
-        _read(fx.path, pdf_rules, max_pages=1)
+        _read(fx.path, pdf_rules, max_pages=1, backend=backend)
+
+
+# -- two backends, one reading ------------------------------------------------------
+@pytest.mark.parametrize("text, folded", [
+    ("decen\x02", "decen-"),  # PDFium's codes for a hyphen that ends a line
+    ("decen\ufffe", "decen-"),
+    ("\ufb01nancial o\ufb03ce", "financial office"),  # ligature glyphs
+    ("multi\u00adlevel", "multilevel"),  # a soft hyphen inside a line is invisible
+    ("multi\u00ad", "multi\u00ad"),  # ... and at its end stays for the line-end rules
+    ("a\u200bb", "ab"),  # invisible characters
+])
+def test_glyph_text_folds_what_the_backends_spell_differently(text, folded):
+    assert glyph_text(text) == folded
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= 0.02
+
+
+@pytest.mark.parametrize("profile, layout", CASES)
+def test_backends_read_the_same_page_objects(built, profile, layout):
+    """Words (text, size, emphasis, colour; boxes to 0.02 pt), shapes and ruled tables
+    are the same from PDFium and from pdfplumber on every page of every fixture."""
+    path = built[(profile, layout)].path
+    for ref, fast in zip(read_pages(path, 60, "pdfplumber"), read_pages(path, 60, "pdfium"), strict=True):
+        assert (fast.number, fast.width, fast.height, fast.unmapped) == (ref.number, ref.width, ref.height, ref.unmapped)
+        assert [(w.text, w.size, w.bold, w.italic, w.color) for w in fast.words] == \
+            [(w.text, w.size, w.bold, w.italic, w.color) for w in ref.words]
+        assert all(_close(getattr(a, k), getattr(b, k)) for a, b in zip(fast.words, ref.words) for k in ("x0", "x1", "top", "bottom"))
+        assert [(s["fill"], s["non_stroking_color"]) for s in fast.shapes] == [(s["fill"], s["non_stroking_color"]) for s in ref.shapes]
+        assert all(_close(a[k], b[k]) for a, b in zip(fast.shapes, ref.shapes) for k in ("x0", "x1", "top", "bottom"))
+        assert fast.tables == ref.tables

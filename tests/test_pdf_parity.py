@@ -18,9 +18,12 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.errors import ProfileError
 from pipeline.extract import extract_document
 from pipeline.golden import compare_tables, read_golden
 from pipeline.ingest import read_source
+from pipeline.pdf.backend import BACKEND_ENV, BACKENDS, chosen_backend
+from pipeline.write import write_country
 
 from conftest import GOLDEN
 
@@ -60,6 +63,7 @@ def built(tmp_path_factory, rules):
         stem = Path(fx.path).name.split(".")[0]
         source = read_source(Path(fx.path), out, rules=rules)
         results[(stem, fx.layout.name)] = (extract_document(source, rules), fx)
+        results[(stem, fx.layout.name, chosen_backend())] = results[(stem, fx.layout.name)]
         if fx.layout.name == "plain" and HAVE_PDFTOTEXT:
             text = out / f"{stem}.txt"
             subprocess.run(["pdftotext", "-layout", str(fx.path), str(text)], check=True)
@@ -180,3 +184,119 @@ def test_weasy_html_places_a_note_once_and_refuses_out_of_order_numbers(tmp_path
     swapped = Block("para", (Run("a"), Run("2", sup=True), Run(" b"), Run("1", sup=True)))
     with pytest.raises(ValueError, match="order"):
         bp.weasy_html(bp.Profile(tmp_path / "x.md", "X", None, (swapped,), notes))
+
+
+# -- the two page backends ------------------------------------------------------------
+def _read_with(backend: str, path: Path, rules):
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv(BACKEND_ENV, backend)
+        return read_source(path, path.parent, rules=rules)
+
+
+@pytest.fixture(scope="module")
+def other_backend(built, rules):
+    """Every fixture PDF also read with the backend that is not the default."""
+    other = next(b for b in BACKENDS if b != chosen_backend())
+    for key, (_, fx) in list(built.items()):
+        if len(key) == 2 and key[1] != "pdftotext":
+            built[(*key, other)] = (extract_document(_read_with(other, Path(fx.path), rules), rules), fx)
+    return built
+
+
+@pytest.mark.parametrize("stem, layout", CASES + WEASY, ids=[f"{s}-{lay}" for s, lay in CASES] + [w.id for w in WEASY])
+def test_backends_write_the_same_parquet_bytes(other_backend, stem, layout, tmp_path):
+    """PDFium and pdfplumber give the same tables, page fields and rating evidence
+    included: every Parquet file written is the same bytes."""
+    written = {}
+    for backend in BACKENDS:
+        result, _ = other_backend[(stem, layout, backend)]
+        write_country(tmp_path / backend, result.iso3, result.tables)
+        written[backend] = {p.relative_to(tmp_path / backend): p.read_bytes() for p in sorted((tmp_path / backend).rglob("*.parquet"))}
+    first, second = (written[b] for b in BACKENDS)
+    assert first.keys() == second.keys() and len(first) == len(result.tables)
+    assert [name for name in first if first[name] != second[name]] == []
+    ratings = result.tables["ratings"].to_pylist()
+    assert all(r["evidence"] for r in ratings if r["method"] == "graphic")  # evidence is compared, not empty
+
+
+def _bad_pdfs(folder: Path, good: Path) -> dict[str, Path]:
+    """One file per way a PDF goes bad: not a PDF, truncated, encrypted, no text layer."""
+    from fpdf import FPDF
+
+    def tiny(draw) -> bytes:
+        pdf = FPDF(unit="pt", format="A4")
+        pdf.set_creation_date(bp.CREATED)
+        pdf.add_page()
+        draw(pdf)
+        return bytes(pdf.output())
+
+    def locked(pdf):
+        pdf.set_font("Helvetica", "", 10)
+        pdf.text(60, 100, "Secret profile text.")
+        pdf.set_encryption(owner_password="owner", user_password="user")
+
+    files = {
+        "not a PDF": b"GIF89a" + bytes(range(256)) * 8,
+        "garbage after a header": b"%PDF-1.4\n" + b"garbage " * 500 + b"\n%%EOF\n",
+        "truncated": good.read_bytes()[: good.stat().st_size // 2],
+        "encrypted": tiny(locked),
+        "no text layer": tiny(lambda pdf: pdf.rect(60, 60, 300, 40, style="F")),
+    }
+    out = {}
+    for name, data in files.items():
+        out[name] = folder / (name.replace(" ", "-") + ".pdf")
+        out[name].write_bytes(data)
+    return out
+
+
+def test_bad_pdfs_fail_alike_from_both_backends(built, rules, tmp_path):
+    """Each bad file fails with the same error code from PDFium and from pdfplumber."""
+    _, fx = built[CASES[0]]
+    codes = {}
+    for name, path in _bad_pdfs(tmp_path, Path(fx.path)).items():
+        for backend in BACKENDS:
+            with pytest.raises(ProfileError) as failure:
+                _read_with(backend, path, rules)
+            codes.setdefault(name, set()).add(failure.value.code)
+    assert codes == {"not a PDF": {"E101"}, "garbage after a header": {"E101"}, "truncated": {"E101"},
+                     "encrypted": {"E102"}, "no text layer": {"E103"}}
+
+
+def test_backend_option_on_overlay(built, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+
+    monkeypatch.setenv(BACKEND_ENV, "")  # the option sets it: unset now, and again after the test
+    monkeypatch.delenv(BACKEND_ENV)
+    _, fx = built[CASES[0]]
+    for backend in BACKENDS:
+        out = tmp_path / f"{backend}.png"
+        result = CliRunner().invoke(main, ["overlay", str(fx.path), "--out", str(out), "--resolution", "30", "--backend", backend])
+        assert result.exit_code == 0, result.output
+    wrong = CliRunner().invoke(main, ["overlay", str(fx.path), "--backend", "poppler"])
+    assert wrong.exit_code == 2 and "poppler" in wrong.output
+
+
+def test_run_command_gives_the_same_parquet_with_either_backend(built, tmp_path, monkeypatch):
+    """`sdg-profiles run` on a folder of PDFs, by default (PDFium) and with --backend
+    pdfplumber, writes the same Parquet bytes."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+
+    monkeypatch.setenv(BACKEND_ENV, "")  # the option sets it: unset now, and again after the test
+    monkeypatch.delenv(BACKEND_ENV)
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for stem, layout in CASES[:2]:
+        shutil.copy(built[(stem, layout)][1].path, inputs)
+    written = {}
+    for name, extra in (("default", []), ("pdfplumber", ["--backend", "pdfplumber"])):
+        out = tmp_path / name
+        result = CliRunner().invoke(main, ["run", str(inputs), "--out", str(out), "--workers", "1", "--quiet", *extra])
+        assert result.exit_code == 0, result.output
+        written[name] = {p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*.parquet"))}
+    assert written["default"] and written["default"] == written["pdfplumber"]

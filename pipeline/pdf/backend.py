@@ -11,6 +11,7 @@ differently are folded here, in ``glyph_text``.
 """
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -25,13 +26,14 @@ from .model import RawPage, Word, colour
 from .tracking import join_tracked
 
 BACKENDS = ("pdfium", "pdfplumber")
-DEFAULT_BACKEND = "pdfplumber"
+DEFAULT_BACKEND = "pdfium"  # gives the same tables as pdfplumber on every fixture (tests/test_pdf_parity.py)
+BACKEND_ENV = "SDG_PROFILES_PDF_BACKEND"  # set by ``--backend``; worker processes inherit it
 WORD_OPTIONS = {"x_tolerance_ratio": 0.15, "y_tolerance": 3, "extra_attrs": ["fontname", "size", "non_stroking_color"]}
 BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demibold", re.IGNORECASE)  # font-name conventions
 ITALIC_FONT = re.compile(r"italic|oblique", re.IGNORECASE)
 SUBSET_PREFIX = re.compile(r"^[A-Z]{6}\+")
 CID_CODE = re.compile(r"\(cid:\d+\)")  # pdfminer's stand-in for a glyph with no Unicode mapping
-SHAPE_KEYS = ("x0", "x1", "top", "bottom", "fill", "non_stroking_color")
+COORD_DIGITS = 2  # PDFium measures in 32-bit floats, pdfminer in 64-bit: both agree to a hundredth of a point
 TABLE_SETTINGS = TableSettings.resolve(None)
 
 
@@ -63,15 +65,21 @@ class PageObjects:
         return out
 
 
-def read_pages(path: Path, max_pages: int, backend: str = DEFAULT_BACKEND) -> list[RawPage]:
+def chosen_backend(backend: str | None = None) -> str:
+    """The backend asked for, else the one ``--backend`` chose for this run, else the default."""
+    name = backend or os.environ.get(BACKEND_ENV) or DEFAULT_BACKEND
+    if name not in BACKENDS:
+        raise ValueError(f"unknown PDF backend '{name}' (one of {', '.join(BACKENDS)})")
+    return name
+
+
+def read_pages(path: Path, max_pages: int, backend: str | None = None) -> list[RawPage]:
     """Every page of the file as a ``RawPage``; a broken or locked file as the reader's errors."""
     check_file(path)
-    if backend == "pdfium":
+    if chosen_backend(backend) == "pdfium":
         from .pdfium import page_objects
-    elif backend == "pdfplumber":
-        from .plumber import page_objects
     else:
-        raise ValueError(f"unknown PDF backend '{backend}' (one of {', '.join(BACKENDS)})")
+        from .plumber import page_objects
     return [raw_page(objects) for objects in page_objects(path, max_pages)]
 
 
@@ -101,20 +109,34 @@ def raw_page(page: PageObjects) -> RawPage:
             w = replace(w, text=CID_CODE.sub("", w.text))
         if w.text.strip():
             words.append(w)
-    shapes = tuple({k: r.get(k) for k in SHAPE_KEYS} for r in list(page.rects) + list(page.curves))
-    return RawPage(page.number, page.width, page.height, tuple(words), shapes, ruled_tables(page), unmapped)
+    shapes = tuple(_shape(r) for r in list(page.rects) + list(page.curves))
+    return RawPage(page.number, round(page.width, COORD_DIGITS), round(page.height, COORD_DIGITS), tuple(words), shapes, ruled_tables(page), unmapped)
+
+
+def _shape(r: dict) -> dict:
+    box = {k: round(r[k], COORD_DIGITS) for k in ("x0", "x1", "top", "bottom")}
+    return {**box, "fill": bool(r.get("fill")), "non_stroking_color": colour(r.get("non_stroking_color"))}
 
 
 def glyph_text(text: str) -> str:
     """A word's text with the glyphs the backends spell differently folded to one spelling.
 
-    Ligatures ('ﬁ' -> 'fi'), invisible characters and odd spaces (fold_text).
+    Ligatures ('ﬁ' -> 'fi'), invisible characters and odd spaces (fold_text), and
+    U+0002 and U+FFFE, which PDFium reports for a hyphen it sees ending a line
+    (per character and in a page's text), as the hyphen.
     """
-    return fold_text(text)
+    return fold_text(text.replace("\x02", "-").replace("\ufffe", "-"))
 
 
 def page_words(chars: list[dict]) -> list[Word]:
-    """Upright words with size, emphasis (from the font name) and colour."""
+    """Upright words with size, emphasis (from the font name) and colour.
+
+    Characters are grouped into words by font, size and colour, so size and colour
+    are made comparable first: a size to a hundredth of a point (pdfminer derives it
+    from the text matrix and may print 10 as 10.000000000000057 on one line and not
+    the next; PDFium does not), a colour as RGB.
+    """
+    chars = _comparable(chars)
     if doubled_glyphs(chars):
         chars = dedupe_chars(chars, tolerance=1)
     out = []
@@ -124,10 +146,25 @@ def page_words(chars: list[dict]) -> list[Word]:
             continue
         font = SUBSET_PREFIX.sub("", str(w.get("fontname", "")))
         out.append(Word(
-            text, float(w["x0"]), float(w["x1"]), float(w["top"]), float(w["bottom"]),
-            round(float(w["size"]), 2), bool(BOLD_FONT.search(font)), bool(ITALIC_FONT.search(font)),
-            colour(w.get("non_stroking_color")),
+            text, round(w["x0"], COORD_DIGITS), round(w["x1"], COORD_DIGITS),
+            round(w["top"], COORD_DIGITS), round(w["bottom"], COORD_DIGITS),
+            w["size"], bool(BOLD_FONT.search(font)), bool(ITALIC_FONT.search(font)), w["non_stroking_color"],
         ))
+    return out
+
+
+def _comparable(chars: list[dict]) -> list[dict]:
+    """The characters with size to 0.01 pt and colour as RGB; a character already so is kept as is."""
+    colours: dict = {}
+    out = []
+    for c in chars:
+        ncs = c.get("non_stroking_color")
+        key = ncs if ncs.__class__ is tuple else (ncs,)
+        rgb = colours.get(key)
+        if rgb is None:
+            rgb = colours[key] = colour(ncs)
+        size = round(c["size"], 2)
+        out.append(c if size == c["size"] and rgb == ncs else {**c, "size": size, "non_stroking_color": rgb})
     return out
 
 
@@ -156,7 +193,7 @@ def ruled_tables(page: PageObjects) -> tuple:
         return ()
     out = []
     for table in TableFinder(page, TABLE_SETTINGS).tables:
-        rows = [tuple(tuple(map(float, c)) if c else None for c in row.cells) for row in table.rows]
+        rows = [tuple(tuple(round(v, COORD_DIGITS) for v in c) if c else None for c in row.cells) for row in table.rows]
         x0, _, x1, _ = table.bbox
         if max(len(r) for r in rows) >= 2 and (len(rows) >= 2 or x1 - x0 >= 0.5 * float(page.width)):
             out.append(tuple(rows))

@@ -23,7 +23,7 @@ def body_style(pages: list[RawPage]) -> Body:
             sizes[key] = sizes.get(key, 0) + len(w.text)
             colors[w.color] = colors.get(w.color, 0) + len(w.text)
     if not sizes:
-        return Body(10.0, (0.0,))
+        return Body(10.0, (0.0, 0.0, 0.0))
     return Body(max(sizes, key=sizes.get), max(colors, key=colors.get))
 
 

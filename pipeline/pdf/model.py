@@ -148,22 +148,30 @@ class RawPage:
 
 
 def colour(value) -> tuple:
+    """A fill colour as RGB rounded to 0.01, whatever space it was given in.
+
+    Why RGB: pdfminer reports a colour in its own space ((0,) for gray black,
+    four numbers for CMYK), PDFium always as RGB; one form makes a colour the
+    same colour from either backend. Names (patterns) stay as they are.
+    """
     if value is None:
-        return (0.0,)
+        return (0.0, 0.0, 0.0)
     if isinstance(value, (int, float)):
-        return (round(float(value), 2),)
+        value = (value,)
     try:
-        return tuple(round(float(v), 2) for v in value)
+        values = [float(v) for v in value]
     except (TypeError, ValueError):
         return (str(value),)
+    if len(values) == 1:
+        values = values * 3
+    elif len(values) == 4:  # CMYK
+        c, m, y, k = values
+        values = [(1 - c) * (1 - k), (1 - m) * (1 - k), (1 - y) * (1 - k)]
+    return tuple(round(v, 2) for v in values)
 
 
 def is_white(color: tuple) -> bool:
-    if not color or not all(isinstance(c, float) for c in color):
-        return False
-    if len(color) == 4:  # CMYK
-        return all(c <= 0.05 for c in color)
-    return all(c >= 0.95 for c in color)
+    return bool(color) and all(isinstance(c, float) and c >= 0.95 for c in color)
 
 
 @dataclass(frozen=True)

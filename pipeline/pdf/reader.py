@@ -38,6 +38,7 @@ def read_pdf(
     keep_hyphen_prefixes: frozenset[str] = frozenset(),
     headings=None,
     ratings=None,
+    backend: str | None = None,
 ) -> PdfText:
     """Read one profile PDF into markdown-like text, page count and rating marks.
 
@@ -45,12 +46,13 @@ def read_pdf(
     real; ``headings`` (rules.headings) give the bullet characters and let a scale
     find its dimension; ``ratings`` (rules.ratings) map a scale label to a level.
     Without ``headings`` and ``ratings`` no rating marks can be named and none
-    are returned.
+    are returned. ``backend`` (pdfium or pdfplumber; default: ``backend.chosen_backend``)
+    is the library that reads the pages.
     """
     vocab = Vocabulary(
         frozenset(keep_hyphen_prefixes), getattr(headings, "bullet_chars", "") or "", headings, ratings
     )
-    raw_pages = read_pages(Path(path), max_pages)
+    raw_pages = read_pages(Path(path), max_pages, backend)
     count = len(raw_pages)
     words = sum(len(p.words) for p in raw_pages)
     unmapped = sum(p.unmapped for p in raw_pages)
@@ -160,9 +162,9 @@ class PageLayout:
     gutter: float | None
 
 
-def page_layout(path: Path, page_number: int, max_pages: int = 60) -> PageLayout:
+def page_layout(path: Path, page_number: int, max_pages: int = 60, backend: str | None = None) -> PageLayout:
     """How the reader splits page ``page_number`` (IndexError when there is no such page)."""
-    pages = read_pages(Path(path), max_pages)
+    pages = read_pages(Path(path), max_pages, backend)
     size = body_style(pages).size
     parts = page_parts(pages, size)
     page, part = pages[page_number - 1], parts[page_number - 1]

@@ -1,0 +1,295 @@
+"""The PDFium page backend (pypdfium2): the only module that touches PDFium objects.
+
+Why: pdfminer spends most of a profile's time parsing characters in Python; PDFium
+(C++) reads the same page in a few milliseconds. This module asks PDFium, through
+``pypdfium2.raw`` where the helpers stop, for what pdfplumber would give: per
+character its box (pdfminer's: the advance box from the baseline's descent up one
+font size), text, font name, size and fill colour, and upright or not; per drawn
+path its points, fill, stroke and colours, classed as pdfminer classes them (a
+two-point path is a line, a closed axis-aligned four-point path a rect, anything
+else a curve whose points are the segment ends). ``backend`` does the rest.
+"""
+from __future__ import annotations
+
+import ctypes
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+from pdfminer.fontmetrics import FONT_METRICS  # the standard 14 fonts' metrics, as the reference reads them
+
+from ..errors import EncryptedPdf, InputTooLarge, UnreadablePdf
+from .backend import SUBSET_PREFIX, PageObjects
+
+TEXT, PATH, FORM = pdfium_c.FPDF_PAGEOBJ_TEXT, pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM
+MOVETO, BEZIERTO = pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_BEZIERTO
+PASSWORD_ERRORS = {pdfium_c.FPDF_ERR_PASSWORD: "a password is required",
+                   pdfium_c.FPDF_ERR_SECURITY: "unsupported encryption"}
+IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+# FPDFText_GetTextObject again, returning the object's address as an int: a key per character
+# without a pointer object to cast
+_text_object = ctypes.CFUNCTYPE(ctypes.c_void_p, pdfium_c.FPDF_TEXTPAGE, ctypes.c_int)(
+    ctypes.cast(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p).value)
+LINE_END_HYPHEN = 0x2D  # PDFium reports a hyphen that ends a line as U+0002 or U+FFFE; its glyph is the hyphen's
+LINE_END_HYPHEN_CODES = ("\x02", "\ufffe")
+
+
+def page_objects(path: Path, max_pages: int) -> list[PageObjects]:
+    """Every page's characters and drawn paths, read by PDFium."""
+    try:
+        doc = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as exc:
+        code = getattr(exc, "err_code", None)
+        if code in PASSWORD_ERRORS:
+            raise EncryptedPdf(PASSWORD_ERRORS[code]) from None
+        raise UnreadablePdf(f"PDFium: {exc}") from None
+    try:
+        count = len(doc)
+        if count > max_pages:
+            raise InputTooLarge(f"{count} pages (limit {max_pages})")
+        return [_page_objects(doc, i) for i in range(count)]
+    finally:
+        doc.close()
+
+
+def _page_objects(doc, index: int) -> PageObjects:
+    page = doc[index]
+    try:
+        left, bottom, right, top = page.get_bbox()  # the MediaBox, inherited or not, clipped to the CropBox
+        rotation = page.get_rotation()
+        width, height = (top - bottom, right - left) if rotation in (90, 270) else (right - left, top - bottom)
+        textpage = page.get_textpage()
+        try:
+            chars = _chars(textpage, top, _text_order(page.raw))
+        finally:
+            textpage.close()
+        rects, lines, curves = [], [], []
+        for obj, kind, matrix in _objects(page.raw):
+            if kind == PATH:
+                _classify(_path(obj, _times(_matrix(obj), matrix), top), rects, lines, curves)
+        return PageObjects(index + 1, float(width), float(height), int(rotation), chars, rects, lines, curves)
+    finally:
+        page.close()
+
+
+# ---------------------------------------------------------------------------
+# Characters
+# ---------------------------------------------------------------------------
+class _TextStyle:
+    """Font, size, scale, fill colour and uprightness of one text object, asked once; the font's
+    name, descent and glyph advances (``fonts``: font address -> them) once per font."""
+
+    __slots__ = ("font", "fontname", "font_size", "size", "hscale", "descent", "advances", "colour", "upright", "order")
+
+    def __init__(self, textpage, i: int, obj, order: int, fonts: dict):
+        self.font = pdfium_c.FPDFTextObj_GetFont(obj)
+        font_key = ctypes.cast(self.font, ctypes.c_void_p).value
+        if font_key not in fonts:
+            buf = ctypes.create_string_buffer(256)
+            flags = ctypes.c_int()
+            n = pdfium_c.FPDFText_GetFontInfo(textpage, i, buf, 256, flags)
+            name = buf.raw[: max(0, n - 1)].decode("utf-8", "replace") if n else ""
+            fonts[font_key] = (name, _descent(self.font, name), {})
+        self.fontname, self.descent, self.advances = fonts[font_key]
+        m = pdfium_c.FS_MATRIX()
+        pdfium_c.FPDFText_GetMatrix(textpage, i, m)
+        self.upright = m.a * m.d > 0 and m.b * m.c <= 0
+        self.hscale, vscale = (abs(m.a), abs(m.d)) if self.upright else (abs(m.b) or 1.0, abs(m.c) or 1.0)
+        self.font_size = pdfium_c.FPDFText_GetFontSize(textpage, i)
+        self.size = round(self.font_size * vscale, 2)  # as backend.page_words compares sizes
+        r, g, b, a = (ctypes.c_uint() for _ in range(4))
+        pdfium_c.FPDFText_GetFillColor(textpage, i, r, g, b, a)
+        self.colour = tuple(round(v.value / 255, 2) for v in (r, g, b))  # as model.colour gives it
+        self.order = order
+
+
+def _descent(font, fontname: str) -> float:
+    """The font's descent per unit of size, as pdfminer takes it: the standard metrics
+    for a standard font name (embedded or not), else the font's own descriptor."""
+    name = SUBSET_PREFIX.sub("", fontname)
+    if name in FONT_METRICS:
+        return (FONT_METRICS[name][0].get("Descent") or 0.0) / 1000
+    value = ctypes.c_float()
+    if not pdfium_c.FPDFFont_GetDescent(font, ctypes.c_float(1000.0), value):
+        return 0.0
+    return value.value / 1000
+
+
+def _chars(textpage, page_top: float, order: dict[int, int]) -> list[dict]:
+    """Characters as pdfplumber's dicts: x0, x1, top, bottom, text, fontname, size, colour, upright.
+
+    The box is pdfminer's: from the origin, one advance wide; from the baseline's
+    descent, one font size high. A glyph PDFium reports as several characters at
+    one origin (a ligature whose text is 'ff') is one character, as in pdfminer.
+    Characters PDFium adds itself (spaces and line breaks it infers) are left out,
+    and the rest are put in content-stream order (``order``: text object -> index).
+    Font, size and colour are asked once per text object; the text of the page in one call.
+    """
+    raw = textpage.raw
+    count = pdfium_c.FPDFText_CountChars(raw)
+    texts = _page_text(raw, count)
+    out: list[dict] = []
+    styles: dict[int, _TextStyle] = {}
+    fonts: dict[int, tuple] = {}
+    x, y = ctypes.c_double(), ctypes.c_double()
+    get_origin, is_generated, map_error = pdfium_c.FPDFText_GetCharOrigin, pdfium_c.FPDFText_IsGenerated, pdfium_c.FPDFText_HasUnicodeMapError
+    prev = None
+    for i in range(count):
+        text = texts[i] if texts is not None else chr(pdfium_c.FPDFText_GetUnicode(raw, i))
+        if text in " \r\n" and is_generated(raw, i):
+            prev = None
+            continue
+        if map_error(raw, i) == 1:
+            text = "(cid:0)"
+        key = _text_object(raw, i) or 0
+        get_origin(raw, i, x, y)
+        origin = (x.value, y.value)
+        if prev is not None and prev[0] == key and prev[1] == origin:
+            out[-1]["text"] += text  # one glyph, several characters of text
+            continue
+        prev = (key, origin)
+        style = styles.get(key)
+        if style is None:
+            obj = ctypes.cast(ctypes.c_void_p(key), pdfium_c.FPDF_PAGEOBJECT)
+            style = styles[key] = _TextStyle(raw, i, obj, order.get(key, len(order)), fonts)
+        advance = style.advances.get((style.font_size, text))
+        if advance is None:
+            advance = style.advances[(style.font_size, text)] = _advance(raw, i, style, text)
+        advance *= style.hscale
+        bottom = page_top - (origin[1] + style.descent * style.size)
+        top = bottom - style.size
+        out.append({
+            "text": text, "x0": origin[0], "x1": origin[0] + advance, "top": top, "bottom": bottom, "doctop": top,
+            "upright": style.upright, "size": style.size, "fontname": style.fontname,
+            "non_stroking_color": style.colour, "order": style.order,
+        })
+    for char, after in zip(out, out[1:]):
+        if len(char["text"]) > 1 and after["top"] == char["top"] and after["x0"] > char["x0"]:
+            char["x1"] = after["x0"]  # a ligature's advance is its glyph's, not its first letter's
+    out.sort(key=lambda c: c["order"])
+    return out
+
+
+def _page_text(textpage, count: int) -> str | None:
+    """The text of every character index in one call; None when it does not line up one
+    code unit per character (a character beyond the BMP), to be asked per character."""
+    buf = (ctypes.c_ushort * (count + 1))()
+    written = pdfium_c.FPDFText_GetText(textpage, 0, count, buf)
+    text = bytes(buf)[: 2 * max(0, written - 1)].decode("utf-16-le", "surrogatepass")
+    return text if len(text) == count and not any("\ud800" <= c <= "\udfff" for c in text) else None
+
+
+def _advance(textpage, i: int, style: _TextStyle, text: str) -> float:
+    """How far the glyph moves the pen at scale 1: its width in the font, else PDFium's loose box."""
+    width = ctypes.c_float()
+    glyph = LINE_END_HYPHEN if text in LINE_END_HYPHEN_CODES else ord(text[0]) if len(text) == 1 else 0
+    if glyph and pdfium_c.FPDFFont_GetGlyphWidth(style.font, glyph, ctypes.c_float(style.font_size), width) and width.value > 0:
+        return width.value
+    rect = pdfium_c.FS_RECTF()
+    pdfium_c.FPDFText_GetLooseCharBox(textpage, i, rect)
+    return (rect.right - rect.left) / (style.hscale or 1.0)
+
+
+def _text_order(page_raw) -> dict[int, int]:
+    """Text object -> its place in the content stream (forms opened in place)."""
+    texts = (obj for obj, kind, _ in _objects(page_raw) if kind == TEXT)
+    return {ctypes.cast(obj, ctypes.c_void_p).value or 0: n for n, obj in enumerate(texts)}
+
+
+def _objects(page_raw, matrix=IDENTITY, container=None):
+    """(object, type, matrix to page space) for every page object in content order, forms opened in place."""
+    count = (pdfium_c.FPDFFormObj_CountObjects(container) if container is not None
+             else pdfium_c.FPDFPage_CountObjects(page_raw))
+    for i in range(count):
+        obj = (pdfium_c.FPDFFormObj_GetObject(container, i) if container is not None
+               else pdfium_c.FPDFPage_GetObject(page_raw, i))
+        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        if kind == FORM:
+            yield from _objects(page_raw, _times(_matrix(obj), matrix), obj)
+        else:
+            yield obj, kind, matrix
+
+
+# ---------------------------------------------------------------------------
+# Drawn paths
+# ---------------------------------------------------------------------------
+def _matrix(obj) -> tuple:
+    m = pdfium_c.FS_MATRIX()
+    if not pdfium_c.FPDFPageObj_GetMatrix(obj, m):
+        return IDENTITY
+    return (m.a, m.b, m.c, m.d, m.e, m.f)
+
+
+def _times(inner: tuple, outer: tuple) -> tuple:
+    a, b, c, d, e, f = inner
+    A, B, C, D, E, F = outer
+    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
+
+
+def _colour(getter, obj) -> tuple:
+    r, g, b, a = (ctypes.c_uint() for _ in range(4))
+    if not getter(obj, r, g, b, a):
+        return (0.0, 0.0, 0.0)
+    return (r.value / 255, g.value / 255, b.value / 255)
+
+
+def _path(obj, matrix: tuple, page_top: float) -> dict:
+    """One path object: its subpaths as (operators, points in page space, top-down) and paint."""
+    a, b, c, d, e, f = matrix
+    x, y = ctypes.c_float(), ctypes.c_float()
+    subpaths: list[tuple[str, list]] = []
+    bezier = 0
+    for i in range(pdfium_c.FPDFPath_CountSegments(obj)):
+        seg = pdfium_c.FPDFPath_GetPathSegment(obj, i)
+        kind = pdfium_c.FPDFPathSegment_GetType(seg)
+        pdfium_c.FPDFPathSegment_GetPoint(seg, x, y)
+        point = (a * x.value + c * y.value + e, page_top - (b * x.value + d * y.value + f))
+        if kind == MOVETO or not subpaths:
+            subpaths.append(("m", [point]))
+            bezier = 0
+        elif kind == BEZIERTO:
+            bezier += 1
+            if bezier % 3 == 0:  # the end point; the two before are control points
+                subpaths[-1] = (subpaths[-1][0] + "c", subpaths[-1][1] + [point])
+        else:
+            subpaths[-1] = (subpaths[-1][0] + "l", subpaths[-1][1] + [point])
+        if pdfium_c.FPDFPathSegment_GetClose(seg) and subpaths[-1][1][-1] != subpaths[-1][1][0]:
+            subpaths[-1] = (subpaths[-1][0] + "h", subpaths[-1][1] + [subpaths[-1][1][0]])
+    fillmode, stroke = ctypes.c_int(), ctypes.c_int()
+    pdfium_c.FPDFPath_GetDrawMode(obj, fillmode, stroke)
+    width = ctypes.c_float()
+    pdfium_c.FPDFPageObj_GetStrokeWidth(obj, width)
+    return {
+        "subpaths": subpaths, "fill": fillmode.value != 0, "stroke": bool(stroke.value), "linewidth": width.value,
+        "non_stroking_color": _colour(pdfium_c.FPDFPageObj_GetFillColor, obj),
+        "stroking_color": _colour(pdfium_c.FPDFPageObj_GetStrokeColor, obj),
+    }
+
+
+def _classify(path: dict, rects: list, lines: list, curves: list) -> None:
+    """Each subpath as pdfminer classes it: line, rect or curve (pdfplumber's dicts)."""
+    paint = {k: path[k] for k in ("fill", "stroke", "linewidth", "non_stroking_color", "stroking_color")}
+    for ops, pts in path["subpaths"]:
+        if len(pts) < 2:
+            continue
+        box = _box(pts)
+        if ops in ("ml", "mlh"):
+            lines.append({"object_type": "line", **box, "pts": pts[:2], **paint})
+        elif ops in ("mlllh", "mllll") and _axis_rect(pts):
+            rects.append({"object_type": "rect", **box, "pts": pts, **paint})
+        else:
+            curves.append({"object_type": "curve", **box, "pts": pts, **paint})
+
+
+def _axis_rect(pts: list) -> bool:
+    (x0, y0), (x1, y1), (x2, y2), (x3, y3), last = pts[:5]
+    closed = last == pts[0]
+    return closed and ((x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0) or (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0))
+
+
+def _box(pts: list) -> dict:
+    xs = [p[0] for p in pts]
+    tops = [p[1] for p in pts]
+    x0, x1, top, bottom = min(xs), max(xs), min(tops), max(tops)
+    return {"x0": x0, "x1": x1, "top": top, "bottom": bottom, "doctop": top,
+            "width": x1 - x0, "height": bottom - top, "y0": -bottom, "y1": -top}
