@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pyarrow.parquet as pq
+import pytest
 
 from conftest import RAW, ROOT
 
@@ -32,14 +33,19 @@ EXPECTED = {  # the code each input must end with; the character bomb may meet e
 }
 
 
-def test_hostile_corpus_runs_to_the_end_with_every_input_coded(tmp_path):
+@pytest.mark.parametrize("backend", ["pdfplumber", "pdfium"])
+def test_hostile_corpus_runs_to_the_end_with_every_input_coded(tmp_path, backend):
+    """The codes above are pdfplumber's (the corpus was built against pdfminer's failure
+    modes, the log flood among them); PDFium, a C library, fails some of the same files
+    elsewhere (a cyclic page tree is refused when opened, E101), so with it every input
+    must still end with a code, the batch must finish and the good profile be right."""
     root = tmp_path / "in"
     write_corpus(root)
     (root / "kazakhstan.md").write_bytes((RAW / "kazakhstan.md").read_bytes())
     out = tmp_path / "out"
     proc = subprocess.run(
         [sys.executable, "-m", "pipeline", "run", str(root), "--out", str(out), "--workers", "2",
-         "--max-seconds", "10", "--max-memory", "250MB"],
+         "--max-seconds", "10", "--max-memory", "250MB", "--backend", backend],
         capture_output=True, timeout=300, env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     stdout, stderr = proc.stdout.decode("utf-8"), proc.stderr.decode("utf-8")
@@ -56,10 +62,13 @@ def test_hostile_corpus_runs_to_the_end_with_every_input_coded(tmp_path):
     for name, codes in EXPECTED.items():
         entry = entries[name]
         assert entry["status"] == "failed", name
-        assert re.match(r"\[E\d{3}\] ", entry["error"]) and entry["error"][1:5] in codes, (name, entry["error"])
+        assert re.match(r"\[E\d{3}\] ", entry["error"]), (name, entry["error"])
+        assert backend == "pdfium" or entry["error"][1:5] in codes, (name, entry["error"])
+        assert entry["error"][1:5] != "E999", (name, entry["error"])
         assert len(entry["error"]) <= 300 and "\x1b" not in entry["error"]
         assert f"FAILED {name}: {entry['error']}" in lines
-    assert any("pdfminer" in w and "logged" in w for w in entries["font-flood.pdf"]["warnings"])
+    if backend == "pdfplumber":
+        assert any("pdfminer" in w and "logged" in w for w in entries["font-flood.pdf"]["warnings"])
 
     assert entries["kazakhstan.md"]["status"] == "ok"
     units = pq.read_table(out / "admin_units" / "country=KAZ" / "part-0.parquet")

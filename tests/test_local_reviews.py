@@ -89,7 +89,7 @@ def test_broken_rule_file_reports_every_error_with_line(tmp_path):
         ("  VSR: '", "  XYZ: '"),
         ("(?P<years> (?&year_list) )", "(?&year_list)"),
         ("(?P<years> (?&year_list) )", "(?&year_list)"),
-        ("  - '\\b (?: reports? | format ) \\b'", "  - '(a|)'"),
+        ("  - '\\b (?: (?<! \\b to \\s ) reports? (?! \\s+ (?: on | to | back ) \\b ) | format ) \\b'", "  - '(a|)'"),
     ])
     with pytest.raises(RuleError) as caught:
         load_rules(tmp_path / "rules")
