@@ -90,3 +90,23 @@ def test_designed_pages_are_where_the_builder_printed_them(built, stem):
     assert got == fx.footnote_pages
     sections = result.tables["sections"].to_pylist()
     assert sections[0]["page_start"] == 1 and sections[-1]["page_end"] == fx.pages
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_designed_pdfs_give_the_same_parquet_bytes_from_both_backends(built, rules, stem, tmp_path):
+    """The designed layout (tracked capitals, drawn circles, info boxes) read by PDFium and
+    by pdfplumber: every Parquet file written is the same bytes, as in the other layouts."""
+    from pipeline.pdf.backend import BACKENDS, chosen_backend
+    from pipeline.write import write_country
+    from test_pdf_parity import _read_with
+
+    default, fx = built[stem]
+    other = next(b for b in BACKENDS if b != chosen_backend())
+    results = {chosen_backend(): default, other: extract_document(_read_with(other, Path(fx.path), rules), rules)}
+    written = {}
+    for backend, result in results.items():
+        write_country(tmp_path / backend, result.iso3, result.tables)
+        written[backend] = {p.relative_to(tmp_path / backend): p.read_bytes() for p in sorted((tmp_path / backend).rglob("*.parquet"))}
+    first, second = written.values()
+    assert first.keys() == second.keys() and len(first) == len(default.tables)
+    assert [name for name in first if first[name] != second[name]] == []
