@@ -57,6 +57,7 @@ class SourceDocument:
     text: str
     pages: int | None = None
     rating_marks: tuple[RatingMark, ...] = ()
+    warnings: tuple[str, ...] = ()  # what reading the file found wrong, for the manifest
 
 
 @dataclass(frozen=True)

@@ -95,8 +95,8 @@ def extract_document(source: SourceDocument, rules: Rules, model: str | None = N
         "sdg_priorities": [asdict(p) for p in extract_sdg_priorities(outline, rules)],
         "local_reviews": [asdict(r) for r in reviews.rows],
     }
-    warnings = (((country.warning,) if country.warning else ()) + outline.warnings + tuple(notes.warnings)
-                + tuple(units.warnings) + reviews.warnings)
+    warnings = (((country.warning,) if country.warning else ()) + source.warnings + outline.warnings
+                + tuple(notes.warnings) + tuple(units.warnings) + reviews.warnings)
     rows["countries"] = [country_row(rows, len(warnings))]
     tables = {name: to_arrow(name, _listify(rows[name])) for name in TABLES}
     return Extraction(country.iso3, country.name, tables, warnings)

@@ -89,7 +89,8 @@ def read_source(path: Path, root: Path, limits: InputLimits = InputLimits(), rul
     sha = hashlib.sha256(data).hexdigest()
     if fmt == "pdf":
         pdf = _read_pdf(path, limits, rules)
-        return SourceDocument(rel, sha, "pdf", _within_text_limit(pdf.text), pdf.pages, tuple(pdf.rating_marks))
+        return SourceDocument(rel, sha, "pdf", _within_text_limit(pdf.text), pdf.pages, tuple(pdf.rating_marks),
+                              tuple(pdf.warnings))
     text = decode_text(data).replace("\r\n", "\n").replace("\r", "\n")
     return SourceDocument(rel, sha, fmt, _within_text_limit(text))
 

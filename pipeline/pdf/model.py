@@ -41,6 +41,7 @@ class Scale:
     chosen: str | None
     method: str  # graphic | label
     page: int
+    selected: int = 1  # how many shapes look selected: a choice needs exactly one
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ class PdfText:
     text: str
     pages: int
     rating_marks: tuple[RatingMark, ...] = ()
+    warnings: tuple[str, ...] = ()  # what the reader saw but could not read (a scale with no single choice)
 
 
 def read_pdf(
@@ -101,9 +102,11 @@ def _assemble(pages: list[RawPage], vocab: Vocabulary) -> PdfText:
         blocks = page_blocks(lines, body, title_size if page.number == 1 else None, vocab)
         per_page.append((blocks, footnotes(part.footnote_rows, vocab)))
     _join_across_pages(per_page, vocab)
+    _drop_repeated_headers(per_page)
     every = [b for blocks, _ in per_page for b in blocks]
     heading_depths(every, body.size, vocab)
-    return PdfText(_page_texts(per_page), len(pages), rating_marks(every, vocab))
+    marks, warnings = rating_marks(every, vocab)
+    return PdfText(_page_texts(per_page), len(pages), marks, warnings)
 
 
 def _join_across_pages(per_page, vocab: Vocabulary) -> None:
@@ -118,6 +121,22 @@ def _join_across_pages(per_page, vocab: Vocabulary) -> None:
                 # the broken word goes whole to the page where it starts
                 prev.tokens = join_lines(prev.tokens, first.tokens[:1], vocab.keep_hyphen_prefixes, vocab.hyphens)
                 first.tokens = first.tokens[1:]
+
+
+def _drop_repeated_headers(per_page) -> None:
+    """A table's header row printed again where the table breaks onto the next column or
+    page is a repeat of the one already read, not a row: it is dropped."""
+    seen: set[tuple[str, ...]] = set()
+    for blocks, _ in per_page:
+        kept = []
+        for b in blocks:
+            if b.kind == "table" and b.lines[0].band:
+                header = tuple(render(c, emphasis=False) for c in b.cells)
+                if header in seen:
+                    continue
+                seen.add(header)
+            kept.append(b)
+        blocks[:] = kept
 
 
 def _page_texts(per_page) -> str:

@@ -35,7 +35,7 @@ def drawn_scales(page: RawPage, words: list[Word], size: float) -> tuple[list[Wo
         filled = [k for k, r in enumerate(g) if r["fill"] and not is_white(colour(r["non_stroking_color"]))]
         chosen = names[filled[0]] if len(filled) == 1 else None
         used.update(id(w) for label in labels for w in label)
-        scale = Scale(names, chosen, "graphic", page.number)
+        scale = Scale(names, chosen, "graphic", page.number, len(filled))
         top = min(min(r["top"] for r in g), min(w.top for label in labels for w in label))
         bottom = max(max(r["bottom"] for r in g), max(w.bottom for label in labels for w in label))
         right = max(max(r["x1"] for r in g), max(w.x1 for label in labels for w in label))
@@ -133,26 +133,35 @@ def label_scale(line: TextLine, page: int) -> Scale | None:
     return Scale(names, names[picked[0]], "label", page)
 
 
-def rating_marks(blocks: list[Block], vocab: Vocabulary) -> tuple[RatingMark, ...]:
-    """A mark per scale whose heading names a dimension and whose chosen label names a level."""
+def rating_marks(blocks: list[Block], vocab: Vocabulary) -> tuple[tuple[RatingMark, ...], tuple[str, ...]]:
+    """A mark per scale whose heading names a dimension and whose chosen label names a level;
+    and a warning per drawn scale of a dimension that shows no choice, or more than one
+    (the comment rubric then decides)."""
     if vocab.headings is None or vocab.ratings is None:
-        return ()
+        return (), ()
     dimension_of = {key: dim for dim, key in vocab.ratings.dimensions}
     out: dict[str, RatingMark] = {}
+    warnings: list[str] = []
     heading = None
     for b in blocks:
         if b.kind in ("heading", "title"):
             heading = render(b.tokens, emphasis=False)
-        if b.kind != "scale" or b.scale.chosen is None or heading is None:
+        if b.kind != "scale" or heading is None:
             continue
         rule = vocab.headings.match(heading.lstrip(vocab.bullets + LONE_BULLETS + " ").strip())
         dimension = dimension_of.get(rule.key) if rule else None
+        if b.scale.chosen is None:
+            if dimension and b.scale.method == "graphic":
+                shown = "no shape" if b.scale.selected == 0 else f"{b.scale.selected} shapes"
+                warnings.append(f"ratings: the {dimension} scale on page {b.scale.page} shows {shown} selected; "
+                                "the comment rubric decides")
+            continue
         level = _level(b.scale.chosen, vocab)
         if dimension and level and dimension not in out:
             what = "filled box" if b.scale.method == "graphic" else "highlighted label"
             out[dimension] = RatingMark(dimension, level, b.scale.method,
                                         f"{what} '{b.scale.chosen}' on page {b.scale.page}", b.scale.page)
-    return tuple(out.values())
+    return tuple(out.values()), tuple(warnings)
 
 
 def _level(label: str, vocab: Vocabulary) -> str | None:

@@ -35,8 +35,11 @@ def gap_tables(lines: list[TextLine]) -> list[TextLine]:
     while i < len(lines):
         j = i
         zone: list[TextLine] = []
-        while (j < len(lines) and lines[j].cells is None and lines[j].column == lines[i].column
-               and (not lines[j].band or j == i)):  # a header row on a band opens a table
+        # A header row on a band opens a table; the reader may set the band apart as a
+        # segment of its own, so the rows' column is the first line's after it.
+        column = lines[i + 1].column if lines[i].band and i + 1 < len(lines) else lines[i].column
+        while (j < len(lines) and lines[j].cells is None and (lines[j].column == column or j == i)
+               and (not lines[j].band or j == i)):
             line = lines[j]
             multi = len(gap_cells(line)) >= 2
             if not zone and not multi:
@@ -77,10 +80,10 @@ def _gap_rows(zone: list[TextLine]) -> list[TextLine]:
             rows[-1][col].extend(c)
         previous = z
     first = zone[0]
-    return [
+    return [  # a header row printed on a band keeps `band`: the reader drops its repeats
         TextLine(tuple(w for c in row for w in c), first.page, first.column, first.col_x0, first.col_x1,
-                 cells=tuple(tuple(c) for c in row))
-        for row in rows
+                 band=first.band and k == 0, cells=tuple(tuple(c) for c in row))
+        for k, row in enumerate(rows)
     ]
 
 
