@@ -221,14 +221,7 @@ def test_backends_write_the_same_parquet_bytes(other_backend, stem, layout, tmp_
 
 def _bad_pdfs(folder: Path, good: Path) -> dict[str, Path]:
     """One file per way a PDF goes bad: not a PDF, truncated, encrypted, no text layer."""
-    from fpdf import FPDF
-
-    def tiny(draw) -> bytes:
-        pdf = FPDF(unit="pt", format="A4")
-        pdf.set_creation_date(bp.CREATED)
-        pdf.add_page()
-        draw(pdf)
-        return bytes(pdf.output())
+    from test_pdf import _tiny_pdf as tiny
 
     def locked(pdf):
         pdf.set_font("Helvetica", "", 10)

@@ -18,10 +18,8 @@ from ..normalize import NO_EVIDENCE, HyphenEvidence
 TERMINAL = re.compile(r"[.!?:][\"'”’)\]*]*$")
 LINE_END_DASH = re.compile(r"\w[\u2013\u2014]$")  # an en or em dash never splits a word
 LINE_END_HYPHEN = re.compile(r"([^\W\d_]+)[-\u2010\u00ad]$")
-URL = re.compile(r"^(https?://|www\.)\S+$", re.IGNORECASE)
 SECTION_NUMBER = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+(?=\S)")  # "1.", "2.1 ", "3.2.1 "
 MAX_HEADING_WORDS = 12
-URL_BREAK = "/_-.?&=#%~"
 SUPERSCRIPT_DIGITS = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3}$")
 SUPERSCRIPT_TABLE = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 SUP_SIZE, SUP_RISE = 0.82, 0.12  # a superscript is smaller and raised (fractions of the line's size)

@@ -11,7 +11,6 @@ from .model import (
     SUP_SIZE,
     SUPERSCRIPT_DIGITS,
     SUPERSCRIPT_TABLE,
-    URL,
     Token,
 )
 from ..urls import breaks_url
