@@ -19,6 +19,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from .document import Outline, Section
 from .entities import PLACE_LABELS, Entity
+from .printed import closes_text
 from .rules import PATTERN_TIMEOUT
 
 CASES_KEY = "projects_and_cases"
@@ -34,7 +35,6 @@ _NOTHING = regex.compile(
     regex.IGNORECASE,
 )
 _NOTHING_MAX_WORDS = 30
-_SENTENCE_END = tuple('.!?…"”’)')
 # Words and single punctuation marks of an item, for finding names in plain text.
 _WORD = regex.compile(r"[\p{L}\p{M}\p{Nd}'’-]+|\S")
 _LOWER_WORD = regex.compile(r"\b[\p{Ll}][\p{L}\p{M}'’-]*")
@@ -118,7 +118,7 @@ def case_items(section: Section) -> list[Item]:
 def continues(previous: str, text: str) -> bool:
     """A paragraph continues the one before when that one stops mid-sentence or this one
     starts in lower case (a page break cut it)."""
-    return text[:1].islower() or not previous.rstrip().endswith(_SENTENCE_END + (":",))
+    return text[:1].islower() or not closes_text(previous)
 
 
 def says_nothing(text: str) -> bool:

@@ -42,13 +42,43 @@ class RatingMark:
     page: int | None = None
 
 
+BLOCK_KINDS = ("title", "heading", "paragraph", "list_item", "table_row", "footnote", "furniture")
+
+
+@dataclass(frozen=True)
+class Block:
+    """One piece of a document as a front end that sees the layout typed it (the PDF reader).
+
+    ``text`` is plain: markers and emphasis are offsets into it, never markup. A heading
+    carries its section ``number`` and its ``level`` by style (1 the title, 2 a section,
+    3 a sub-section, 4 a bulleted head); a footnote its ``number``; a table row its cells
+    separated by TABs; a paragraph that carries on the one before it across a page or
+    column says so (``continues``). Furniture (running heads, page numbers, kickers) is
+    kept aside: no stage reads it as text.
+    """
+
+    kind: str  # one of BLOCK_KINDS
+    text: str
+    page: int | None = None
+    markers: tuple[Marker, ...] = ()
+    spans: tuple[Span, ...] = ()
+    number: str | None = None
+    level: int | None = None
+    continues: bool = False
+
+    @property
+    def cells(self) -> tuple[str, ...]:
+        return tuple(self.text.split("\t")) if self.kind == "table_row" else ()
+
+
 @dataclass(frozen=True)
 class SourceDocument:
     """One input file as read from disk: decoded text plus what only the file knows.
 
-    ``text`` is markdown-like for every format: PDF ingest writes headings,
-    ``<sup>N</sup>`` markers and emphasis the way a markdown export would, and a
-    form feed (``\\f``) between pages, so one normalizer serves all formats.
+    Two front ends, one model. A text or markdown export comes as ``text``, which
+    normalize turns into lines. A PDF comes as typed ``blocks`` (its ``text`` is their
+    plain text, for people), which normalize turns into the same lines, each keeping
+    the kind the reader gave it; no PDF text passes through markdown.
     """
 
     path: str  # relative to the input folder
@@ -58,6 +88,7 @@ class SourceDocument:
     pages: int | None = None
     rating_marks: tuple[RatingMark, ...] = ()
     warnings: tuple[str, ...] = ()  # what reading the file found wrong, for the manifest
+    blocks: tuple[Block, ...] = ()  # what the PDF reader typed; empty for text exports
 
 
 @dataclass(frozen=True)
@@ -69,7 +100,10 @@ class Line:
     page: int | None = None
     markers: tuple[Marker, ...] = ()
     spans: tuple[Span, ...] = ()
-    heading_depth: int | None = None  # markdown ``#`` count: a hint, never the truth
+    heading_depth: int | None = None  # markdown ``#`` count or a PDF heading's level: a hint, never the truth
+    kind: str | None = None  # the Block kind a PDF reader gave the line; None: later stages judge
+    note: int | None = None  # a footnote line's number (kind ``footnote``)
+    continues: bool = False  # the paragraph above, carried over a page or column break
 
     @property
     def is_blank(self) -> bool:

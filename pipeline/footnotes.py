@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 
 from .document import Footnote, FootnoteRef, Line, Marker, Outline, Paragraph, Section, Span, collapse
 from .normalize import mend_hyphenation, merge_broken_lines
+from .printed import closes_text
 from .sections import GLUED_NOTE
 from .urls import breaks_url
 
@@ -30,7 +31,6 @@ _BARE_NOTE_START = re.compile(r"^\s*(?P<num>\d{1,3})\s+(?=[A-Z\"“(]|See\b|http
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"“”]+")
 # A number glued to the end of a word or closing punctuation, or in brackets.
 _GLUED_MARKER = re.compile(r"(?:(?<=[a-z\)\].,;:\"”’'%])(?P<glued>\d{1,3})|\[(?P<bracket>\d{1,3})\])(?=[\s,.;:)\]\"”’]|$)")
-_SENTENCE_END = ("." ,"!", "?", ":", ";", '"', "”", "’", ")")
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,9 @@ def extract_footnotes(
     """
     outline = _label_apart(outline, notes_labels)
     explicit = _explicit_marker_order(outline)
-    chosen = _footnote_chain(_candidate_runs(outline, explicit, keep_hyphen_prefixes))
+    typed = _typed_notes(outline)
+    chosen = _footnote_chain(_candidate_runs(outline, explicit, keep_hyphen_prefixes), {n.number for n in typed.values()})
+    chosen.update({where: (note,) for where, note in typed.items()})
     notes: list[Footnote] = []
     sections = []
     for s_index, section in enumerate(outline.sections):
@@ -104,9 +106,21 @@ def _candidate_runs(outline: Outline, explicit: dict, keep_prefixes: frozenset[s
     return [run for run in runs if run is not None]
 
 
+def _typed_notes(outline: Outline) -> dict[tuple[int, int], Footnote]:
+    """The footnotes a PDF reader found at a page's or column's foot: (section, paragraph) -> note."""
+    out = {}
+    for s_index, section in enumerate(outline.sections):
+        for p_index, paragraph in enumerate(section.paragraphs):
+            first = paragraph.lines[0] if paragraph.lines else None
+            if first is not None and first.kind == "footnote":
+                text = collapse(first.text).text
+                out[(s_index, p_index)] = Footnote(first.note, text, tuple(_urls(text)), first.page, first.lineno)
+    return out
+
+
 def _candidate_notes(paragraph: Paragraph, explicit: dict, keep_prefixes: frozenset[str]) -> tuple[Footnote, ...]:
-    if not paragraph.lines:
-        return ()
+    if not paragraph.lines or paragraph.lines[0].kind is not None:
+        return ()  # a typed line: a footnote already, or text the reader saw was no note
     first = _note_number(paragraph.lines[0], allow_bare=True)
     return tuple(_take_notes(paragraph, first, explicit, keep_prefixes)) if first else ()
 
@@ -119,7 +133,7 @@ def _make_run(items: list, paragraphs: tuple[Paragraph, ...], plain_markers: dic
     evidence = 0
     if before.endswith(":"):
         evidence -= 2  # "The strategy names three priorities:" introduces a list
-    if before and not before.endswith(_SENTENCE_END):
+    if before and not closes_text(before):
         evidence += 1  # the block cut a sentence, as a page break does
     if after is not None and before and _continues(Paragraph(paragraphs[first_p - 1].lines), after):
         evidence += 1
@@ -135,18 +149,23 @@ def _seen_before(where: int | None, lineno: int) -> bool:
     return where is not None and where < lineno
 
 
-def _footnote_chain(runs: list[_Run]) -> dict[tuple[int, int], tuple[Footnote, ...]]:
+def _footnote_chain(runs: list[_Run], typed: set[int] = frozenset()) -> dict[tuple[int, int], tuple[Footnote, ...]]:
     """The runs that make the footnote sequence: (section, paragraph) -> its notes.
 
     The chain starts at note 1 (or, in a plain export that lost the first notes, at
-    a run of two or more), each next run starts one past the last, and the chain
+    a run of two or more, or right after a note a PDF reader found at a page's foot:
+    ``typed``), never takes a number the reader found, each next run starts one past the last, and the chain
     covering the most numbers wins; among equals, the one with the most evidence,
     then the later runs (notes follow their markers; a list sits in the flow).
     """
     best: list[tuple[tuple[int, int, int], int | None]] = []  # per run: (score, previous run)
     for i, run in enumerate(runs):
         size = run.last - run.first + 1
-        options = [((size, run.evidence, i), None)] if run.first == 1 or size >= 2 else []
+        if any(n in typed for n in range(run.first, run.last + 1)):
+            best.append(((0, 0, i), None))  # a list numbered like notes the reader already has
+            continue
+        starts = run.first == 1 or size >= 2 or run.first - 1 in typed
+        options = [((size, run.evidence, i), None)] if starts else []
         for j in range(i):
             if runs[j].last + 1 == run.first and best[j][0][0] > 0:
                 (covered, evidence, _), _prev = best[j]
@@ -297,7 +316,7 @@ def _rejoin(paragraphs: list[Paragraph], lifted_after: set[int], keep_prefixes: 
 def _continues(before: Paragraph, after: Paragraph) -> bool:
     tail = before.text.rstrip()
     head = after.text.lstrip()
-    return bool(tail) and bool(head) and not tail.endswith(_SENTENCE_END) and (head[0].islower() or head[0].isdigit())
+    return bool(tail) and bool(head) and not closes_text(tail) and (head[0].islower() or head[0].isdigit())
 
 
 def _infer_plain_markers(sections: list[Section], first: int, last: int) -> list[Section]:

@@ -90,7 +90,7 @@ def read_source(path: Path, root: Path, limits: InputLimits = InputLimits(), rul
     if fmt == "pdf":
         pdf = _read_pdf(path, limits, rules)
         return SourceDocument(rel, sha, "pdf", _within_text_limit(pdf.text), pdf.pages, tuple(pdf.rating_marks),
-                              tuple(pdf.warnings))
+                              tuple(pdf.warnings), pdf.blocks)
     text = decode_text(data).replace("\r\n", "\n").replace("\r", "\n")
     return SourceDocument(rel, sha, fmt, _within_text_limit(text))
 

@@ -13,6 +13,7 @@ import json
 import math
 import textwrap
 from collections import Counter
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -447,6 +448,50 @@ def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+# ---------------------------------------------------------------------------
+# What the PDF reader saw on one page, for ``sdg-profiles overlay``
+# ---------------------------------------------------------------------------
+Box = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class PageLayout:
+    """One page as the reader split it: boxes by kind, and the column gutter."""
+
+    body: list[Box]
+    furniture: list[Box]
+    footnotes: list[Box]
+    bands: list[Box]
+    table_cells: list[Box]
+    scales: list[Box]
+    gutter: float | None
+
+
+def page_layout(path: Path, page_number: int, max_pages: int = 60, backend: str | None = None) -> PageLayout:
+    """How the reader splits page ``page_number`` (IndexError when there is no such page)."""
+    from .pdf.backend import read_pages
+    from .pdf.columns import bands, document_gutter, page_gutter
+    from .pdf.furniture import body_style
+    from .pdf.model import group_rows
+    from .pdf.reader import page_parts
+
+    pages = read_pages(Path(path), max_pages, backend)
+    size = body_style(pages).size
+    parts = page_parts(pages, size)
+    page, part = pages[page_number - 1], parts[page_number - 1]
+
+    def boxes(words) -> list[Box]:
+        return [(w.x0, w.top, w.x1, w.bottom) for w in words]
+
+    gutter = page_gutter(group_rows([w for w in part.body if not w.scale]), page.width,
+                         document_gutter(pages, [p.body for p in parts], size))
+    return PageLayout(
+        boxes(w for w in part.body if not w.scale), boxes(part.furniture),
+        boxes(w for row in part.footnote_rows for w in row), bands(page),
+        [c for t in page.tables for row in t for c in row if c], boxes(w for w in part.body if w.scale), gutter,
+    )
+
+
 def layout_overlay(path: Path, page_number: int, resolution: int = 100, backend: str | None = None):
     """A picture of one page as the PDF reader split it (a pdfplumber PageImage; ``.save(png)``).
 
@@ -454,7 +499,6 @@ def layout_overlay(path: Path, page_number: int, resolution: int = 100, backend:
     green: ruled-table cells; red: rating scales; a red line: the column gutter.
     """
     from .pdf.plumber import page_image
-    from .pdf.reader import page_layout
 
     seen = page_layout(path, page_number, backend=backend)
     image = page_image(path, page_number, resolution)

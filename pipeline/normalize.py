@@ -16,6 +16,7 @@ from functools import lru_cache
 from itertools import pairwise
 
 from .document import (
+    Block,
     Figure,
     Line,
     Marker,
@@ -24,6 +25,7 @@ from .document import (
     Span,
     collapse,
 )
+from .printed import LINE_END_HYPHEN
 from .rules import PATTERN_TIMEOUT, Rules
 
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -191,7 +193,27 @@ def _unescape_url(url: str) -> str:
 
 
 def normalize(source: SourceDocument, rules: Rules) -> NormalizedDocument:
-    """Turn the source text into clean lines with markers, spans and page numbers."""
+    """Turn the source into clean lines with markers, spans and page numbers: a text
+    export's text (``text_lines``), or the blocks a PDF reader typed (``block_lines``)."""
+    if source.blocks:
+        return NormalizedDocument(source, block_lines(source.blocks))
+    return text_lines(source, rules)
+
+
+def block_lines(blocks: tuple[Block, ...]) -> tuple[Line, ...]:
+    """A line per typed block, keeping its kind: the reader already removed the furniture
+    (kept aside in its blocks), read markers and emphasis, and mended broken words."""
+    lines = []
+    for lineno, block in enumerate((b for b in blocks if b.kind != "furniture"), start=1):
+        heading = block.kind in ("title", "heading")
+        lines.append(Line(block.text, lineno, block.page, block.markers, block.spans,
+                          (block.level or 1) if heading else None, block.kind,
+                          int(block.number) if block.kind == "footnote" else None, block.continues))
+    return tuple(lines)
+
+
+def text_lines(source: SourceDocument, rules: Rules) -> NormalizedDocument:
+    """Clean lines of a text or markdown export: markup read, furniture dropped, words mended."""
     pages: list[list[Line]] = [[]]
     with_pages = source.format == "pdf"
     markdown = source.format != "text"
@@ -382,14 +404,13 @@ def hyphen_evidence(texts: Iterable[str], keep: frozenset[str]) -> HyphenEvidenc
     line ends in a piece of a word ("decen-", "munici-": no word of the lexicon), which
     shows the typesetter breaks words."""
     texts = list(texts)
-    fragments = {m.group(1).lower() for t in texts if (m := _END_FRAGMENT.search(t.rstrip())) and m.group(1)[0].islower()}
+    fragments = {m.group(1).lower() for t in texts if (m := LINE_END_HYPHEN.search(t.rstrip())) and m.group(1)[0].islower()}
     breaks = any(t.rstrip().endswith("\u00ad") for t in texts) or any(
         len(f) >= MIN_FRAGMENT and not _listed(f, keep) and not is_word(f) for f in fragments)
     return HyphenEvidence(written_words(texts), breaks)
 
 
 MIN_FRAGMENT = 3  # 're-', 'e-': a two-letter piece is as often a prefix as a syllable
-_END_FRAGMENT = re.compile(r"(?<![\w-])([^\W\d_]+)[-\u00ad]$")  # text is folded: U+2010 is '-' here
 
 
 def is_word(text: str) -> bool:

@@ -12,11 +12,12 @@ import unicodedata
 from dataclasses import dataclass, replace
 
 from .document import Line, Marker, NormalizedDocument, Outline, Paragraph, Section, Span, collapse
+from .printed import SECTION_NUMBER, section_number
 from .rules import HeadingRules, Rules
 
-_NUMBERED = re.compile(r"^(?P<number>\d{1,2}(?:\.\d{1,2}){0,3})\.?(?=\s|$)\s*(?P<title>.*)$")
 _FOOTNOTE_START = re.compile(r"^\s*(?:\d{1,3}[.)]|\[\d{1,3}\])\s+\S")
 _MAX_HEADING_CHARS = 160
+_MAY_BE_HEADING = (None, "title", "heading")  # line kinds: untyped (text exports) or typed as one
 # A plain-text export glues a heading's footnote number to it: "SDG INDICATORS10", "INDICATORS [9]".
 GLUED_NOTE = re.compile(r"(?:(?<=[A-Za-z)])(?P<glued>\d{1,3})|\s*\[(?P<bracket>\d{1,3})\])$")
 
@@ -45,15 +46,16 @@ def build_outline(doc: NormalizedDocument, rules: Rules) -> Outline:
 # -- recognising headings ---------------------------------------------------------
 def classify_heading(line: Line, rules: HeadingRules) -> HeadingLine | None:
     """Decide whether one line is a heading, from numbering, case, bullets and known names."""
+    if line.kind not in _MAY_BE_HEADING:
+        return None  # the PDF reader typed it as a paragraph, list item, table row or footnote
     text = collapse(line.text).text
     if not text or len(text) > _MAX_HEADING_CHARS:
         return None
     bullet = text[0] in rules.bullet_chars
     body = text[1:].strip() if bullet else text
-    numbered = _NUMBERED.match(body)
     number = None
-    if numbered and numbered.group("title") and not bullet:
-        number, body = numbered.group("number"), numbered.group("title").strip()
+    if not bullet:
+        number, body = section_number(body)
     known = _known(body, rules)
     key = known.key if known else None
     if bullet:
@@ -82,11 +84,12 @@ def continued_heading(heading: HeadingLine, nxt: Line, rules: HeadingRules) -> H
     SDG' / 'IMPLEMENTATION'), or inside a parenthesis it opened: the rule for 'COVID 19'
     takes any words after it, so 'ALMATY' below it is a heading of its own.
     """
-    if heading.bullet or (heading.number is None and heading.key is None) or nxt.heading_depth is not None:
+    if (heading.bullet or (heading.number is None and heading.key is None) or nxt.heading_depth is not None
+            or nxt.kind is not None):  # a typed heading came whole from the PDF reader
         return None
     rest = collapse(nxt.text).text
     if (not rest or "\t" in nxt.text or "   " in nxt.text.strip() or rest[0] in rules.bullet_chars
-            or _NUMBERED.match(rest) or _FOOTNOTE_START.match(rest)):
+            or SECTION_NUMBER.match(rest) or _FOOTNOTE_START.match(rest)):
         return None
     title = f"{heading.title} {rest}"
     if len(title) > _MAX_HEADING_CHARS or _is_sentence(title):
@@ -169,6 +172,10 @@ def split_blocks(lines: tuple[Line, ...], rules: HeadingRules) -> tuple[list[Hea
             flush()
             blocks.append(item)
             continue
+        if item.kind is not None and not _joins_typed(current, item):
+            flush()
+            if item.continues and _carry_on(blocks, item):
+                continue
         stripped = item.text.lstrip()
         bullet = stripped[:1] in rules.bullet_chars
         if current and (bullet or _FOOTNOTE_START.match(stripped) or _starts_table_row(current, item)):
@@ -178,6 +185,25 @@ def split_blocks(lines: tuple[Line, ...], rules: HeadingRules) -> tuple[list[Hea
         current.append(item)
     flush()
     return blocks, warnings
+
+
+def _joins_typed(current: list[Line], line: Line) -> bool:
+    """A typed line opens a paragraph of its own, but a table row goes on the rows above it."""
+    return bool(current) and current[-1].kind == line.kind == "table_row"
+
+
+def _carry_on(blocks: list, line: Line) -> bool:
+    """Append a paragraph the reader saw carried over a page or column break to the one it
+    carries on (past the footnotes of the page between); False when there is none."""
+    for k in range(len(blocks) - 1, -1, -1):
+        block = blocks[k]
+        if isinstance(block, Paragraph) and block.lines[-1].kind == "footnote":
+            continue
+        if isinstance(block, Paragraph) and block.lines[-1].kind in ("paragraph", "list_item"):
+            blocks[k] = Paragraph(block.lines + (line,))
+            return True
+        return False
+    return False
 
 
 def read_items(lines: tuple[Line, ...], rules: HeadingRules) -> list[HeadingLine | Line]:
@@ -318,8 +344,7 @@ def _title_key(title: str, rules: HeadingRules | None) -> str:
     text = title.strip()
     if rules is not None:
         text = text.lstrip(rules.bullet_chars + " ")
-        numbered = _NUMBERED.match(text)
-        text = numbered.group("title") if numbered and numbered.group("title") else text
+        text = section_number(text)[1]
     return " ".join(re.findall(r"[^\W_]+", GLUED_NOTE.sub("", text).casefold()))
 
 

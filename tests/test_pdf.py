@@ -28,8 +28,16 @@ from pipeline.pdf import (
     join_lines,
     lean_page,
     read_pdf,
-    render,
+    token_text,
 )
+from pipeline.document import Block
+from pipeline.pdf.markdown import inline
+
+
+def render(tokens) -> str:
+    """Tokens as the markdown view shows them: the offsets token_text gives, written back."""
+    clean = token_text(tokens)
+    return inline(Block("paragraph", clean.text, None, clean.markers, clean.spans))
 
 
 def _load_builder():
@@ -135,7 +143,7 @@ def test_headings_in_order_with_depth(read, profile, layout):
         ("#" * (1 if b.kind == "title" else depth[b.level]), " ".join(_runs_text(fx, b.runs).split()))
         for b in blocks[title:] if b.kind in ("title", "heading")
     ]
-    lines = [line.lstrip("\f") for line in got.text.split("\n")]
+    lines = [line.lstrip("\f") for line in got.markdown.split("\n")]
     have = [(m.group(1), SUP.sub("", m.group(2))) for line in lines if (m := re.match(r"(#+) (.*)", line))]
     assert have == want
 
@@ -145,7 +153,7 @@ def test_body_words_in_reading_order(read, profile, layout):
     """Columns read left then right, sentences joined across columns, hyphenation mended."""
     fx, got = read(profile, layout)
     want = " ".join(_source_body(fx)).split()
-    have = " ".join(_plain(p) for p in _body(fx, got.text)).split()
+    have = " ".join(_plain(p) for p in _body(fx, got.markdown)).split()
     assert have == want
 
 
@@ -163,7 +171,7 @@ def test_paragraph_breaks_match_the_source(read, profile, layout):
         want.add(pos)
         pos += len(p.split())
     have, page_breaks, pos = set(), set(), 0
-    for page in got.text.split("\f"):
+    for page in got.markdown.split("\f"):
         page_breaks.add(pos)
         for p in _body(fx, page):
             have.add(pos)
@@ -179,7 +187,7 @@ def test_emphasis_from_font_names(read, profile, layout):
     fx, got = read(profile, layout)
     bold = re.compile(r"\*\*(.+?)\*\*")
     italic = re.compile(r"(?<!\*)\*([^*]+?)\*(?!\*)")
-    body = [SUP.sub("", p) for p in _body(fx, got.text)]
+    body = [SUP.sub("", p) for p in _body(fx, got.markdown)]
     want_bold = [w for b in fx.profile.blocks if b.kind == "para" for r in b.runs if r.bold and not r.sup
                  for w in _printed(fx, r.text).split()]
     want_italic = [w for b in fx.profile.blocks if b.kind == "para" for r in b.runs if r.italic and not r.sup
@@ -196,7 +204,7 @@ def test_markers_become_sup_in_order(read, profile, layout):
         runs = list(b.runs) + [r for cell in b.cells for r in cell]
         want += [int(r.text) for r in runs if r.sup]
     notes = set(fx.profile.footnotes)
-    text = "\n\n".join(p for p in _paragraphs(got.text)
+    text = "\n\n".join(p for p in _paragraphs(got.markdown)
                        if not ((m := re.match(r"(\d+)\. ", p)) and int(m.group(1)) in notes))
     assert [int(n) for n in SUP.findall(text)] == want
 
@@ -204,7 +212,7 @@ def test_markers_become_sup_in_order(read, profile, layout):
 @pytest.mark.parametrize("profile,layout", CASES)
 def test_footnotes_close_the_page_that_cites_them(read, profile, layout):
     fx, got = read(profile, layout)
-    pages = got.text.split("\f")
+    pages = got.markdown.split("\f")
     assert len(pages) == fx.pages == got.pages
     for number, runs in fx.profile.footnotes.items():
         page = fx.footnote_pages[number]
@@ -212,7 +220,7 @@ def test_footnotes_close_the_page_that_cites_them(read, profile, layout):
         found = [p for p in _paragraphs(text) if p.startswith(f"{number}. ")]
         assert len(found) == 1, f"footnote {number} not on page {page}"
         assert _plain(found[0]).split()[1:] == _runs_text(fx, runs).split()
-        if f"<sup>{number}</sup>" in got.text:
+        if f"<sup>{number}</sup>" in got.markdown:
             assert text.index(f"<sup>{number}</sup>") < text.index(found[0])
         # nothing but other footnotes after it on its page
         tail = _paragraphs(text[text.index(found[0]):])
@@ -224,21 +232,21 @@ def test_table_rows_with_tabs(read, profile, layout):
     fx, got = read(profile, layout)
     want = ["\t".join(" ".join(_runs_text(fx, c).split()) for c in b.cells)
             for b in fx.profile.blocks if b.kind == "table_row"]
-    have = [SUP.sub("", line.lstrip("\f")) for line in got.text.split("\n") if "\t" in line]
+    have = [SUP.sub("", line.lstrip("\f")) for line in got.markdown.split("\n") if "\t" in line]
     assert have == want
 
 
 @pytest.mark.parametrize("profile,layout", CASES)
 def test_no_running_header_or_page_numbers(read, profile, layout):
     _, got = read(profile, layout)
-    assert "Country profile" not in got.text
-    assert not [line for line in got.text.split("\n") if re.fullmatch(r"\s*(Page\s+)?\d{1,3}\s*", line.strip("\f"))]
+    assert "Country profile" not in got.markdown
+    assert not [line for line in got.markdown.split("\n") if re.fullmatch(r"\s*(Page\s+)?\d{1,3}\s*", line.strip("\f"))]
 
 
 @pytest.mark.parametrize("profile,layout", CASES)
 def test_hyphenation_mended_and_real_hyphens_kept(read, profile, layout):
     fx, got = read(profile, layout)
-    words = {w.strip(".,;:()\"'’”“") for w in _plain(got.text).split()}
+    words = {w.strip(".,;:()\"'’”“") for w in _plain(got.markdown).split()}
     if layout == "plain":
         assert fx.hyphenations, "the plain layout must break words at line ends"
     for left, right, word in fx.hyphenations:
@@ -254,11 +262,11 @@ def test_rating_marks(read, profile, layout):
     if layout == "columns":
         assert {m.dimension: m.level for m in got.rating_marks} == fx.marks
         assert all(m.method == "graphic" and m.evidence.startswith("filled box '") for m in got.rating_marks)
-        assert "Mid/High" not in got.text  # the scale's labels leave the text
+        assert "Mid/High" not in got.markdown  # the scale's labels leave the text
     else:
         assert got.rating_marks == ()
         for level in fx.marks.values():
-            assert f"Level of participation: {dict(bp.SCALE)[level]}" in got.text
+            assert f"Level of participation: {dict(bp.SCALE)[level]}" in got.markdown
 
 
 def test_layout_overlay_draws_a_page(tmp_path, built):
@@ -439,7 +447,7 @@ def test_join_lines_keeps_emphasis_of_each_part():
         ([_t("a", bold=True, italic=True), _t("b")], "***a*** b"),
     ],
 )
-def test_render(tokens, text):
+def test_token_text_offsets_as_markup(tokens, text):
     assert render(tokens) == text
 
 
@@ -476,7 +484,7 @@ def test_highlighted_label_scale(tmp_path, pdf_rules):
     path.write_bytes(_tiny_pdf(draw))
     got = _read(path, pdf_rules)
     assert [(m.dimension, m.level, m.method) for m in got.rating_marks] == [("vnr_process", "weak", "label")]
-    assert "Mid/High" not in got.text and "Comments: Local governments were consulted." in got.text
+    assert "Mid/High" not in got.markdown and "Comments: Local governments were consulted." in got.markdown
 
 
 def test_drawn_scale_of_circles_with_labels_beside(tmp_path, pdf_rules):
@@ -494,7 +502,7 @@ def test_drawn_scale_of_circles_with_labels_beside(tmp_path, pdf_rules):
     path.write_bytes(_tiny_pdf(draw))
     got = _read(path, pdf_rules)
     assert [(m.dimension, m.level, m.method) for m in got.rating_marks] == [("coordination_mechanisms", "mid_high", "graphic")]
-    assert "Weak" not in got.text
+    assert "Weak" not in got.markdown
 
 
 def test_coloured_heading_and_superscript_glyphs(tmp_path, pdf_rules):
@@ -507,7 +515,7 @@ def test_coloured_heading_and_superscript_glyphs(tmp_path, pdf_rules):
         pdf.text(60, 136, "And more text follows here in black.")
     path = tmp_path / "colour.pdf"
     path.write_bytes(_tiny_pdf(draw))
-    assert _read(path, pdf_rules).text == (
+    assert _read(path, pdf_rules).markdown == (
         "## 2.2 VNR REFERENCES\n\nThe reports mention them.<sup>1</sup> Later ones too. And more text follows here in black.\n"
     )
 
@@ -520,7 +528,7 @@ def test_ligature_glyphs_and_invisible_characters_are_folded(tmp_path, pdf_rules
         pdf.text(60, 100, "The \ufb01nancial o\ufb03ce of the multi\u00adlevel \u200bplan.")
     path = tmp_path / "ligatures.pdf"
     path.write_bytes(_tiny_pdf(draw))
-    assert _read(path, pdf_rules).text == "The financial office of the multilevel plan.\n"
+    assert _read(path, pdf_rules).markdown == "The financial office of the multilevel plan.\n"
 
 
 @pytest.mark.parametrize("offset", [0.3, 0.0])
@@ -533,7 +541,7 @@ def test_fake_bold_text_drawn_twice_is_read_once(tmp_path, pdf_rules, offset):
         pdf.text(60, 112, "Then the plan follows.")
     path = tmp_path / "fakebold.pdf"
     path.write_bytes(_tiny_pdf(draw))
-    assert _read(path, pdf_rules).text == "Local governments report every year. Then the plan follows.\n"
+    assert _read(path, pdf_rules).markdown == "Local governments report every year. Then the plan follows.\n"
 
 
 @pytest.mark.parametrize("title", ["1.1 National coordination mechanisms", "Monitoring"])
@@ -548,7 +556,7 @@ def test_bold_body_size_heading_in_sentence_case(tmp_path, pdf_rules, title):
         pdf.text(60, 146, "A council meets twice a year to follow it.")
     path = tmp_path / "heading.pdf"
     path.write_bytes(_tiny_pdf(draw))
-    text = _read(path, pdf_rules).text
+    text = _read(path, pdf_rules).markdown
     assert re.search(rf"^#+ {re.escape(title)}$", text, re.MULTILINE), text
     assert "A council meets twice a year to follow it." in text
 
@@ -565,7 +573,7 @@ def test_subscript_and_lone_small_digits_are_not_markers(tmp_path, pdf_rules):
         pdf.text(160 + 104, 96, "3")
     path = tmp_path / "sub.pdf"
     path.write_bytes(_tiny_pdf(draw))
-    text = _read(path, pdf_rules).text
+    text = _read(path, pdf_rules).markdown
     assert "<sup>2</sup>" not in text and "<sup>3</sup>" in text
 
 
@@ -585,7 +593,7 @@ def test_footnote_call_wrapped_alone_onto_the_next_line(tmp_path, pdf_rules, siz
         pdf.text(60, 122, "Its results follow in the next part.")
     path = tmp_path / "call.pdf"
     path.write_bytes(_tiny_pdf(draw))
-    assert _read(path, pdf_rules).text == text
+    assert _read(path, pdf_rules).markdown == text
 
 
 def _two_column_page(left_lines: int, right_lines: int, calls: dict, notes: list[tuple[str, float, str]]) -> bytes:
@@ -621,7 +629,7 @@ def _two_column_page(left_lines: int, right_lines: int, calls: dict, notes: list
 def test_footnotes_set_per_column(tmp_path, pdf_rules, left_lines, right_lines, calls, notes):
     path = tmp_path / "columns.pdf"
     path.write_bytes(_two_column_page(left_lines, right_lines, calls, notes))
-    text = _read(path, pdf_rules).text
+    text = _read(path, pdf_rules).markdown
     got = re.findall(r"^(\d+)\. (.*)$", text, re.MULTILINE)
     assert got == [tuple(note[2].split(". ", 1)) for note in notes]
     body = text[: text.index("\n1. ")]
@@ -655,19 +663,19 @@ def _pages_pdf(pages: list[list[tuple[str, str]]]) -> bytes:
 def test_paragraph_across_a_page_break(tmp_path, pdf_rules, first, second, text):
     path = tmp_path / "two.pdf"
     path.write_bytes(_pages_pdf([[("", first)], [("", second)]]))
-    assert _read(path, pdf_rules).text == text
+    assert _read(path, pdf_rules).markdown == text
 
 
 def test_bold_capitals_opening_a_paragraph_are_no_heading(tmp_path, pdf_rules):
     path = tmp_path / "bold.pdf"
     path.write_bytes(_pages_pdf([[("B", "SDG COORDINATION COUNCIL (SCC) AND THE"), ("", "ministries work together.")]]))
-    assert _read(path, pdf_rules).text == "**SDG COORDINATION COUNCIL (SCC) AND THE** ministries work together.\n"
+    assert _read(path, pdf_rules).markdown == "**SDG COORDINATION COUNCIL (SCC) AND THE** ministries work together.\n"
 
 
 def test_heading_with_white_space_under_it(tmp_path, pdf_rules):
     path = tmp_path / "heading.pdf"
     path.write_bytes(_pages_pdf([[("B", "1.1 NATIONAL COORDINATION MECHANISMS"), ("", ""), ("", "The council meets.")]]))
-    assert _read(path, pdf_rules).text == "## 1.1 NATIONAL COORDINATION MECHANISMS\n\nThe council meets.\n"
+    assert _read(path, pdf_rules).markdown == "## 1.1 NATIONAL COORDINATION MECHANISMS\n\nThe council meets.\n"
 
 
 # -- bad inputs ----------------------------------------------------------------
@@ -718,7 +726,7 @@ def test_encrypted_pdf_needs_a_password(tmp_path, pdf_rules, backend):
 def test_owner_password_only_is_readable(tmp_path, pdf_rules, backend):
     path = tmp_path / "owner.pdf"
     path.write_bytes(_text_pdf(owner_password="owner"))
-    assert "Secret profile text." in _read(path, pdf_rules, backend=backend).text
+    assert "Secret profile text." in _read(path, pdf_rules, backend=backend).markdown
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -767,7 +775,7 @@ def test_an_unmapped_glyph_is_dropped_and_the_rest_read(tmp_path, pdf_rules, bac
             pdf.text(72, 100 + 12 * i, f"Item {i} of the list of local reviews.")
     path = tmp_path / "bullets.pdf"
     path.write_bytes(_no_unicode_map(_tiny_pdf(draw)))
-    text = _read(path, pdf_rules, backend=backend).text
+    text = _read(path, pdf_rules, backend=backend).markdown
     assert "cid" not in text and all(f"Item {i} of the list of local reviews." in text for i in range(3))
 
 

@@ -5,13 +5,10 @@ import unicodedata
 from dataclasses import replace
 
 from .model import (
-    LONE_BULLETS,
     MAX_HEADING_WORDS,
     PARAGRAPH_GAP,
-    SECTION_NUMBER,
     SUP_SIZE,
-    TERMINAL,
-    Block,
+    LayoutBlock,
     Body,
     TextLine,
     Token,
@@ -20,9 +17,10 @@ from .model import (
     group_rows,
     is_white,
 )
+from ..printed import SENTENCE_END, section_number
 from .scales import label_scale
 from .tables import gap_tables
-from .tokens import join_lines, line_tokens, render
+from .tokens import join_lines, line_tokens, token_text
 
 
 def letters(tokens: list[Token]) -> str:
@@ -41,7 +39,7 @@ def starts_with_bullet(line: TextLine, vocab: Vocabulary) -> bool:
         return False
     if first[0] in vocab.bullets:
         return True
-    return len(first) == 1 and (unicodedata.category(first).startswith("S") or first in LONE_BULLETS)
+    return len(first) == 1 and unicodedata.category(first).startswith("S")
 
 
 def heading_like(line: TextLine, body: Body, vocab: Vocabulary) -> bool:
@@ -60,24 +58,23 @@ def heading_like(line: TextLine, body: Body, vocab: Vocabulary) -> bool:
 
 def _names_a_section(text: str, vocab: Vocabulary) -> bool:
     """'1.1 National coordination mechanisms', 'Monitoring': numbered and short, or a known section."""
-    numbered = SECTION_NUMBER.match(text)
-    title = text[numbered.end():] if numbered else text
-    if numbered and len(title.split()) <= MAX_HEADING_WORDS and not TERMINAL.search(title):
+    number, title = section_number(text)
+    if number and len(title.split()) <= MAX_HEADING_WORDS and not SENTENCE_END.search(title):
         return True
     return vocab.headings is not None and vocab.headings.match(title) is not None
 
 
-def page_blocks(lines: list[TextLine], body: Body, title_size: float | None, vocab: Vocabulary) -> list[Block]:
+def page_blocks(lines: list[TextLine], body: Body, title_size: float | None, vocab: Vocabulary) -> list[LayoutBlock]:
     """Group a page's lines into headings, paragraphs, table rows and scales."""
-    blocks: list[Block] = []
+    blocks: list[LayoutBlock] = []
     lines = gap_tables(_without_running_head(_below_title(lines, title_size), body))
     for i, line in enumerate(lines):
         prev = blocks[-1] if blocks else None
         if any(w.scale for w in line.words):
-            blocks.append(Block("scale", [], [line], line.page, scale=next(w.scale for w in line.words if w.scale)))
+            blocks.append(LayoutBlock("scale", [], [line], line.page, scale=next(w.scale for w in line.words if w.scale)))
             continue
         if line.cells is not None:
-            blocks.append(Block("table", [], [line], line.page, cells=[_cell_tokens(c, vocab) for c in line.cells]))
+            blocks.append(LayoutBlock("table", [], [line], line.page, cells=[_cell_tokens(c, vocab) for c in line.cells]))
             continue
         if prev is not None and prev.kind in ("para", "heading") and _lone_calls(line, prev.lines[-1], body):
             prev.tokens = prev.tokens + [Token("", marker=int(w.text), space_before=False) for w in line.words]
@@ -85,16 +82,16 @@ def page_blocks(lines: list[TextLine], body: Body, title_size: float | None, voc
             continue
         kind = line_kind(line, prev, lines[i + 1:], body, title_size, vocab)
         if kind == "para" and prev is not None and prev.kind == "heading" and (scale := label_scale(line, line.page)):
-            blocks.append(Block("scale", [], [line], line.page, scale=scale))
+            blocks.append(LayoutBlock("scale", [], [line], line.page, scale=scale))
         elif prev is not None and prev.kind == kind and _extends(prev, line, vocab):
             prev.tokens = join_lines(prev.tokens, line_tokens(line.words), vocab.keep_hyphen_prefixes, vocab.hyphens)
             prev.lines.append(line)
         else:
-            blocks.append(Block(kind, line_tokens(line.words), [line], line.page))
+            blocks.append(LayoutBlock(kind, line_tokens(line.words), [line], line.page))
     return run_in_heads(blocks, vocab)
 
 
-def run_in_heads(blocks: list[Block], vocab: Vocabulary) -> list[Block]:
+def run_in_heads(blocks: list[LayoutBlock], vocab: Vocabulary) -> list[LayoutBlock]:
     """A run-in head ('► In the VNR process' in bold, the comment going on on the same
     line) is a heading followed by its paragraph.
 
@@ -102,7 +99,7 @@ def run_in_heads(blocks: list[Block], vocab: Vocabulary) -> list[Block]:
     a known section; a bold run opening the line right under a bullet heading that
     has not ended goes on that heading (a head wrapped onto a second line).
     """
-    out: list[Block] = []
+    out: list[LayoutBlock] = []
     for b in blocks:
         lead = _bold_lead(b.tokens) if b.kind == "para" else 0
         if lead and lead < len(b.tokens):
@@ -112,7 +109,7 @@ def run_in_heads(blocks: list[Block], vocab: Vocabulary) -> list[Block]:
                 prev.tokens = join_lines(prev.tokens, head, vocab.keep_hyphen_prefixes, vocab.hyphens)
                 b.tokens = [replace(rest[0], space_before=False)] + rest[1:]
             elif _opens_head(head, vocab):
-                out.append(Block("heading", head, b.lines[:1], b.page))
+                out.append(LayoutBlock("heading", head, b.lines[:1], b.page))
                 b.tokens = [replace(rest[0], space_before=False)] + rest[1:]
         out.append(b)
     return out
@@ -127,13 +124,13 @@ def _bold_lead(tokens: list[Token]) -> int:
 
 
 def _opens_head(head: list[Token], vocab: Vocabulary) -> bool:
-    text = render(head, emphasis=False)
+    text = token_text(head, emphasis=False).text
     if text[:1] in vocab.bullets or (text[:1] and unicodedata.category(text[0]).startswith("S")):
         return True
     return vocab.headings is not None and vocab.headings.match(text.rstrip(":.").strip()) is not None
 
 
-def _head_goes_on(heading: Block, para: Block, vocab: Vocabulary) -> bool:
+def _head_goes_on(heading: LayoutBlock, para: LayoutBlock, vocab: Vocabulary) -> bool:
     gap = vertical_gap(heading.lines[-1], para.lines[0])
     return (starts_with_bullet(heading.lines[0], vocab) and ends_open(heading.tokens)
             and gap is not None and gap <= PARAGRAPH_GAP * para.lines[0].size)
@@ -159,7 +156,7 @@ def _without_running_head(lines: list[TextLine], body: Body) -> list[TextLine]:
     below = [line for line in lines if line.top > first.bottom]
     gap = min(line.top for line in below) - first.bottom if below else 0
     small = first.size <= 0.9 * body.size and len(first.words) <= MAX_HEADING_WORDS
-    if small and gap >= 1.5 * body.size and not TERMINAL.search(first.text):
+    if small and gap >= 1.5 * body.size and not SENTENCE_END.search(first.text):
         return [line for line in lines if line is not first]
     return lines
 
@@ -182,7 +179,7 @@ def vertical_gap(a: TextLine, b: TextLine) -> float | None:
     return None
 
 
-def line_kind(line: TextLine, prev: Block | None, following: list[TextLine], body: Body,
+def line_kind(line: TextLine, prev: LayoutBlock | None, following: list[TextLine], body: Body,
               title_size: float | None, vocab: Vocabulary) -> str:
     """title, heading or para, from size, boldness and the white space around the line."""
     if title_size and abs(line.size - title_size) < 0.5:
@@ -194,7 +191,7 @@ def line_kind(line: TextLine, prev: Block | None, following: list[TextLine], bod
     return "para"
 
 
-def _extends(prev: Block, line: TextLine, vocab: Vocabulary) -> bool:
+def _extends(prev: LayoutBlock, line: TextLine, vocab: Vocabulary) -> bool:
     """Does ``line`` belong to the block above: the title or heading's next line, or the paragraph going on."""
     last = prev.lines[-1]
     gap = vertical_gap(last, line)
@@ -217,7 +214,7 @@ def _bold_run_goes_on(prev: TextLine, line: TextLine) -> bool:
     )
 
 
-def _set_apart(line: TextLine, prev: Block | None, following: list[TextLine], size: float) -> bool:
+def _set_apart(line: TextLine, prev: LayoutBlock | None, following: list[TextLine], size: float) -> bool:
     """A body-size bold line is a heading only with white space around its bold run.
 
     Why: a paragraph may open with a whole line in bold; that line has regular
@@ -240,7 +237,7 @@ def _set_apart(line: TextLine, prev: Block | None, following: list[TextLine], si
     return True
 
 
-def continues(prev: Block, prev_line: TextLine, line: TextLine, gap, vocab: Vocabulary) -> bool:
+def continues(prev: LayoutBlock, prev_line: TextLine, line: TextLine, gap, vocab: Vocabulary) -> bool:
     """Does ``line`` carry on the paragraph ``prev`` (same column, or the next column)?"""
     if starts_with_bullet(line, vocab) or abs(prev_line.size - line.size) > 0.12 * line.size:
         return False
@@ -252,7 +249,7 @@ def continues(prev: Block, prev_line: TextLine, line: TextLine, gap, vocab: Voca
 def ends_open(tokens: list[Token]) -> bool:
     """A paragraph whose last word has no . ! ? : is a sentence still running."""
     words = [t for t in tokens if t.marker is None and t.text]
-    return bool(words) and not TERMINAL.search(words[-1].text)
+    return bool(words) and not SENTENCE_END.search(words[-1].text)
 
 
 def _cell_tokens(words: tuple[Word, ...], vocab: Vocabulary) -> list[Token]:
@@ -262,7 +259,7 @@ def _cell_tokens(words: tuple[Word, ...], vocab: Vocabulary) -> list[Token]:
     return tokens
 
 
-def heading_depths(blocks: list[Block], size: float, vocab: Vocabulary) -> None:
+def heading_depths(blocks: list[LayoutBlock], size: float, vocab: Vocabulary) -> None:
     """Markdown depth by heading style: band/biggest -> 2, other sizes -> 3, bullets -> 4."""
     styles = sorted(
         {(not b.lines[0].band, -round(b.lines[0].size * 2) / 2) for b in blocks
@@ -277,13 +274,3 @@ def heading_depths(blocks: list[Block], size: float, vocab: Vocabulary) -> None:
             else:
                 rank = styles.index((not b.lines[0].band, -round(b.lines[0].size * 2) / 2))
                 b.depth = 2 if rank == 0 else 3
-
-
-def block_markdown(block: Block) -> str | None:
-    if block.kind in ("title", "heading"):
-        return "#" * block.depth + " " + render(block.tokens, emphasis=False)
-    if block.kind == "table":
-        return "\t".join(render(c) for c in block.cells)
-    if block.kind == "para":
-        return render(block.tokens) or None
-    return None

@@ -15,17 +15,13 @@ from ..normalize import NO_EVIDENCE, HyphenEvidence
 # ---------------------------------------------------------------------------
 # Layout constants: typographic conventions, not vocabulary (that lives in rules/)
 # ---------------------------------------------------------------------------
-TERMINAL = re.compile(r"[.!?:][\"'”’)\]*]*$")
 LINE_END_DASH = re.compile(r"\w[\u2013\u2014]$")  # an en or em dash never splits a word
-LINE_END_HYPHEN = re.compile(r"([^\W\d_]+)[-\u2010\u00ad]$")
-SECTION_NUMBER = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+(?=\S)")  # "1.", "2.1 ", "3.2.1 "
 MAX_HEADING_WORDS = 12
 SUPERSCRIPT_DIGITS = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3}$")
 SUPERSCRIPT_TABLE = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 SUP_SIZE, SUP_RISE = 0.82, 0.12  # a superscript is smaller and raised (fractions of the line's size)
 PARAGRAPH_GAP = 0.5  # vertical white space (x size) that separates paragraphs
 CELL_GAP = 1.5  # horizontal white space (x size) that separates unruled table cells
-LONE_BULLETS = "•·▪◦»›‣⁃"  # punctuation used as bullets (symbol characters count anyway)
 
 
 # ---------------------------------------------------------------------------
@@ -111,7 +107,7 @@ class Token:
 
 
 @dataclass
-class Block:
+class LayoutBlock:
     """A heading, paragraph, table row or scale being assembled from lines."""
 
     kind: str  # title | heading | para | table | scale

@@ -1,7 +1,7 @@
-"""The PDF reader's entry: read a profile PDF into the markdown-like text the text path reads.
+"""The PDF reader's entry: read a profile PDF into the typed blocks of the document model.
 
 Steps, each in its module: backend (words, shapes, ruled tables) -> furniture ->
-scales -> footzone -> columns (reading order) -> blocks -> markdown.
+scales -> footzone -> columns (reading order) -> blocks -> typed blocks (here).
 """
 from __future__ import annotations
 
@@ -9,27 +9,44 @@ from dataclasses import dataclass, replace
 from itertools import pairwise
 from pathlib import Path
 
-from ..document import RatingMark
+from ..document import Block, RatingMark, Span
 from ..errors import NoTextLayer, UnreadablePdf
 from ..normalize import hyphen_evidence
+from ..printed import LINE_END_HYPHEN, section_number
 from .backend import read_pages
-from .blocks import block_markdown, continues, heading_depths, letters, page_blocks
-from .columns import bands, document_gutter, page_gutter, reading_order
+from .blocks import continues, heading_depths, letters, page_blocks, starts_with_bullet
+from .columns import document_gutter, reading_order
 from .footzone import footnote_rows, footnotes
 from .furniture import body_style, furniture
-from .model import LINE_END_HYPHEN, Block, RawPage, Token, Vocabulary, Word, group_rows
+from .markdown import blocks_markdown
+from .model import LayoutBlock, RawPage, Token, Vocabulary, Word, group_rows
 from .scales import drawn_scales, rating_marks
-from .tokens import join_lines, render
+from .tokens import join_lines, token_text
 
 
 @dataclass(frozen=True)
-class PdfText:
-    """What ingest needs from a PDF: markdown-like text, page count, rating marks."""
+class PdfDocument:
+    """What the reader typed of one PDF: blocks in reading order, page count, rating marks.
 
-    text: str
+    ``blocks`` are the document model's (``pipeline.document.Block``): headings with their
+    number and level, paragraphs and list items with markers and emphasis as offsets,
+    table rows, each page's footnotes with their number, and the page furniture kept
+    aside. ``markdown`` is a view of them for people and tests; no stage reads it.
+    """
+
+    blocks: tuple[Block, ...]
     pages: int
     rating_marks: tuple[RatingMark, ...] = ()
     warnings: tuple[str, ...] = ()  # what the reader saw but could not read (a scale with no single choice)
+
+    @property
+    def text(self) -> str:
+        """The plain text of every block but the furniture, a line each."""
+        return "".join(f"{b.text}\n" for b in self.blocks if b.kind != "furniture")
+
+    @property
+    def markdown(self) -> str:
+        return blocks_markdown(self.blocks)
 
 
 def read_pdf(
@@ -40,8 +57,8 @@ def read_pdf(
     headings=None,
     ratings=None,
     backend: str | None = None,
-) -> PdfText:
-    """Read one profile PDF into markdown-like text, page count and rating marks.
+) -> PdfDocument:
+    """Read one profile PDF into typed blocks, page count and rating marks.
 
     ``keep_hyphen_prefixes`` (rules.normalize) decide which line-end hyphens are
     real; ``headings`` (rules.headings) give the bullet characters and let a scale
@@ -69,6 +86,7 @@ def read_pdf(
 class PageParts:
     """A page split the way the reader sees it: body words (scales standing in), footnote rows."""
 
+    page: int
     body: list[Word]
     footnote_rows: list[list[Word]]
     furniture: list[Word]
@@ -84,19 +102,19 @@ def page_parts(pages: list[RawPage], size: float) -> list[PageParts]:
         zone = footnote_rows(words + scales, size, page.width)
         zone_ids = {id(w) for row in zone for w in row}
         out.append(PageParts(
-            [w for w in words + scales if id(w) not in zone_ids], zone,
+            page.number, [w for w in words + scales if id(w) not in zone_ids], zone,
             [w for i, w in enumerate(page.words) if (page.number, i) in drop],
         ))
     return out
 
 
-def _assemble(pages: list[RawPage], vocab: Vocabulary) -> PdfText:
+def _assemble(pages: list[RawPage], vocab: Vocabulary) -> PdfDocument:
     body = body_style(pages)
     first_sizes = [w.size for w in pages[0].words]
     title_size = max(first_sizes) if first_sizes and max(first_sizes) >= 1.4 * body.size else None
     parts = page_parts(pages, body.size)
     gutter = document_gutter(pages, [p.body for p in parts], body.size)
-    per_page: list[tuple[list[Block], list[tuple[int, list[Token]]]]] = []
+    per_page: list[tuple[list[LayoutBlock], list[tuple[int, list[Token]]]]] = []
     for page, part in zip(pages, parts):
         lines = reading_order(page, part.body, body.size, gutter)
         blocks = page_blocks(lines, body, title_size if page.number == 1 else None, vocab)
@@ -106,7 +124,7 @@ def _assemble(pages: list[RawPage], vocab: Vocabulary) -> PdfText:
     every = [b for blocks, _ in per_page for b in blocks]
     heading_depths(every, body.size, vocab)
     marks, warnings = rating_marks(every, vocab)
-    return PdfText(_page_texts(per_page), len(pages), marks, warnings)
+    return PdfDocument(_typed_blocks(per_page, parts, vocab), len(pages), marks, warnings)
 
 
 def _join_across_pages(per_page, vocab: Vocabulary) -> None:
@@ -131,7 +149,7 @@ def _drop_repeated_headers(per_page) -> None:
         kept = []
         for b in blocks:
             if b.kind == "table" and b.lines[0].band:
-                header = tuple(render(c, emphasis=False) for c in b.cells)
+                header = tuple(token_text(c, emphasis=False).text for c in b.cells)
                 if header in seen:
                     continue
                 seen.add(header)
@@ -139,62 +157,48 @@ def _drop_repeated_headers(per_page) -> None:
         blocks[:] = kept
 
 
-def _page_texts(per_page) -> str:
-    """Pages joined by form feeds; a paragraph running on is not split by a blank line."""
-    out: list[str] = []
-    for n, (blocks, notes) in enumerate(per_page):
-        parts: list[str] = []
-        previous = None
+def _typed_blocks(per_page, parts: list[PageParts], vocab: Vocabulary) -> tuple[Block, ...]:
+    """The document model's blocks, page by page: the page's text, then its footnotes, then
+    its furniture (kept aside). Scales left the text as rating marks."""
+    out: list[Block] = []
+    for (blocks, notes), part in zip(per_page, parts):
         for b in blocks:
-            if (t := block_markdown(b)) is None:
-                continue
-            if previous is not None and previous.kind == b.kind == "table":
-                parts[-1] += "\n" + t  # table rows stay one block, as in a text export
-            else:
-                parts.append(t)
-            previous = b
-        parts += [f"{number}. {render(tokens)}" for number, tokens in notes]
-        text = "\n\n".join(parts)
-        if n:
-            runs_on = blocks and blocks[0].continues and not per_page[n - 1][1]
-            out.append("\n\f" if runs_on else "\n\n\f")
-        out.append(text)
-    return "".join(out) + "\n"
+            if (typed := _typed(b, vocab)) is not None:
+                out.append(typed)
+        for number, tokens in notes:
+            clean = token_text(tokens)
+            out.append(Block("footnote", clean.text, part.page, clean.markers, clean.spans, str(number)))
+        for row in group_rows(part.furniture):
+            out.append(Block("furniture", " ".join(w.text for w in row), part.page))
+    return tuple(out)
 
 
-# ---------------------------------------------------------------------------
-# What the reader saw on one page, for ``sdg-profiles overlay``
-# ---------------------------------------------------------------------------
-Box = tuple[float, float, float, float]
+def _typed(b: LayoutBlock, vocab: Vocabulary) -> Block | None:
+    if b.kind in ("title", "heading"):
+        clean = token_text(b.tokens, emphasis=False)
+        number = section_number(clean.text)[0] if b.kind == "heading" else None
+        return Block(b.kind, clean.text, b.page, clean.markers, (), number, b.depth)
+    if b.kind == "table":
+        return _table_row(b)
+    if b.kind == "para":
+        clean = token_text(b.tokens)
+        if not clean.text and not clean.markers:
+            return None
+        kind = "list_item" if starts_with_bullet(b.lines[0], vocab) else "paragraph"
+        return Block(kind, clean.text, b.page, clean.markers, clean.spans, continues=b.continues)
+    return None  # a scale: its rating mark is read apart
 
 
-@dataclass(frozen=True)
-class PageLayout:
-    """One page as the reader split it: boxes by kind, and the column gutter."""
-
-    body: list[Box]
-    furniture: list[Box]
-    footnotes: list[Box]
-    bands: list[Box]
-    table_cells: list[Box]
-    scales: list[Box]
-    gutter: float | None
-
-
-def page_layout(path: Path, page_number: int, max_pages: int = 60, backend: str | None = None) -> PageLayout:
-    """How the reader splits page ``page_number`` (IndexError when there is no such page)."""
-    pages = read_pages(Path(path), max_pages, backend)
-    size = body_style(pages).size
-    parts = page_parts(pages, size)
-    page, part = pages[page_number - 1], parts[page_number - 1]
-
-    def boxes(words) -> list[Box]:
-        return [(w.x0, w.top, w.x1, w.bottom) for w in words]
-
-    gutter = page_gutter(group_rows([w for w in part.body if not w.scale]), page.width,
-                         document_gutter(pages, [p.body for p in parts], size))
-    return PageLayout(
-        boxes(w for w in part.body if not w.scale), boxes(part.furniture),
-        boxes(w for row in part.footnote_rows for w in row), bands(page),
-        [c for t in page.tables for row in t for c in row if c], boxes(w for w in part.body if w.scale), gutter,
-    )
+def _table_row(b: LayoutBlock) -> Block:
+    """A row's cells joined by TABs (an empty cell stays, so columns keep their place)."""
+    text, markers, spans, pos = [], [], [], 0
+    for i, cell in enumerate(b.cells):
+        clean = token_text(cell)
+        if i:
+            text.append("\t")
+            pos += 1
+        text.append(clean.text)
+        markers += [replace(m, offset=m.offset + pos) for m in clean.markers]
+        spans += [Span(sp.start + pos, sp.end + pos, sp.kind) for sp in clean.spans]
+        pos += len(clean.text)
+    return Block("table_row", "".join(text), b.page, tuple(markers), tuple(spans))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from ..document import RatingMark
 from ..rules import PATTERN_TIMEOUT
-from .model import LONE_BULLETS, Block, RawPage, Scale, TextLine, Vocabulary, Word, colour, group_rows, is_white
+from .model import LayoutBlock, RawPage, Scale, TextLine, Vocabulary, Word, colour, group_rows, is_white
 from .tables import gap_cells
-from .tokens import render
+from .tokens import token_text
 
 
 def drawn_scales(page: RawPage, words: list[Word], size: float) -> tuple[list[Word], list[Word]]:
@@ -133,7 +133,7 @@ def label_scale(line: TextLine, page: int) -> Scale | None:
     return Scale(names, names[picked[0]], "label", page)
 
 
-def rating_marks(blocks: list[Block], vocab: Vocabulary) -> tuple[tuple[RatingMark, ...], tuple[str, ...]]:
+def rating_marks(blocks: list[LayoutBlock], vocab: Vocabulary) -> tuple[tuple[RatingMark, ...], tuple[str, ...]]:
     """A mark per scale whose heading names a dimension and whose chosen label names a level;
     and a warning per drawn scale of a dimension that shows no choice, or more than one
     (the comment rubric then decides)."""
@@ -145,10 +145,10 @@ def rating_marks(blocks: list[Block], vocab: Vocabulary) -> tuple[tuple[RatingMa
     heading = None
     for b in blocks:
         if b.kind in ("heading", "title"):
-            heading = render(b.tokens, emphasis=False)
+            heading = token_text(b.tokens, emphasis=False).text
         if b.kind != "scale" or heading is None:
             continue
-        rule = vocab.headings.match(heading.lstrip(vocab.bullets + LONE_BULLETS + " ").strip())
+        rule = vocab.headings.match(heading.lstrip(vocab.bullets + " ").strip())
         dimension = dimension_of.get(rule.key) if rule else None
         if b.scale.chosen is None:
             if dimension and b.scale.method == "graphic":

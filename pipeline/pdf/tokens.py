@@ -1,18 +1,21 @@
-"""Lines to tokens (superscript markers, glued words, mended line-end breaks) and tokens to markdown."""
+"""Lines to tokens (superscript markers, glued words, mended line-end breaks), and tokens to the
+document model's plain text with markers and emphasis as offsets."""
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
+from ..document import CleanText, Marker, Span
 from ..normalize import NO_EVIDENCE, HyphenEvidence, keeps_hyphen
 from .model import (
     LINE_END_DASH,
-    LINE_END_HYPHEN,
     SUP_RISE,
     SUP_SIZE,
     SUPERSCRIPT_DIGITS,
     SUPERSCRIPT_TABLE,
     Token,
 )
+from ..printed import LINE_END_HYPHEN
 from ..urls import breaks_url
 
 
@@ -78,30 +81,44 @@ def _glue(last: Token, stem: str, first: Token) -> list[Token]:
     return [replace(last, text=stem), replace(first, space_before=False)]
 
 
-def render(tokens: list[Token], emphasis: bool = True) -> str:
-    """Tokens as markdown: runs of bold/italic wrapped, markers as <sup>N</sup> after their word."""
-    out: list[str] = []
-    style = (False, False)
-    held: list[str] = []
+def token_text(tokens: list[Token], emphasis: bool = True) -> CleanText:
+    """Tokens as plain text with markers and emphasis spans as offsets (the document model's
+    form): a marker stands right after the word it follows, a span covers a run of bold
+    (or italic) words and the spaces inside it. A symbol-font glyph inside a line (a
+    bullet with no text, U+F0B7) goes; one opening the line is its bullet."""
+    text: list[str] = []
+    length = 0
+    markers: list[Marker] = []
+    open_at: dict[str, int] = {}
+    spans: list[Span] = []
+    word_end = 0
 
-    def marks(s: tuple[bool, bool]) -> str:
-        return {(True, True): "***", (True, False): "**", (False, True): "*"}.get(s, "")
+    def close(kind: str) -> None:
+        start = open_at.pop(kind, None)
+        if start is not None and word_end > start:
+            spans.append(Span(start, word_end, kind))
 
     for t in tokens:
         if t.marker is not None:
-            held.append(f"<sup>{t.marker}</sup>")
+            markers.append(Marker(word_end if text else 0, t.marker))
             continue
-        new = (t.bold, t.italic) if emphasis else (False, False)
-        if new != style:
-            out.append(marks(style))
-        out.extend(held)
-        held = []
-        if t.space_before and out:
-            out.append(" ")
-        if new != style:
-            out.append(marks(new))
-            style = new
-        out.append(t.text)
-    out.append(marks(style))
-    out.extend(held)
-    return "".join(out).strip()
+        if not t.text or (text and _PRIVATE_USE_ONLY.fullmatch(t.text)):
+            continue
+        for kind, on in (("bold", emphasis and t.bold), ("italic", emphasis and t.italic)):
+            if not on:
+                close(kind)
+        if t.space_before and text:
+            text.append(" ")
+            length += 1
+        for kind, on in (("bold", emphasis and t.bold), ("italic", emphasis and t.italic)):
+            if on and kind not in open_at:
+                open_at[kind] = length
+        text.append(t.text)
+        length += len(t.text)
+        word_end = length
+    for kind in ("bold", "italic"):
+        close(kind)
+    return CleanText("".join(text), tuple(markers), tuple(sorted(spans, key=lambda s: (s.start, s.end))))
+
+
+_PRIVATE_USE_ONLY = re.compile(r"[\ue000-\uf8ff]+")
