@@ -33,6 +33,9 @@ _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"“”]+")
 _GLUED_MARKER = re.compile(r"(?:(?<=[a-z\)\].,;:\"”’'%])(?P<glued>\d{1,3})|\[(?P<bracket>\d{1,3})\])(?=[\s,.;:)\]\"”’]|$)")
 
 
+_MAY_BE_NOTE = (None, "paragraph", "list_item")  # line kinds: notes printed in the text flow look like these
+
+
 @dataclass(frozen=True)
 class FootnoteResult:
     outline: Outline
@@ -119,8 +122,8 @@ def _typed_notes(outline: Outline) -> dict[tuple[int, int], Footnote]:
 
 
 def _candidate_notes(paragraph: Paragraph, explicit: dict, keep_prefixes: frozenset[str]) -> tuple[Footnote, ...]:
-    if not paragraph.lines or paragraph.lines[0].kind is not None:
-        return ()  # a typed line: a footnote already, or text the reader saw was no note
+    if not paragraph.lines or paragraph.lines[0].kind not in _MAY_BE_NOTE:
+        return ()  # a footnote the reader typed already, a heading or a table row
     first = _note_number(paragraph.lines[0], allow_bare=True)
     return tuple(_take_notes(paragraph, first, explicit, keep_prefixes)) if first else ()
 

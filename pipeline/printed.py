@@ -14,6 +14,9 @@ SECTION_NUMBER = re.compile(r"^(?P<number>\d{1,2}(?:\.\d{1,2}){0,3})\.?(?=\s|$)\
 # The piece of a word before a hyphen (or soft hyphen) that ends a line: "decen-", "self-govern-"
 # (the piece is "govern"). Text is folded first: U+2010 and U+2011 are '-' by then.
 LINE_END_HYPHEN = re.compile(r"([^\W\d_]+)[-\u00ad]$")
+# What opens an item of a numbered or lettered list: '1.', '1)', 'a)', '(i)', '(b)'. (A
+# lone 'a.' or 'I.' is not one: too often a sentence's first word.)
+LIST_ENUMERATOR = re.compile(r"^(?:\d{1,2}[.)]|[a-z]\)|\((?:\d{1,2}|[a-z]|[ivx]{1,5})\)|[ivx]{1,5}\))\s+(?=\S)")
 # The end of a sentence or clause: a full stop, '!', '?', ':' or ';' (closing quotes and
 # brackets after it allowed). Text ending otherwise is a sentence still running.
 SENTENCE_END = re.compile(r"[.!?:;…][\"'”’)\]*]*$")

@@ -17,7 +17,7 @@ from .model import (
     group_rows,
     is_white,
 )
-from ..printed import SENTENCE_END, section_number
+from ..printed import LIST_ENUMERATOR, SENTENCE_END, section_number
 from .scales import label_scale
 from .tables import gap_tables
 from .tokens import join_lines, line_tokens, token_text
@@ -40,6 +40,15 @@ def starts_with_bullet(line: TextLine, vocab: Vocabulary) -> bool:
     if first[0] in vocab.bullets:
         return True
     return len(first) == 1 and unicodedata.category(first).startswith("S")
+
+
+def opens_item(line: TextLine, vocab: Vocabulary, above: list[Token] | None = None) -> bool:
+    """A line opening a list item: a bullet, or an enumerator ('1.', 'a)', '(ii)') after
+    text that ended (``above``: the paragraph before; 'SDGs 14 and' / '17. For the' is a
+    sentence wrapped before a number, not an item)."""
+    if starts_with_bullet(line, vocab):
+        return True
+    return bool(LIST_ENUMERATOR.match(line.text)) and (above is None or not ends_open(above))
 
 
 def heading_like(line: TextLine, body: Body, vocab: Vocabulary) -> bool:
@@ -239,7 +248,7 @@ def _set_apart(line: TextLine, prev: LayoutBlock | None, following: list[TextLin
 
 def continues(prev: LayoutBlock, prev_line: TextLine, line: TextLine, gap, vocab: Vocabulary) -> bool:
     """Does ``line`` carry on the paragraph ``prev`` (same column, or the next column)?"""
-    if starts_with_bullet(line, vocab) or abs(prev_line.size - line.size) > 0.12 * line.size:
+    if opens_item(line, vocab, prev.tokens) or abs(prev_line.size - line.size) > 0.12 * line.size:
         return False
     if gap is not None:  # same column
         return gap <= PARAGRAPH_GAP * line.size and line.x0 >= prev_line.x0 - 0.8 * line.size
