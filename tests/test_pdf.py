@@ -396,6 +396,41 @@ def test_builder_reads_a_text_export_with_page_furniture(tmp_path, pdf_rules):
     assert _notes(profile) == {1: "A note.", 2: "A note wrapped onto two lines.", 3: "The data."}
 
 
+def test_builder_reads_a_word_processor_text_export(tmp_path, pdf_rules):
+    """'Save as Text': one paragraph per line and no blank line between them, a Contents
+    block (navigation, not printed), a TAB after each list number, symbol-font bullets
+    with a TAB, a marker after a year and a comma, TAB-separated table lines under a
+    "Notes" list of "N text" lines."""
+    lines = [
+        "CHILE", "Contents", "TERRITORIAL ORGANIZATION\t1", "1.\tNATIONAL STRATEGIES\t1", "1.1\tMONITORING\t2",
+        "TERRITORIAL ORGANIZATION",
+        "There are 16 regions (regiones).1 The first VLR came in 2021,2 the next in 2,023 days.",
+        "1.\tNATIONAL STRATEGIES", "The plans are:", "\uf0b7\tthe National Plan;", "\uf0a7\tthe regional plans.",
+        "1.1\tMONITORING", "2024 brought a new plan.",
+        "4.\tSDG INDICATORS3", "Indicator\tDisaggregation\tValue (year)", "6.1.1. Water services (%)\tUrban\t99.4 (2022)",
+        "\tRural\t96.1 (2022)", "11.6.1. Solid waste (%)\t\t98.9",
+        "", "Notes", "1 A note.", "2 See: https://example.org/vlr", "3 The data.",
+    ]
+    profile = _parsed(tmp_path, pdf_rules, "chile.txt", "\n".join(lines) + "\n")
+    assert _outline(profile) == [
+        ("title", 0, "CHILE"),
+        ("heading", 1, "TERRITORIAL ORGANIZATION"),
+        ("para", 0, "There are 16 regions (regiones).^1 The first VLR came in 2021,^2 the next in 2,023 days."),
+        ("heading", 1, "1. NATIONAL STRATEGIES"),
+        ("para", 0, "The plans are:"),
+        ("para", 0, "• the National Plan;"),
+        ("para", 0, "• the regional plans."),
+        ("heading", 2, "1.1 MONITORING"),
+        ("para", 0, "2024 brought a new plan."),
+        ("heading", 1, "4. SDG INDICATORS^3"),
+        ("row", "Indicator", "Disaggregation", "Value (year)"),
+        ("row", "6.1.1. Water services (%)", "Urban", "99.4 (2022)"),
+        ("row", "", "Rural", "96.1 (2022)"),
+        ("row", "11.6.1. Solid waste (%)", "", "98.9"),
+    ]
+    assert _notes(profile) == {1: "A note.", 2: "See: https://example.org/vlr", 3: "The data."}
+
+
 # -- small cases ---------------------------------------------------------------
 KEEP = frozenset({"locally", "self", "co"})
 
