@@ -722,6 +722,29 @@ def test_heading_with_white_space_under_it(tmp_path, pdf_rules):
     assert _read(path, pdf_rules).text == "## 1.1 NATIONAL COORDINATION MECHANISMS\n\nThe council meets.\n"
 
 
+def test_banded_header_whose_cells_run_close_opens_the_table():
+    """A header row on a band where 'Disaggregation' runs close to 'Value (year)' (one
+    gap cell) over rows that leave the middle column empty, as at the top of the next
+    column where a table breaks: the header splits where the rows' column starts and
+    opens the table; it is no heading."""
+    from pipeline.pdf.model import TextLine, Word
+    from pipeline.pdf.tables import gap_tables
+
+    def line(top, *words, band=False):
+        ws = tuple(Word(text, x0, x0 + 6 * len(text), top, top + 8, 8.0) for text, x0 in words)
+        return TextLine(ws, 1, (0, 1), 300, 550, band=band)
+
+    lines = [
+        line(60, ("Indicator", 300), ("Disaggregation", 420), ("Value", 506), ("(year)", 538), band=True),
+        line(76, ("11.1.1.", 300), ("Slums", 345), ("-", 506)),
+        line(92, ("11.6.1.", 300), ("Waste", 345), ("98.9", 506)),
+    ]
+    rows = gap_tables(lines)
+    cells = [[" ".join(w.text for w in c) for c in r.cells] for r in rows]
+    assert cells == [["Indicator", "Disaggregation", "Value (year)"], ["11.1.1. Slums", "", "-"], ["11.6.1. Waste", "", "98.9"]]
+    assert rows[0].band  # a repeat of a header already read is dropped by the reader
+
+
 # -- bad inputs ----------------------------------------------------------------
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_random_bytes(tmp_path, pdf_rules, backend):
