@@ -53,6 +53,23 @@ bp = _load_builder()
 PROFILES = [p.name for p in bp.profile_paths()]
 LAYOUTS = sorted(bp.layouts())
 CASES = [pytest.param(p, lay, id=f"{Path(p).stem}-{lay}") for p in PROFILES for lay in LAYOUTS]
+# What the reader still gets wrong in a fixture, by (profile, layout, check): strict, so a
+# fix that makes one pass must take it off this list.
+KNOWN_GAPS = {
+    ("poland.txt", "plain", "table_rows"): (
+        "the table's last row (11.b.2), printed alone at the top of page 4, is read with two cells "
+        "(name, value): its empty Disaggregation cell is lost, because an unruled table's columns are "
+        "found per page from its own rows (pdf/tables.py _gap_rows) and a lone row does not know the "
+        "columns the table had on the page before; the indicator rows are still right"),
+}
+
+
+def _cases(check: str) -> list:
+    """CASES, each (profile, layout) this check knows the reader misses marked strict xfail."""
+    return [pytest.param(p, lay, id=f"{Path(p).stem}-{lay}",
+                         marks=[pytest.mark.xfail(strict=True, reason=KNOWN_GAPS[(p, lay, check)])]
+                         if (p, lay, check) in KNOWN_GAPS else [])
+            for p in PROFILES for lay in LAYOUTS]
 SUP = re.compile(r"<sup>(\d+)</sup>")
 
 
@@ -227,7 +244,7 @@ def test_footnotes_close_the_page_that_cites_them(read, profile, layout):
         assert all(re.match(r"\d+\. ", p) for p in tail)
 
 
-@pytest.mark.parametrize("profile,layout", CASES)
+@pytest.mark.parametrize("profile,layout", _cases("table_rows"))
 def test_table_rows_with_tabs(read, profile, layout):
     fx, got = read(profile, layout)
     want = ["\t".join(" ".join(_runs_text(fx, c).split()) for c in b.cells)
@@ -402,6 +419,41 @@ def test_builder_reads_a_text_export_with_page_furniture(tmp_path, pdf_rules):
         ("row", "11.b.2. Disaster risk reduction strategies (%)", "", "40 (2021)"),
     ]
     assert _notes(profile) == {1: "A note.", 2: "A note wrapped onto two lines.", 3: "The data."}
+
+
+def test_builder_reads_a_word_processor_text_export(tmp_path, pdf_rules):
+    """'Save as Text': one paragraph per line and no blank line between them, a Contents
+    block (navigation, not printed), a TAB after each list number, symbol-font bullets
+    with a TAB, a marker after a year and a comma, TAB-separated table lines under a
+    "Notes" list of "N text" lines."""
+    lines = [
+        "CHILE", "Contents", "TERRITORIAL ORGANIZATION\t1", "1.\tNATIONAL STRATEGIES\t1", "1.1\tMONITORING\t2",
+        "TERRITORIAL ORGANIZATION",
+        "There are 16 regions (regiones).1 The first VLR came in 2021,2 the next in 2,023 days.",
+        "1.\tNATIONAL STRATEGIES", "The plans are:", "\uf0b7\tthe National Plan;", "\uf0a7\tthe regional plans.",
+        "1.1\tMONITORING", "2024 brought a new plan.",
+        "4.\tSDG INDICATORS3", "Indicator\tDisaggregation\tValue (year)", "6.1.1. Water services (%)\tUrban\t99.4 (2022)",
+        "\tRural\t96.1 (2022)", "11.6.1. Solid waste (%)\t\t98.9",
+        "", "Notes", "1 A note.", "2 See: https://example.org/vlr", "3 The data.",
+    ]
+    profile = _parsed(tmp_path, pdf_rules, "chile.txt", "\n".join(lines) + "\n")
+    assert _outline(profile) == [
+        ("title", 0, "CHILE"),
+        ("heading", 1, "TERRITORIAL ORGANIZATION"),
+        ("para", 0, "There are 16 regions (regiones).^1 The first VLR came in 2021,^2 the next in 2,023 days."),
+        ("heading", 1, "1. NATIONAL STRATEGIES"),
+        ("para", 0, "The plans are:"),
+        ("para", 0, "• the National Plan;"),
+        ("para", 0, "• the regional plans."),
+        ("heading", 2, "1.1 MONITORING"),
+        ("para", 0, "2024 brought a new plan."),
+        ("heading", 1, "4. SDG INDICATORS^3"),
+        ("row", "Indicator", "Disaggregation", "Value (year)"),
+        ("row", "6.1.1. Water services (%)", "Urban", "99.4 (2022)"),
+        ("row", "", "Rural", "96.1 (2022)"),
+        ("row", "11.6.1. Solid waste (%)", "", "98.9"),
+    ]
+    assert _notes(profile) == {1: "A note.", 2: "See: https://example.org/vlr", 3: "The data."}
 
 
 # -- small cases ---------------------------------------------------------------
@@ -676,6 +728,29 @@ def test_heading_with_white_space_under_it(tmp_path, pdf_rules):
     path = tmp_path / "heading.pdf"
     path.write_bytes(_pages_pdf([[("B", "1.1 NATIONAL COORDINATION MECHANISMS"), ("", ""), ("", "The council meets.")]]))
     assert _read(path, pdf_rules).markdown == "## 1.1 NATIONAL COORDINATION MECHANISMS\n\nThe council meets.\n"
+
+
+def test_banded_header_whose_cells_run_close_opens_the_table():
+    """A header row on a band where 'Disaggregation' runs close to 'Value (year)' (one
+    gap cell) over rows that leave the middle column empty, as at the top of the next
+    column where a table breaks: the header splits where the rows' column starts and
+    opens the table; it is no heading."""
+    from pipeline.pdf.model import TextLine, Word
+    from pipeline.pdf.tables import gap_tables
+
+    def line(top, *words, band=False):
+        ws = tuple(Word(text, x0, x0 + 6 * len(text), top, top + 8, 8.0) for text, x0 in words)
+        return TextLine(ws, 1, (0, 1), 300, 550, band=band)
+
+    lines = [
+        line(60, ("Indicator", 300), ("Disaggregation", 420), ("Value", 506), ("(year)", 538), band=True),
+        line(76, ("11.1.1.", 300), ("Slums", 345), ("-", 506)),
+        line(92, ("11.6.1.", 300), ("Waste", 345), ("98.9", 506)),
+    ]
+    rows = gap_tables(lines)
+    cells = [[" ".join(w.text for w in c) for c in r.cells] for r in rows]
+    assert cells == [["Indicator", "Disaggregation", "Value (year)"], ["11.1.1. Slums", "", "-"], ["11.6.1. Waste", "", "98.9"]]
+    assert rows[0].band  # a repeat of a header already read is dropped by the reader
 
 
 # -- bad inputs ----------------------------------------------------------------

@@ -26,6 +26,7 @@ from pipeline.pdf.backend import BACKEND_ENV, BACKENDS, chosen_backend
 from pipeline.write import write_country
 
 from conftest import GOLDEN
+from test_golden import KNOWN_GAPS as TEXT_PATH_GAPS
 
 PARITY_TABLES = ["sections", "footnotes", "footnote_refs", "admin_units", "indicators", "sdg_priorities", "cases", "ratings"]
 PDF_ONLY_FIELDS = {"page", "page_start", "page_end", "evidence", "method"}
@@ -48,6 +49,11 @@ CASES = [(p.stem, layout) for p in bp.profile_paths() for layout in sorted(bp.la
 HAVE_WEASYPRINT = bp.have_weasyprint()
 _NO_WEASY = pytest.mark.skipif(not HAVE_WEASYPRINT, reason="weasyprint (or pango) not installed")
 WEASY = [pytest.param(p.stem, "weasy", marks=_NO_WEASY, id=f"{p.stem}-weasy") for p in bp.profile_paths()]
+# What the text path still misses (tests/test_golden.py) is missed from every layout too:
+# the stages after the reader are the same. (stem, table) -> reason; strict, so a fix
+# that makes one pass must take it off the text path's list.
+KNOWN_GAPS: dict[tuple[str, str], str] = {(Path(name).stem, table): f"as in the text path: {reason}"
+                                          for (name, table), reason in TEXT_PATH_GAPS.items()}
 # pdftotext (Debian: poppler-utils) makes the text exports; .ci/run installs it.
 HAVE_PDFTOTEXT = shutil.which("pdftotext") is not None
 EXPORTS = [pytest.param(p.stem, "pdftotext", marks=pytest.mark.skipif(not HAVE_PDFTOTEXT, reason="pdftotext not installed"))
@@ -100,13 +106,23 @@ def _as_printed(rows: list[dict], layout) -> list[dict]:
             return [conv(v) for v in value]
         return value
 
-    return [{k: (conv(v) if k in TEXT_FIELDS or k in {"places", "named_members", "urls"} else v)
+    return [{k: (conv(v) if k in TEXT_FIELDS or k in {"places", "named_members", "urls", "local_term"} else v)
              for k, v in row.items() if k not in PDF_ONLY_FIELDS} for row in rows]
 
 
-@pytest.mark.parametrize("stem, layout", CASES + EXPORTS + WEASY,
-                         ids=[f"{s}-{lay}" for s, lay in CASES] + [f"{e.values[0]}-pdftotext" for e in EXPORTS] + [w.id for w in WEASY])
-@pytest.mark.parametrize("table", PARITY_TABLES)
+def _golden_cases():
+    """(stem, layout, table) for every layout and parity table, a known gap marked strict xfail."""
+    out = []
+    for table in PARITY_TABLES:
+        for case in [pytest.param(s, lay, id=f"{s}-{lay}") for s, lay in CASES] + EXPORTS + WEASY:
+            stem, layout = case.values
+            gap = KNOWN_GAPS.get((stem, table))
+            marks = [*case.marks, *([pytest.mark.xfail(strict=True, reason=gap)] if gap else [])]
+            out.append(pytest.param(stem, layout, table, marks=marks, id=f"{table}-{stem}-{layout}"))
+    return out
+
+
+@pytest.mark.parametrize("stem, layout, table", _golden_cases())
 def test_pdf_matches_golden(built, stem, layout, table):
     result, fx = built[(stem, layout)]
     golden = read_golden(GOLDEN, result.iso3)

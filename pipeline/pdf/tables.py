@@ -127,8 +127,9 @@ def _ends_in_value(line: TextLine) -> bool:
 
 def _header_of(band: TextLine, rows: list[TextLine]) -> bool:
     """A header row on a band: two cells or more, the first and one more starting where
-    a column of the rows under it starts (a row may leave a column empty)."""
-    cells = gap_cells(band)
+    a column of the rows under it starts (a row may leave a column empty). A header
+    cell that runs close to the next column is split where the rows' column starts."""
     starts = [c[0].x0 for r in rows for c in gap_cells(r)]
+    cells = _split_at_anchors(gap_cells(band), sorted(set(starts)))
     aligned = [any(abs(c[0].x0 - s) <= 6 for s in starts) for c in cells]
     return len(cells) >= 2 and aligned[0] and sum(aligned) >= 2
