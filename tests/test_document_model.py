@@ -117,3 +117,48 @@ def test_normalize_keeps_the_kinds_and_reads_no_markdown_from_a_pdf(typed, rules
 def test_a_text_export_gives_untyped_lines(rules):
     doc = normalize(SourceDocument("x.md", "0" * 64, "markdown", "# FICTIONIA\n\nSome *text*.\n"), rules)
     assert {line.kind for line in doc.lines} == {None}
+
+
+# A three-column indicator table whose last row goes alone onto the next page, its middle
+# (disaggregation) cell empty: (x, top, text) per cell, page by page.
+TABLE_PAGES = [
+    [(60, 700, "Indicator"), (300, 700, "Disaggregation"), (450, 700, "Value (year)"),
+     (60, 720, "1.1.1 Extreme poverty"), (300, 720, "Urban"), (450, 720, "0.4 (2021)"),
+     (60, 740, "4.1.2 Completion rate"), (450, 740, "98.1 (2022)")],
+    [(60, 60, "11.b.2 Local disaster risk strategies"), (450, 60, "41.5 (2022)")],
+]
+
+
+def _table_pdf(engine: str) -> bytes:
+    if engine == "fpdf2":
+        pdf = FPDF(unit="pt", format="A4")
+        for page in TABLE_PAGES:
+            pdf.add_page()
+            pdf.set_font("Helvetica", "", 9)
+            for x, top, text in page:
+                pdf.text(x, top, text)
+        return bytes(pdf.output())
+    out = io.BytesIO()
+    c = canvas.Canvas(out, pagesize=A4, invariant=1)
+    for page in TABLE_PAGES:
+        c.setFont("Helvetica", 9)
+        for x, top, text in page:
+            c.drawString(x, HEIGHT - top, text)
+        c.showPage()
+    c.save()
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("engine", ["fpdf2", "reportlab"])
+def test_a_table_row_alone_on_the_next_page_keeps_the_columns_of_the_table(engine, tmp_path, rules):
+    path = tmp_path / f"{engine}.pdf"
+    path.write_bytes(_table_pdf(engine))
+    got = read_pdf(path, keep_hyphen_prefixes=rules.normalize.keep_hyphen_prefixes,
+                   headings=rules.headings, ratings=rules.ratings)
+    rows = [(b.page, b.cells) for b in got.blocks if b.kind == "table_row"]
+    assert rows == [
+        (1, ("Indicator", "Disaggregation", "Value (year)")),
+        (1, ("1.1.1 Extreme poverty", "Urban", "0.4 (2021)")),
+        (1, ("4.1.2 Completion rate", "", "98.1 (2022)")),
+        (2, ("11.b.2 Local disaster risk strategies", "", "41.5 (2022)")),
+    ]

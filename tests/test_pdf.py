@@ -55,13 +55,7 @@ LAYOUTS = sorted(bp.layouts())
 CASES = [pytest.param(p, lay, id=f"{Path(p).stem}-{lay}") for p in PROFILES for lay in LAYOUTS]
 # What the reader still gets wrong in a fixture, by (profile, layout, check): strict, so a
 # fix that makes one pass must take it off this list.
-KNOWN_GAPS = {
-    ("poland.txt", "plain", "table_rows"): (
-        "the table's last row (11.b.2), printed alone at the top of page 4, is read with two cells "
-        "(name, value): its empty Disaggregation cell is lost, because an unruled table's columns are "
-        "found per page from its own rows (pdf/tables.py _gap_rows) and a lone row does not know the "
-        "columns the table had on the page before; the indicator rows are still right"),
-}
+KNOWN_GAPS: dict[tuple[str, str, str], str] = {}
 
 
 def _cases(check: str) -> list:

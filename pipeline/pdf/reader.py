@@ -120,6 +120,7 @@ def _assemble(pages: list[RawPage], vocab: Vocabulary) -> PdfDocument:
         blocks = page_blocks(lines, body, title_size if page.number == 1 else None, vocab)
         per_page.append((blocks, footnotes(part.footnote_rows, vocab)))
     _join_across_pages(per_page, vocab)
+    _carry_table_columns(per_page)
     _drop_repeated_headers(per_page)
     every = [b for blocks, _ in per_page for b in blocks]
     heading_depths(every, body.size, vocab)
@@ -139,6 +140,42 @@ def _join_across_pages(per_page, vocab: Vocabulary) -> None:
                 # the broken word goes whole to the page where it starts
                 prev.tokens = join_lines(prev.tokens, first.tokens[:1], vocab.keep_hyphen_prefixes, vocab.hyphens)
                 first.tokens = first.tokens[1:]
+
+
+def _carry_table_columns(per_page) -> None:
+    """A table that goes on at the top of the next page keeps the columns of its part
+    before: a row alone there ('11.b.2 ...' and its value, the disaggregation empty)
+    shows too few columns to place its cells by itself. Its cells go to the column
+    whose left edge they start at; a row whose cells no such column takes stays as read."""
+    for (prev_blocks, _), (blocks, _) in pairwise(per_page):
+        if not prev_blocks or not blocks or prev_blocks[-1].kind != "table":
+            continue
+        edges = _column_edges([b for b in prev_blocks if b.kind == "table"][-1:])
+        for b in blocks:
+            if b.kind != "table":
+                break
+            if len(b.cells) < len(edges):
+                _place_cells(b, edges)
+
+
+def _column_edges(tables: list[LayoutBlock]) -> list[float]:
+    """The left edge of each column of a table's rows (the first word of any cell in it)."""
+    rows = [b.lines[0].cells for b in tables]
+    width = max((len(r) for r in rows), default=0)
+    return [min((r[k][0].x0 for r in rows if k < len(r) and r[k]), default=float("inf")) for k in range(width)]
+
+
+def _place_cells(row: LayoutBlock, edges: list[float]) -> None:
+    words = row.lines[0].cells
+    columns = [max([k for k, x in enumerate(edges) if x <= cell[0].x0 + 6] or [0]) if cell else None for cell in words]
+    taken = [c for c in columns if c is not None]
+    if len(set(taken)) != len(taken) or taken != sorted(taken):
+        return
+    cells: list[list[Token]] = [[] for _ in edges]
+    for column, tokens in zip(columns, row.cells):
+        if column is not None:
+            cells[column] = tokens
+    row.cells = cells
 
 
 def _drop_repeated_headers(per_page) -> None:
