@@ -468,16 +468,20 @@ class PageLayout:
 
 
 def page_layout(path: Path, page_number: int, max_pages: int = 60, backend: str | None = None) -> PageLayout:
-    """How the reader splits page ``page_number`` (IndexError when there is no such page)."""
+    """How the reader splits page ``page_number`` (IndexError when there is no such page),
+    with the package's rules (a drawn scale's labels must name levels)."""
+    from .extract import cached_rules
     from .pdf.backend import read_pages
     from .pdf.columns import bands, document_gutter, page_gutter
     from .pdf.furniture import body_style
-    from .pdf.model import group_rows
+    from .pdf.model import Vocabulary, group_rows
     from .pdf.reader import page_parts
 
+    rules = cached_rules()
+    vocab = Vocabulary(rules.normalize.keep_hyphen_prefixes, rules.headings.bullet_chars, rules.headings, rules.ratings)
     pages = read_pages(Path(path), max_pages, backend)
     size = body_style(pages).size
-    parts = page_parts(pages, size)
+    parts = page_parts(pages, size, vocab)
     page, part = pages[page_number - 1], parts[page_number - 1]
 
     def boxes(words) -> list[Box]:

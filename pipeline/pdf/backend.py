@@ -115,7 +115,10 @@ def raw_page(page: PageObjects) -> RawPage:
 
 def _shape(r: dict) -> dict:
     box = {k: round(r[k], COORD_DIGITS) for k in ("x0", "x1", "top", "bottom")}
-    return {**box, "fill": bool(r.get("fill")), "non_stroking_color": colour(r.get("non_stroking_color"))}
+    stroke = bool(r.get("stroke"))
+    return {**box, "fill": bool(r.get("fill")), "non_stroking_color": colour(r.get("non_stroking_color")),
+            "stroke": stroke, "linewidth": round(float(r.get("linewidth") or 0), 1) if stroke else 0.0,
+            "stroking_color": colour(r.get("stroking_color")) if stroke else ()}
 
 
 def glyph_text(text: str) -> str:

@@ -92,13 +92,13 @@ class PageParts:
     furniture: list[Word]
 
 
-def page_parts(pages: list[RawPage], size: float) -> list[PageParts]:
+def page_parts(pages: list[RawPage], size: float, vocab: Vocabulary = Vocabulary()) -> list[PageParts]:
     """Each page without furniture, its scales as stand-in words, its footnote zone apart."""
     drop = furniture(pages)
     out = []
     for page in pages:
         words = [w for i, w in enumerate(page.words) if (page.number, i) not in drop]
-        words, scales = drawn_scales(page, words, size)
+        words, scales = drawn_scales(page, words, size, vocab)
         zone = footnote_rows(words + scales, size, page.width)
         zone_ids = {id(w) for row in zone for w in row}
         out.append(PageParts(
@@ -112,7 +112,7 @@ def _assemble(pages: list[RawPage], vocab: Vocabulary) -> PdfDocument:
     body = body_style(pages)
     first_sizes = [w.size for w in pages[0].words]
     title_size = max(first_sizes) if first_sizes and max(first_sizes) >= 1.4 * body.size else None
-    parts = page_parts(pages, body.size)
+    parts = page_parts(pages, body.size, vocab)
     gutter = document_gutter(pages, [p.body for p in parts], body.size)
     per_page: list[tuple[list[LayoutBlock], list[tuple[int, list[Token]]]]] = []
     for page, part in zip(pages, parts):

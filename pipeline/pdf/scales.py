@@ -1,5 +1,5 @@
-"""Rating scales: drawn as a row of boxes or circles (the filled one chosen), or printed
-as a row of labels with one highlighted; and the rating marks they give."""
+"""Rating scales: drawn as a row or column of alike shapes (the one drawn differently
+chosen), or printed as a row of labels with one highlighted; and the rating marks they give."""
 from __future__ import annotations
 
 from ..document import RatingMark
@@ -9,51 +9,122 @@ from .tables import gap_cells
 from .tokens import token_text
 
 
-def drawn_scales(page: RawPage, words: list[Word], size: float) -> tuple[list[Word], list[Word]]:
-    """Rows of two to six alike shapes (boxes, circles) with a label inside or right of each.
+MIN_SHAPES, MAX_SHAPES = 2, 7  # a scale of levels: from a yes/no pair to a seven-point scale
+MAX_LABEL_WORDS = 4
 
-    The shape filled with a colour is the choice. Returns the words left over and
-    one stand-in word per scale (``Word.scale``) so the scale keeps its place in
-    reading order; the labels leave the text. A row with shapes stacked right
-    above or below it is a table, not a scale.
+
+def drawn_scales(page: RawPage, words: list[Word], size: float, vocab: Vocabulary = Vocabulary()) -> tuple[list[Word], list[Word]]:
+    """Rows or columns of two to seven alike shapes (boxes, circles, pills) with a label
+    inside, under, over, right or left of each.
+
+    The one shape drawn differently is the choice (``odd_one_out``). Returns the words
+    left over and one stand-in word per scale (``Word.scale``) so the scale keeps its
+    place in reading order; the labels leave the text. A row with a row stacked right on
+    it is a table; a column is read only from shapes that stand in no row. With the rating
+    rules at hand, two labels at least must name a level: a list with drawn square
+    bullets is no scale, and its items stay text.
     """
     tables = [_bbox_of_rows(t) for t in page.tables]
     shapes = [
         r for r in page.shapes
         if 4 <= r["bottom"] - r["top"] <= 40 and 4 <= r["x1"] - r["x0"] <= 200 and not any(_contains(t, r) for t in tables)
     ]
-    rows = _shape_rows(shapes)
+    rows, columns = _shape_lines(shapes, across=True), _shape_lines(shapes, across=False)
+    in_rows = {id(r) for g in rows if len(g) >= 2 for r in g}
+    candidates = [(g, True) for g in rows if not any(_stacked(g, other) for other in rows if other is not g)]
+    candidates += [(g, False) for g in columns if not any(id(r) in in_rows for r in g)]  # rows first
     used: set[int] = set()
     stand_ins = []
-    for g in rows:
-        if not 2 <= len(g) <= 6 or any(_stacked(g, other) for other in rows if other is not g):
+    for g, across in candidates:
+        if not MIN_SHAPES <= len(g) <= MAX_SHAPES:
             continue
-        labels = [_shape_label(r, g[k + 1]["x0"] if k + 1 < len(g) else r["x1"] + 150, words, size) for k, r in enumerate(g)]
-        if any(not label or len(label) > 4 for label in labels):
+        labels = _labels(g, across, [w for w in words if id(w) not in used], size)
+        if labels is None:
             continue
         names = tuple(" ".join(w.text for w in label) for label in labels)
-        filled = [k for k, r in enumerate(g) if r["fill"] and not is_white(colour(r["non_stroking_color"]))]
-        chosen = names[filled[0]] if len(filled) == 1 else None
+        if vocab.ratings is not None and sum(_level(n, vocab) is not None for n in names) < MIN_SHAPES:
+            continue
+        picked = odd_one_out(g)
         used.update(id(w) for label in labels for w in label)
-        scale = Scale(names, chosen, "graphic", page.number, len(filled))
-        top = min(min(r["top"] for r in g), min(w.top for label in labels for w in label))
-        bottom = max(max(r["bottom"] for r in g), max(w.bottom for label in labels for w in label))
-        right = max(max(r["x1"] for r in g), max(w.x1 for label in labels for w in label))
-        stand_ins.append(Word("", g[0]["x0"], right, top, bottom, size, scale=scale))
+        scale = Scale(names, names[picked[0]] if len(picked) == 1 else None, "graphic", page.number, len(picked))
+        every = [(w.x0, w.top, w.x1, w.bottom) for label in labels for w in label] + [
+            (r["x0"], r["top"], r["x1"], r["bottom"]) for r in g]
+        stand_ins.append(Word("", min(b[0] for b in every), max(b[2] for b in every), min(b[1] for b in every),
+                              max(b[3] for b in every), size, scale=scale))
     return [w for w in words if id(w) not in used], stand_ins
 
 
-def _shape_rows(shapes: list[dict]) -> list[list[dict]]:
-    """Shapes of one height side by side, left to right."""
-    rows: list[list[dict]] = []
-    for r in sorted(shapes, key=lambda r: (round(r["top"]), r["x0"])):
-        g = rows[-1] if rows else None
-        if g and abs(g[-1]["top"] - r["top"]) <= 2 and abs(g[-1]["bottom"] - r["bottom"]) <= 2 \
-                and -1 <= r["x0"] - g[-1]["x1"] <= 150:
-            g.append(r)
+def _shape_lines(shapes: list[dict], across: bool) -> list[list[dict]]:
+    """Shapes in a row (``across``, left to right) or a column (top to bottom): centres in
+    line, sizes within 2x of each other (a chosen shape may be drawn larger), gaps of up to
+    150 pt along a row or three shape heights down a column."""
+    along, mid = (("x0", "x1"), ("top", "bottom")) if across else (("top", "bottom"), ("x0", "x1"))
+
+    def centre(r, keys):
+        return (r[keys[0]] + r[keys[1]]) / 2
+
+    def extent(r, keys):
+        return r[keys[1]] - r[keys[0]]
+
+    lines: list[list[dict]] = []
+    for r in sorted(shapes, key=lambda r: (round(centre(r, mid)), r[along[0]])):
+        fits = None
+        for g in reversed(lines[-4:]):
+            last = g[-1]
+            reach = 150 if across else 3 * max(extent(last, mid), extent(r, mid))
+            if (abs(centre(last, mid) - centre(r, mid)) <= 0.3 * max(extent(last, mid), extent(r, mid))
+                    and -1 <= r[along[0]] - last[along[1]] <= reach
+                    and max(extent(last, mid), extent(r, mid)) <= 2 * min(extent(last, mid), extent(r, mid))):
+                fits = g
+                break
+        if fits is not None:
+            fits.append(r)
         else:
-            rows.append([r])
-    return rows
+            lines.append([r])
+    return lines
+
+
+def _labels(g: list[dict], across: bool, words: list[Word], size: float) -> list[list[Word]] | None:
+    """A label per shape: inside, under, over or right of each (up to the next shape), or
+    else left of each (after the shape before), as the layout sets them; None when a
+    shape has none, or one runs longer than a label does."""
+    def complete(labels):
+        ids = [id(w) for label in labels for w in label]
+        return all(0 < len(label) <= MAX_LABEL_WORDS for label in labels) and len(ids) == len(set(ids))
+
+    right = [_shape_label(r, _next_edge(g, k, across), words, size, stacked=across) for k, r in enumerate(g)]
+    if complete(right):
+        return right
+    left = [_inside(r, words) or _left_label(r, g[k - 1]["x1"] if k and across else r["x0"] - 150, words, size)
+            for k, r in enumerate(g)]
+    return left if complete(left) else None
+
+
+def _next_edge(g: list[dict], k: int, across: bool) -> float:
+    return g[k + 1]["x0"] if across and k + 1 < len(g) else g[k]["x1"] + 150
+
+
+def odd_one_out(g: list[dict]) -> list[int]:
+    """The shapes drawn as chosen: the one filled with a colour; else, when all or none are,
+    the one of another fill (a tinted scale), stroke width or colour (a ringed one) or
+    size (a larger one) than all the others, which agree. Several filled and the others
+    not, or every shape alike, is no single choice: those filled are returned (the
+    rubric then decides, with a warning)."""
+    filled = [k for k, r in enumerate(g) if r["fill"] and not is_white(colour(r["non_stroking_color"]))]
+    if len(filled) == 1 or 1 < len(filled) < len(g):
+        return filled  # one coloured in; or several, the others not: no single choice
+    features = (
+        lambda r: colour(r["non_stroking_color"]) if r["fill"] else None,
+        lambda r: round(r.get("linewidth", 0), 1) if r.get("stroke") else 0,
+        lambda r: colour(r.get("stroking_color")) if r.get("stroke") else None,
+        lambda r: round((r["x1"] - r["x0"]) * (r["bottom"] - r["top"]) / 4),
+    )
+    for feature in features:
+        values = [feature(r) for r in g]
+        odd = [k for k, v in enumerate(values) if values.count(v) == 1]
+        if len(g) >= 3 and len(odd) == 1 and len(set(values)) == 2:
+            return odd
+    return filled
 
 
 def _stacked(row: list[dict], other: list[dict]) -> bool:
@@ -62,14 +133,15 @@ def _stacked(row: list[dict], other: list[dict]) -> bool:
     return touch and overlap
 
 
-def _shape_label(r: dict, limit: float, words: list[Word], size: float) -> list[Word]:
-    """The words inside a shape, else centred right under or over it, else just right of it (up to ``limit``)."""
-    inside = [w for w in words if r["x0"] <= (w.x0 + w.x1) / 2 <= r["x1"] and r["top"] <= w.cy <= r["bottom"]]
+def _shape_label(r: dict, limit: float, words: list[Word], size: float, stacked: bool = True) -> list[Word]:
+    """The words inside a shape, else centred right under or over it (``stacked``: in a
+    row, where nothing else is under a shape), else just right of it (up to ``limit``)."""
+    inside = _inside(r, words)
     if inside:
         return inside
-    for stacked in (_centred(r, words, size, below=True), _centred(r, words, size, below=False)):
-        if stacked:
-            return stacked
+    for under in ((_centred(r, words, size, below=True), _centred(r, words, size, below=False)) if stacked else ()):
+        if under:
+            return under
     height = r["bottom"] - r["top"]
     right = sorted(
         (w for w in words if r["top"] - height <= w.cy <= r["bottom"] + height and r["x1"] - 1 <= w.x0 < limit),
@@ -81,6 +153,25 @@ def _shape_label(r: dict, limit: float, words: list[Word], size: float) -> list[
             break
         out.append(w)
     return out
+
+
+def _inside(r: dict, words: list[Word]) -> list[Word]:
+    return [w for w in words if r["x0"] <= (w.x0 + w.x1) / 2 <= r["x1"] and r["top"] <= w.cy <= r["bottom"]]
+
+
+def _left_label(r: dict, limit: float, words: list[Word], size: float) -> list[Word]:
+    """The words just left of a shape, on its line, back to ``limit`` (the shape before)."""
+    height = r["bottom"] - r["top"]
+    left = sorted(
+        (w for w in words if r["top"] - height <= w.cy <= r["bottom"] + height and limit <= w.x0 and w.x1 <= r["x0"] + 1),
+        key=lambda w: -w.x1,
+    )
+    out: list[Word] = []
+    for w in left:
+        if (out[-1].x0 if out else r["x0"]) - w.x1 > 1.5 * size:
+            break
+        out.append(w)
+    return out[::-1]
 
 
 def _centred(r: dict, words: list[Word], size: float, below: bool) -> list[Word]:
@@ -117,9 +208,9 @@ def _contains(bbox, r, slack: float = 1.0) -> bool:
 
 
 def label_scale(line: TextLine, page: int) -> Scale | None:
-    """A line of two to five short labels with exactly one highlighted (bold or coloured)."""
+    """A line of two to seven short labels with exactly one highlighted (bold or coloured)."""
     cells = gap_cells(line)
-    if not 2 <= len(cells) <= 5 or any(len(c) > 3 for c in cells):
+    if not MIN_SHAPES <= len(cells) <= MAX_SHAPES or any(len(c) > 3 for c in cells):
         return None
     bold = [all(w.bold for w in c) for c in cells]
     colors = [c[0].color for c in cells]
