@@ -34,7 +34,10 @@ def _upper_ratio(text: str) -> float:
 
 def starts_with_bullet(line: TextLine, vocab: Vocabulary) -> bool:
     """A line opening with a bullet glyph: one from rules, or any lone symbol character."""
-    first = line.words[0].text if line.words else ""
+    return bullet_word(line.words[0].text if line.words else "", vocab)
+
+
+def bullet_word(first: str, vocab: Vocabulary) -> bool:
     if not first:
         return False
     if first[0] in vocab.bullets:
@@ -49,6 +52,13 @@ def opens_item(line: TextLine, vocab: Vocabulary, above: list[Token] | None = No
     if starts_with_bullet(line, vocab):
         return True
     return bool(LIST_ENUMERATOR.match(line.text)) and (above is None or not ends_open(above))
+
+
+def is_item(tokens: list[Token], vocab: Vocabulary) -> bool:
+    """A paragraph that is a list item: its first word a bullet, or an enumerator opening it
+    (a paragraph after a run-in head is judged by its own words, not its line's)."""
+    words = [t.text for t in tokens if t.marker is None and t.text]
+    return bool(words) and (bullet_word(words[0], vocab) or bool(LIST_ENUMERATOR.match(" ".join(words[:2]))))
 
 
 def heading_like(line: TextLine, body: Body, vocab: Vocabulary) -> bool:

@@ -14,7 +14,7 @@ from ..errors import NoTextLayer, UnreadablePdf
 from ..normalize import hyphen_evidence
 from ..printed import LINE_END_HYPHEN, section_number
 from .backend import read_pages
-from .blocks import continues, heading_depths, letters, opens_item, page_blocks
+from .blocks import continues, heading_depths, is_item, letters, page_blocks
 from .columns import document_gutter, reading_order
 from .footzone import footnote_rows, footnotes
 from .furniture import body_style, furniture
@@ -221,7 +221,7 @@ def _typed(b: LayoutBlock, vocab: Vocabulary) -> Block | None:
         clean = token_text(b.tokens)
         if not clean.text and not clean.markers:
             return None
-        kind = "list_item" if opens_item(b.lines[0], vocab) else "paragraph"
+        kind = "list_item" if is_item(b.tokens, vocab) else "paragraph"
         return Block(kind, clean.text, b.page, clean.markers, clean.spans, continues=b.continues)
     return None  # a scale: its rating mark is read apart
 
