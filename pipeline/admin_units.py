@@ -99,6 +99,7 @@ class UnitPhrase:
     head_end: int | None = None  # after the noun, before its complement
     plural: bool = True  # the head noun's form
     shared_end: int | None = None  # a shared head: where the list's last unit ends (its trailing cue)
+    head_tier: str | None = None  # the head noun's tier when a complement unplaced it: the last resort
 
 
 @dataclass(frozen=True)
@@ -358,15 +359,18 @@ def read_unit_phrase(
     start, head_start, end = words[first][1], words[head_first][1], words[head_last][2]
     head_end = end
     noun_tier = noun.tier
+    head_tier = None
     for complement in rules.complements:
         m = complement.match(text, end, limit, timeout=PATTERN_TIMEOUT)
         if m:
             end = m.end()
-            noun_tier = None  # "cities with county status" are no ordinary cities: a cue places them
+            # "cities with county status" are no ordinary cities: a cue places them, the noun only when none does
+            noun_tier, head_tier = None, noun_tier
             break
     unit_type = " ".join(_QUOTES.sub("", text[start:end]).lower().split())
     local_term, members, extent_end = _local_term_and_members(text, head_start, end, limit, count, italics, rules)
-    return UnitPhrase(start, head_start, end, extent_end, unit_type, noun_tier, local_term, members, head_end, noun.plural), None
+    return UnitPhrase(start, head_start, end, extent_end, unit_type, noun_tier, local_term, members, head_end, noun.plural,
+                      head_tier=head_tier), None
 
 
 def _generic_or(
@@ -581,11 +585,15 @@ def _capitalised(item: str) -> bool:
     return item[:1].isupper()
 
 
+_MAX_TERM_WORDS = 5
+
+
 def _term(content: str, rules: AdminUnitRules) -> str | None:
-    """A short name in the local language; an explanation ("which are headed by ...") is none."""
+    """A short name in the local language ('miasta na prawach powiatu' has four words); an
+    explanation ("which are headed by ...") is none: it holds English function words."""
     content = _clean_term(content)
     items = [i for i in _TERM_SPLIT.split(content) if i]
-    if not items or any(len(i.split()) > 3 or any(w.lower() in rules.stop_words for w in i.split()) for i in items):
+    if not items or any(len(i.split()) > _MAX_TERM_WORDS or any(w.lower() in rules.stop_words for w in i.split()) for i in items):
         return None
     return content
 
@@ -708,6 +716,7 @@ def _shared_phrases(text: str, co: Coordination, candidates: list[CountCandidate
             extent_end=c.end,
             unit_type=" ".join(c.words + ending + ((complement,) if complement else ())),
             noun_tier=None if no_noun_tier else noun.tier,
+            head_tier=noun.tier if no_noun_tier else None,
             head_end=c.end,
             plural=noun.plural,
             shared_end=last.extent_end,
@@ -1046,7 +1055,8 @@ def prefer_sentence_cue(
     below: str | None = None, peer: str | None = None,
 ) -> str | None:
     """The unit's tier: trailing cue > ``below`` (the tier under a count it divides) >
-    earlier cue in its sentence > the noun's own tier > carried cue.
+    earlier cue in its sentence > the noun's own tier > carried cue > the tier of a head
+    noun that a complement unplaced ('25 cities with county rights' and no cue: municipal).
 
     A ``national`` cue places nothing: it stops a carried tier and leaves the noun's.
     A count sharing its list's noun reads the cue that trails the whole list.
@@ -1085,7 +1095,7 @@ def prefer_sentence_cue(
         return c.phrase.noun_tier
     if before and not in_sentence and before[-1].tier != "national":
         return _cue_tier(before[-1], tier_total, stated)
-    return None
+    return c.phrase.head_tier
 
 
 def _cue_tier(cue: TierCue, tier_total: int | None, stated: bool) -> str | None:
