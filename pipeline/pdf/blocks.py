@@ -23,6 +23,12 @@ from .tables import gap_tables
 from .tokens import join_lines, line_tokens, token_text
 
 
+def same_size(a: float, b: float) -> bool:
+    """One type size, to 5% (half a point at 10 pt): relative, as every threshold of the
+    reader is, so a report set in 8 pt or in 12 pt reads alike."""
+    return abs(a - b) < 0.05 * max(a, b)
+
+
 def letters(tokens: list[Token]) -> str:
     return "".join(t.text for t in tokens if t.marker is None)
 
@@ -159,7 +165,7 @@ def _head_goes_on(heading: LayoutBlock, para: LayoutBlock, vocab: Vocabulary) ->
 def _below_title(lines: list[TextLine], title_size: float | None) -> list[TextLine]:
     """The page without what is printed above the title: a kicker or the report's name
     ('SDG LOCALIZATION · COUNTRY PROFILE') is page furniture, not a section."""
-    title = next((line for line in lines if title_size and abs(line.size - title_size) < 0.5), None)
+    title = next((line for line in lines if title_size and same_size(line.size, title_size)), None)
     if title is None:
         return lines
     return [line for line in lines if line is title or line.bottom > title.top]
@@ -201,7 +207,7 @@ def vertical_gap(a: TextLine, b: TextLine) -> float | None:
 def line_kind(line: TextLine, prev: LayoutBlock | None, following: list[TextLine], body: Body,
               title_size: float | None, vocab: Vocabulary) -> str:
     """title, heading or para, from size, boldness and the white space around the line."""
-    if title_size and abs(line.size - title_size) < 0.5:
+    if title_size and same_size(line.size, title_size):
         return "title"
     if prev is not None and prev.kind == "heading" and _bold_run_goes_on(prev.lines[-1], line):
         return "heading"
@@ -215,7 +221,7 @@ def _extends(prev: LayoutBlock, line: TextLine, vocab: Vocabulary) -> bool:
     last = prev.lines[-1]
     gap = vertical_gap(last, line)
     if prev.kind in ("title", "heading"):
-        return gap is not None and gap <= PARAGRAPH_GAP * line.size and abs(last.size - line.size) < 0.5
+        return gap is not None and gap <= PARAGRAPH_GAP * line.size and same_size(last.size, line.size)
     return prev.kind == "para" and continues(prev, last, line, gap, vocab)
 
 
@@ -229,7 +235,7 @@ def _bold_run_goes_on(prev: TextLine, line: TextLine) -> bool:
     gap = vertical_gap(prev, line)
     return (
         gap is not None and gap <= PARAGRAPH_GAP * line.size and line.cells is None
-        and _all_bold(line) and abs(prev.size - line.size) < 0.5
+        and _all_bold(line) and same_size(prev.size, line.size)
     )
 
 
@@ -252,7 +258,7 @@ def _set_apart(line: TextLine, prev: LayoutBlock | None, following: list[TextLin
             continue
         gap = vertical_gap(last, nxt)
         close = gap is not None and gap <= PARAGRAPH_GAP * 0.5 * last.size
-        return not (close and nxt.cells is None and abs(nxt.size - last.size) < 0.5)
+        return not (close and nxt.cells is None and same_size(nxt.size, last.size))
     return True
 
 

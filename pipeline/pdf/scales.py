@@ -27,9 +27,10 @@ def drawn_scales(page: RawPage, words: list[Word], size: float, vocab: Vocabular
     tables = [_bbox_of_rows(t) for t in page.tables]
     shapes = [
         r for r in page.shapes
-        if 4 <= r["bottom"] - r["top"] <= 40 and 4 <= r["x1"] - r["x0"] <= 200 and not any(_contains(t, r) for t in tables)
+        if 0.4 * size <= r["bottom"] - r["top"] <= 4 * size and 0.4 * size <= r["x1"] - r["x0"] <= 20 * size
+        and not any(_contains(t, r) for t in tables)
     ]
-    rows, columns = _shape_lines(shapes, across=True), _shape_lines(shapes, across=False)
+    rows, columns = _shape_lines(shapes, True, size), _shape_lines(shapes, False, size)
     in_rows = {id(r) for g in rows if len(g) >= 2 for r in g}
     candidates = [(g, True) for g in rows if not any(_stacked(g, other) for other in rows if other is not g)]
     candidates += [(g, False) for g in columns if not any(id(r) in in_rows for r in g)]  # rows first
@@ -54,10 +55,10 @@ def drawn_scales(page: RawPage, words: list[Word], size: float, vocab: Vocabular
     return [w for w in words if id(w) not in used], stand_ins
 
 
-def _shape_lines(shapes: list[dict], across: bool) -> list[list[dict]]:
+def _shape_lines(shapes: list[dict], across: bool, size: float) -> list[list[dict]]:
     """Shapes in a row (``across``, left to right) or a column (top to bottom): centres in
     line, sizes within 2x of each other (a chosen shape may be drawn larger), gaps of up to
-    150 pt along a row or three shape heights down a column."""
+    15 body sizes along a row or three shape heights down a column."""
     along, mid = (("x0", "x1"), ("top", "bottom")) if across else (("top", "bottom"), ("x0", "x1"))
 
     def centre(r, keys):
@@ -71,7 +72,7 @@ def _shape_lines(shapes: list[dict], across: bool) -> list[list[dict]]:
         fits = None
         for g in reversed(lines[-4:]):
             last = g[-1]
-            reach = 150 if across else 3 * max(extent(last, mid), extent(r, mid))
+            reach = 15 * size if across else 3 * max(extent(last, mid), extent(r, mid))
             if (abs(centre(last, mid) - centre(r, mid)) <= 0.3 * max(extent(last, mid), extent(r, mid))
                     and -1 <= r[along[0]] - last[along[1]] <= reach
                     and max(extent(last, mid), extent(r, mid)) <= 2 * min(extent(last, mid), extent(r, mid))):
@@ -92,16 +93,16 @@ def _labels(g: list[dict], across: bool, words: list[Word], size: float) -> list
         ids = [id(w) for label in labels for w in label]
         return all(0 < len(label) <= MAX_LABEL_WORDS for label in labels) and len(ids) == len(set(ids))
 
-    right = [_shape_label(r, _next_edge(g, k, across), words, size, stacked=across) for k, r in enumerate(g)]
+    right = [_shape_label(r, _next_edge(g, k, across, size), words, size, stacked=across) for k, r in enumerate(g)]
     if complete(right):
         return right
-    left = [_inside(r, words) or _left_label(r, g[k - 1]["x1"] if k and across else r["x0"] - 150, words, size)
+    left = [_inside(r, words) or _left_label(r, g[k - 1]["x1"] if k and across else r["x0"] - 15 * size, words, size)
             for k, r in enumerate(g)]
     return left if complete(left) else None
 
 
-def _next_edge(g: list[dict], k: int, across: bool) -> float:
-    return g[k + 1]["x0"] if across and k + 1 < len(g) else g[k]["x1"] + 150
+def _next_edge(g: list[dict], k: int, across: bool, size: float) -> float:
+    return g[k + 1]["x0"] if across and k + 1 < len(g) else g[k]["x1"] + 15 * size
 
 
 def odd_one_out(g: list[dict]) -> list[int]:
