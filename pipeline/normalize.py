@@ -354,9 +354,6 @@ def _masked(text: str) -> str:
     return re.sub(r"\d+", "#", collapse(text).text.lower())
 
 
-_BROKEN_WORD = re.compile(r"(?<![\w-])([A-Za-z]*[a-z])-$")
-
-
 @dataclass(frozen=True)
 class HyphenEvidence:
     """What a document says about its own line-end hyphens (see ``keeps_hyphen``)."""
@@ -446,7 +443,7 @@ def hyphen_stem(left: str, right: str, keep_prefixes: frozenset[str], evidence: 
     left = left.rstrip()
     if left.endswith("\u00ad") and right[:1].isalnum():
         return left[:-1]  # a soft hyphen says itself that a word was broken
-    broken = _BROKEN_WORD.search(left)
+    broken = LINE_END_HYPHEN.search(left)
     if not broken or not right[:1].isalnum():
         return None
     if not right[:1].islower():
