@@ -38,8 +38,8 @@ from .country import resolve_country
 from .document import Outline
 from .errors import NotAProfile, UnknownCountry
 from .rules import EntityGenerator, EntityRules, Rules
+from .token_patterns import TokenPatternMatcher
 
-RULER_KEY = "ruler"  # doc.spans key of the ruler's raw matches
 MODEL_KEY = "model"  # doc.spans key of a statistical model's entities
 TEXT_KEY = "sdg_text"  # doc.user_data key of the doc's text (doc_text)
 PLACE_LABELS = frozenset({"GPE", "LOC"})
@@ -179,20 +179,55 @@ def _build_nlp(entity_rules: EntityRules, model: str | None) -> Language:
     _keep_hyphenated_names(nlp)
     _split_acronym_periods(nlp)
     nlp.add_pipe("sdg_name_connectors", config={"connectors": sorted(entity_rules.connectors)})
-    ruler = nlp.add_pipe("span_ruler", config={"spans_key": RULER_KEY, "validate": True})
-    patterns = [
-        {"label": p.label, "pattern": phrase, "id": str(p.line)}
-        for p in entity_rules.patterns
-        for phrase in _as_phrases(nlp, p.pattern, entity_rules.connectors)
-    ]
-    for generator in entity_rules.generators:
-        if generator.source == "countries":
-            names = sorted(country_names(generator))
-            patterns += [{"label": generator.label, "pattern": n, "id": str(generator.line)} for n in names]
-    ruler.add_patterns(patterns)
     if model is not None:
         nlp.add_pipe("sdg_model_entities", config={"model": model})
     return nlp
+
+
+class Ruler:
+    """The rule lines' patterns (what spaCy's SpanRuler did, matching whole profiles at once):
+    phrases through a PhraseMatcher, token patterns through a ``TokenPatternMatcher``."""
+
+    def __init__(self, nlp: Language, entity_rules: EntityRules):
+        self.vocab = nlp.vocab
+        self.phrases = PhraseMatcher(nlp.vocab)
+        self.tokens = TokenPatternMatcher(nlp.vocab)
+        self.keys: dict[int, tuple[str, int]] = {}  # phrase match id -> (label, line)
+        phrases: dict[tuple[str, int], list[str]] = defaultdict(list)
+        for p in entity_rules.patterns:
+            for phrase in _as_phrases(nlp, p.pattern, entity_rules.connectors):
+                if isinstance(phrase, str):
+                    phrases[(p.label, p.line)].append(phrase)
+                else:
+                    self.tokens.add((p.label, p.line), phrase)
+        for generator in entity_rules.generators:
+            if generator.source == "countries":
+                phrases[(generator.label, generator.line)] += sorted(country_names(generator))
+        for (label, line), texts in phrases.items():
+            key = f"{label}|{line}"
+            self.keys[self.vocab.strings.add(key)] = (label, line)
+            self.phrases.add(key, list(nlp.tokenizer.pipe(texts)))
+
+    def __call__(self, docs: list[Doc]) -> list[list[tuple[int, str, int, int]]]:
+        """Per doc, every match as (line, label, start token, end token), in the order the
+        SpanRuler gave its spans (by characters, then the hashes of label and line)."""
+        out = []
+        for doc, found in zip(docs, self.tokens(docs)):
+            matches = {(line, label, start, end) for (label, line), start, end in found if start != end}
+            matches |= {(self.keys[m][1], self.keys[m][0], start, end) for m, start, end in self.phrases(doc)}
+            out.append(sorted(matches, key=lambda m, doc=doc: self._span_order(doc, m)))
+        return out
+
+    def _span_order(self, doc: Doc, match: tuple[int, str, int, int]) -> tuple:
+        line, label, start, end = match
+        last = doc[end - 1]
+        return doc[start].idx, last.idx + len(last), self.vocab.strings[label], self.vocab.strings[str(line)]
+
+
+@lru_cache(maxsize=8)
+def ruler_for(nlp: Language, entity_rules: EntityRules) -> Ruler:
+    """The ruler of a rule set, on a pipeline's vocabulary; built once per process."""
+    return Ruler(nlp, entity_rules)
 
 
 def _as_phrases(nlp: Language, pattern: str | tuple, connectors: frozenset[str]) -> list:
@@ -405,28 +440,31 @@ def _alpha_2(name: str | None, rules: Rules) -> str | None:
 
 
 # -- candidates ------------------------------------------------------------------------
-def ruler_candidates(doc: Doc, contexts: dict[int, tuple[int, int]], name_part_lines: set[int]) -> list[Candidate]:
+def ruler_candidates(
+    doc: Doc, matches: list[tuple[int, str, int, int]], contexts: dict[int, tuple[int, int]], name_part_lines: set[int]
+) -> list[Candidate]:
     """The ruler's matches, context tokens cut off ('city of Almaty' -> 'Almaty')."""
     out = []
-    for span in drop_and_connector_matches(doc.spans[RULER_KEY], name_part_lines):
-        line = int(span.id_)
+    for line, label, start, end in drop_and_connector_matches(doc, matches, name_part_lines):
         before, after = contexts.get(line, (0, 0))
-        core = doc[span.start + before : span.end - after]
+        core = doc[start + before : end - after]
         if len(core):
-            out.append(Candidate(core.start_char, core.end_char, span.label_, line))
+            out.append(Candidate(core.start_char, core.end_char, label, line))
     return out
 
 
-def drop_and_connector_matches(spans, name_part_lines: set[int]) -> list:
+def drop_and_connector_matches(doc: Doc, matches: list[tuple[int, str, int, int]], name_part_lines: set[int]) -> list:
     """Matches of ``name_part`` lines with a connector right after 'and' inside: 'UNDP and the
     European Union' is two names (the Matcher tests ``name_part`` without its context)."""
     out = []
-    for span in spans:
-        if int(span.id_) in name_part_lines:
-            doc, connectors = span.doc, span.doc._.name_connectors
-            if any(t.lower_ in connectors and doc[t.i - 1].lower_ == "and" for t in span[1:]):
-                continue
-        out.append(span)
+    connectors = doc._.name_connectors
+    for match in matches:
+        line, _, start, end = match
+        if line in name_part_lines and any(
+            doc[i].lower_ in connectors and doc[i - 1].lower_ == "and" for i in range(start + 1, end)
+        ):
+            continue
+        out.append(match)
     return out
 
 
@@ -860,6 +898,7 @@ def extract_entities(
     ] + [(_alias_matcher(nlp, _country_aliases(rules)), g) for g in entity_rules.generators if g.source == "countries"]
     sections = [s for s in outline.sections if s.text]
     docs = list(nlp.pipe(s.text for s in sections))
+    ruler_matches = ruler_for(nlp, entity_rules)(docs)
     for doc, section in zip(docs, sections):
         doc.user_data[TEXT_KEY] = section.text  # spaCy keeps the text: doc.text == section.text
     lowercase = lowercase_words(docs)
@@ -867,8 +906,8 @@ def extract_entities(
 
     # Pass 1: rule matches, cities of countries a sentence names, then the members of place lists.
     resolved = []
-    for doc in docs:
-        found = ruler_candidates(doc, contexts, name_part_lines) + gazetteer_candidates(doc, matchers)
+    for doc, matches in zip(docs, ruler_matches):
+        found = ruler_candidates(doc, matches, contexts, name_part_lines) + gazetteer_candidates(doc, matchers)
         found += [c for g in cities if alpha_2 for c in city_candidates(doc, 0, len(doc), [_city_name_set(g, alpha_2)], g)]
         found = split_at_known_names(doc, found, known_lines)
         found = drop_indefinite_names(doc, found, shape_lines, texts)
