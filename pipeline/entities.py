@@ -435,11 +435,25 @@ def _subdivision_matcher(nlp: Language, generator: EntityGenerator, alpha_2: str
     return matcher
 
 
+class CityNames(NamedTuple):
+    """A country's city names, and the first words of them sorted (a word no name starts
+    with is passed over in one bisection)."""
+
+    names: frozenset[str]
+    heads: tuple[str, ...]
+
+    def may_start(self, word: str) -> bool:
+        """Whether some name starts with ``word`` (a token: no space inside)."""
+        at = bisect_left(self.heads, word)
+        return at < len(self.heads) and self.heads[at].startswith(word)
+
+
 @lru_cache(maxsize=256)
-def _city_name_set(generator: EntityGenerator, alpha_2: str) -> frozenset[str]:
+def _city_name_set(generator: EntityGenerator, alpha_2: str) -> CityNames:
     """A country's city names, made the first time a profile needs that country (a set: looking
     names up costs less than building a PhraseMatcher of thousands of names)."""
-    return frozenset(city_names(alpha_2, generator))
+    names = frozenset(city_names(alpha_2, generator))
+    return CityNames(names, tuple(sorted({n.split(" ")[0] for n in names})))
 
 
 @lru_cache(maxsize=8)
@@ -548,13 +562,14 @@ def sentences(doc: Doc) -> list[tuple[int, int]]:
 
 
 def city_candidates(
-    doc: Doc, start: int, end: int, names: list[frozenset[str]], generator: EntityGenerator
+    doc: Doc, start: int, end: int, names: list[CityNames], generator: EntityGenerator
 ) -> list[Candidate]:
     """The longest listed city name that starts at each capitalised token of doc[start:end]."""
     text, words, out, i = doc_text(doc), doc_words(doc), [], start
     while i < end:
         hit = None
-        if words.text[i][:1].isupper():
+        word = words.text[i]
+        if word[:1].isupper() and (" " in word or any(n.may_start(word) for n in names)):
             first = words.start[i]
             for last in range(min(i + MAX_CITY_TOKENS, end) - 1, i - 1, -1):
                 name = text[first : words.start[last] + len(words.text[last])]
@@ -569,9 +584,9 @@ def city_candidates(
     return out
 
 
-def _listed(name: str, names: list[frozenset[str]]) -> bool:
+def _listed(name: str, names: list[CityNames]) -> bool:
     for listed in names:
-        if name in listed:
+        if name in listed.names:
             return True
     return False
 
