@@ -225,6 +225,7 @@ class Ruler:
         self.phrases = PhraseMatcher(nlp.vocab)
         self.tokens = TokenPatternMatcher(nlp.vocab)
         self.keys: dict[int, tuple[str, int]] = {}  # phrase match id -> (label, line)
+        self.hashes: dict[str, int] = {}  # label or line -> its hash in the vocab's strings
         phrases: dict[tuple[str, int], list[str]] = defaultdict(list)
         for p in entity_rules.patterns:
             for phrase in _as_phrases(nlp, p.pattern, entity_rules.connectors):
@@ -239,6 +240,8 @@ class Ruler:
             key = f"{label}|{line}"
             self.keys[self.vocab.strings.add(key)] = (label, line)
             self.phrases.add(key, list(nlp.tokenizer.pipe(texts)))
+        for label, line in {(p.label, p.line) for p in entity_rules.patterns} | set(phrases):
+            self.hashes.update({label: self.vocab.strings.add(label), str(line): self.vocab.strings.add(str(line))})
 
     def __call__(self, docs: list[Doc]) -> list[list[tuple[int, str, int, int]]]:
         """Per doc, every match as (line, label, start token, end token), in the order the
@@ -247,13 +250,13 @@ class Ruler:
         for doc, found in zip(docs, self.tokens(docs)):
             matches = {(line, label, start, end) for (label, line), start, end in found if start != end}
             matches |= {(self.keys[m][1], self.keys[m][0], start, end) for m, start, end in self.phrases(doc)}
-            out.append(sorted(matches, key=lambda m, doc=doc: self._span_order(doc, m)))
+            out.append(sorted(matches, key=self._span_order))
         return out
 
-    def _span_order(self, doc: Doc, match: tuple[int, str, int, int]) -> tuple:
+    def _span_order(self, match: tuple[int, str, int, int]) -> tuple:
+        """Tokens are never empty: their order is that of the characters."""
         line, label, start, end = match
-        words = doc_words(doc)
-        return words.start[start], words.end(end - 1), self.vocab.strings[label], self.vocab.strings[str(line)]
+        return start, end, self.hashes[label], self.hashes[str(line)]
 
 
 @lru_cache(maxsize=8)

@@ -100,15 +100,20 @@ class TokenPatternMatcher:
         starts = [0]
         for code in codes:
             starts.append(starts[-1] + len(code) + 1)
+        backwards = text[::-1]
         out: list[set[Match]] = [set() for _ in docs]
-        for key, pattern, extent, longest in self._patterns():
-            for found in pattern.finditer(text, overlapped=True):
-                first = found.start()
+        for key, pattern, reversed_pattern, extent, longest in self._patterns():
+            firsts = [found.start() for found in pattern.finditer(text, overlapped=True)]
+            if not firsts:
+                continue
+            # where some match ends: where the reversed pattern matches the reversed text
+            ends = sorted(len(text) - found.start() for found in reversed_pattern.finditer(backwards, overlapped=True))
+            for first in firsts:
                 doc = bisect_right(starts, first) - 1
                 last = extent.match(text, first).end()
                 if longest is not None:
                     last = min(last, first + longest)
-                for end in range(last, first, -1):
+                for end in ends[bisect_right(ends, first) : bisect_right(ends, last)]:
                     if pattern.fullmatch(text, first, end):
                         out[doc].add((key, first - starts[doc], end - starts[doc]))
         if self._spacy_keys:
@@ -139,8 +144,9 @@ class TokenPatternMatcher:
             self._class_of[orth] = self._classes[tests]
 
     def _patterns(self) -> list:
-        """Per pattern: its key, its regex, the regex of any run of tokens it could span, and
-        its longest match in tokens (None: unbounded). Compiled again when new classes came."""
+        """Per pattern: its key, its regex and that of its tokens in reverse order, the regex of
+        any run of tokens it could span, and its longest match in tokens (None: unbounded).
+        Compiled again when new classes came."""
         if self._compiled is None:
             members = [[] for _ in self.tests]
             for tests, char in self._classes.items():
@@ -149,10 +155,11 @@ class TokenPatternMatcher:
             sets = [f"[{''.join(chars)}]" if chars else "(?!)" for chars in members]
             self._compiled = []
             for key, steps in self.patterns:
-                body = "".join(f"(?:{sets[t]}){{{least},{'' if most is None else most}}}" for t, least, most in steps)
+                body = [f"(?:{sets[t]}){{{least},{'' if most is None else most}}}" for t, least, most in steps]
                 chars = "".join(sorted({c for t, _, _ in steps for c in members[t]}))
                 extent = f"[{chars}]*" if chars else ""
                 longest = None if any(most is None for _, _, most in steps) else sum(most for _, _, most in steps)
-                self._compiled.append((key, regex.compile(body), regex.compile(extent), longest))
+                self._compiled.append((key, regex.compile("".join(body)), regex.compile("".join(body[::-1])),
+                                       regex.compile(extent), longest))
         return self._compiled
 
