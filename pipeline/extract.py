@@ -28,7 +28,7 @@ from .rules import DEFAULT_RULES_DIR, Rules, load_rules, rules_digest
 from .schema import TABLES, to_arrow
 from .sections import build_outline
 from .summary import country_row
-from .vnrs import extract_sdg_priorities, extract_vnr_years
+from .vnrs import add_footnote_years, extract_sdg_priorities, section_vnr_years
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,7 @@ def extract_document(source: SourceDocument, rules: Rules, model: str | None = N
     units = extract_admin_units(outline, rules)
     reviews = extract_local_reviews(outline, rules, notes.refs)
     entities = extract_entities(outline, rules, model=model, iso3=country.iso3)
+    vnr_years = section_vnr_years(outline, rules)
     rows = {
         "profiles": [
             {
@@ -63,7 +64,7 @@ def extract_document(source: SourceDocument, rules: Rules, model: str | None = N
                 "pages": source.pages,
                 "state_structure": units.state_structure,
                 "subnational_tiers": units.subnational_tiers,
-                "vnr_years": list(extract_vnr_years(outline, rules, notes.footnotes)),
+                "vnr_years": list(add_footnote_years(vnr_years, notes.footnotes, rules)),
                 "pipeline_version": __version__,
                 "rules_digest": rules.digest,
             }
@@ -92,7 +93,7 @@ def extract_document(source: SourceDocument, rules: Rules, model: str | None = N
         "indicators": [asdict(i) for i in extract_indicators(outline, rules)],
         "entities": [asdict(e) for e in entities],
         "cases": [asdict(c) for c in extract_cases(outline, entities)],
-        "sdg_priorities": [asdict(p) for p in extract_sdg_priorities(outline, rules)],
+        "sdg_priorities": [asdict(p) for p in extract_sdg_priorities(outline, rules, vnr_years)],
         "local_reviews": [asdict(r) for r in reviews.rows],
     }
     warnings = (((country.warning,) if country.warning else ()) + source.warnings + outline.warnings
