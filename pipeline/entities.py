@@ -90,9 +90,9 @@ class Entity:
     method: str  # ruler | model
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """A proposed entity: character offsets, label, and the rule line that made it."""
+class Candidate(NamedTuple):
+    """A proposed entity: character offsets, label, and the rule line that made it (a named
+    tuple: the stage hashes and sorts thousands of them a profile)."""
 
     start: int
     end: int
