@@ -1,7 +1,7 @@
 """Entities: named entities (places, organisations, plans, dates, numbers) in section text.
 
-Rules first: a blank spaCy pipeline with a SpanRuler whose patterns come from
-rules/entities.jsonl proposes candidates; named conflict rules decide among them
+Rules first: a ruler whose patterns come from rules/entities.jsonl (spaCy's pattern
+language, matched over spaCy's tokens by ``Ruler``) proposes candidates; named conflict rules decide among them
 (``longest_first``), two document-level rules add what patterns alone miss
 (members of a place enumeration, acronyms defined in parentheses), and a
 statistical model, when one is installed and asked for, only fills the gaps the
@@ -266,10 +266,10 @@ def ruler_for(nlp: Language, entity_rules: EntityRules) -> Ruler:
 
 
 def _as_phrases(nlp: Language, pattern: str | tuple, connectors: frozenset[str]) -> list:
-    """A rule line as SpanRuler patterns: literal token patterns ('ORTH' or 'TEXT' words, no
+    """A rule line as ruler patterns: literal token patterns ('ORTH' or 'TEXT' words, no
     operator: 'Storting', 'Bundestag', ...) become phrases, which the ruler's PhraseMatcher
-    finds in one pass; only patterns that test token attributes stay token patterns (the
-    Matcher tests each of them at every token). A phrase must tokenize as the words it lists."""
+    finds in one pass; only patterns that test token attributes stay token patterns. A
+    phrase must tokenize as the words it lists."""
     if isinstance(pattern, str):
         return [pattern]
     choices = [_literal_words(token) for token in pattern]
@@ -282,11 +282,12 @@ def _as_phrases(nlp: Language, pattern: str | tuple, connectors: frozenset[str])
 
 
 def _native_token(token: dict, connectors: frozenset[str]) -> dict:
-    """The rules' own token attributes as a TEXT regex the Matcher tests only where a pattern
-    needs it. An extension attribute is read for every token of every doc before matching
-    (the costliest part of it); the regex means the same: ``is_cap``, a first character
-    that is upper case; ``name_part``, that or a connector word. (A connector right after
-    'and' is no name part: ``drop_and_connector_matches`` removes those matches.)"""
+    """The rules' own token attributes as a TEXT regex: a test of the word alone, which the
+    ``TokenPatternMatcher`` decides once per word (an extension attribute would leave the
+    pattern to spaCy's Matcher, which reads it at every token). The regex means the same:
+    ``is_cap``, a first character that is upper case; ``name_part``, that or a connector
+    word. (A connector right after 'and' is no name part: ``drop_and_connector_matches``
+    removes those matches.)"""
     ext = token.get("_")
     if not isinstance(ext, dict) or "TEXT" in token or set(ext) - {"is_cap", "name_part"} or False in ext.values():
         return dict(token)
