@@ -49,6 +49,13 @@ def quantifier(op: str | None) -> tuple[int, int | None] | None:
     return least, most
 
 
+def _repeat(least: int, most: int | None) -> str:
+    """A regex quantifier: '' for exactly once, '?', '*', '+', '{n,m}'."""
+    return {(1, 1): "", (0, 1): "?", (0, None): "*", (1, None): "+"}.get(
+        (least, most), f"{{{least},{'' if most is None else most}}}"
+    )
+
+
 def is_word_pattern(pattern: list[dict]) -> bool:
     """Every token of the pattern tests word attributes only, with an operator we translate."""
     return all(set(t) - {"OP"} <= WORD_ATTRS and quantifier(t.get("OP")) is not None for t in pattern)
@@ -152,10 +159,10 @@ class TokenPatternMatcher:
             for tests, char in self._classes.items():
                 for test in tests:
                     members[test].append(char)
-            sets = [f"[{''.join(chars)}]" if chars else "(?!)" for chars in members]
+            sets = [f"[{''.join(chars)}]" if chars else "(?:(?!))" for chars in members]
             self._compiled = []
             for key, steps in self.patterns:
-                body = [f"(?:{sets[t]}){{{least},{'' if most is None else most}}}" for t, least, most in steps]
+                body = [sets[t] + _repeat(least, most) for t, least, most in steps]
                 chars = "".join(sorted({c for t, _, _ in steps for c in members[t]}))
                 extent = f"[{chars}]*" if chars else ""
                 longest = None if any(most is None for _, _, most in steps) else sum(most for _, _, most in steps)
