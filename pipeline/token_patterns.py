@@ -102,7 +102,7 @@ class TokenPatternMatcher:
 
     def __call__(self, docs: list[Doc]) -> list[list[Match]]:
         """Per doc, every (key, start, end) of every pattern, deduplicated, unordered."""
-        codes = self._codes(docs)
+        codes = self._codes(docs)  # classifies new words first, so the patterns are up to date
         text = _SEPARATOR.join(codes) + _SEPARATOR
         starts = [0]
         for code in codes:
@@ -136,6 +136,8 @@ class TokenPatternMatcher:
         new = list(dict.fromkeys(o for doc in orths for o in doc if o not in class_of))
         if new:
             self._classify(new)
+        self._patterns()  # may renumber the classes
+        class_of = self._class_of
         return ["".join([class_of[o] for o in doc]) for doc in orths]
 
     def _classify(self, orths: list[int]) -> None:
@@ -155,18 +157,42 @@ class TokenPatternMatcher:
         any run of tokens it could span, and its longest match in tokens (None: unbounded).
         Compiled again when new classes came."""
         if self._compiled is None:
-            members = [[] for _ in self.tests]
+            self._renumber_classes()
+            members: list[list[str]] = [[] for _ in self.tests]
             for tests, char in self._classes.items():
                 for test in tests:
                     members[test].append(char)
-            sets = [f"[{''.join(chars)}]" if chars else "(?:(?!))" for chars in members]
+            sets = [_char_set(chars) for chars in members]
             self._compiled = []
             for key, steps in self.patterns:
                 body = [sets[t] + _repeat(least, most) for t, least, most in steps]
-                chars = "".join(sorted({c for t, _, _ in steps for c in members[t]}))
-                extent = f"[{chars}]*" if chars else ""
+                extent = _char_set({c for t, _, _ in steps for c in members[t]}) + "*"
                 longest = None if any(most is None for _, _, most in steps) else sum(most for _, _, most in steps)
                 self._compiled.append((key, regex.compile("".join(body)), regex.compile("".join(body[::-1])),
                                        regex.compile(extent), longest))
         return self._compiled
+
+    def _renumber_classes(self) -> None:
+        """Class characters in the order of the tests they pass, the tests most classes pass
+        first: each test's characters then form few ranges, and the regexes compile fast."""
+        popular = sorted(range(len(self.tests)), key=lambda t: -sum(t in tests for tests in self._classes))
+        ordered = sorted(self._classes, key=lambda tests: [t not in tests for t in popular])
+        renamed = {self._classes[tests]: chr(_FIRST_CLASS + i) for i, tests in enumerate(ordered)}
+        self._classes = {tests: renamed[self._classes[tests]] for tests in ordered}
+        self._class_of = {orth: renamed[char] for orth, char in self._class_of.items()}
+
+
+def _char_set(chars) -> str:
+    """A regex set of class characters, consecutive ones as ranges; one that matches nothing
+    when there are none."""
+    codes = sorted(map(ord, chars))
+    if not codes:
+        return "(?:(?!))"
+    ranges: list[list[int]] = []
+    for code in codes:
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    return "[" + "".join(chr(a) if a == b else f"{chr(a)}-{chr(b)}" for a, b in ranges) + "]"
 
