@@ -431,7 +431,7 @@ def _fold_accents(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
-@lru_cache(maxsize=32)
+@lru_cache(maxsize=256)  # as many countries as _city_name_set: a worker sees many, each again later
 def _subdivision_matcher(nlp: Language, generator: EntityGenerator, alpha_2: str) -> PhraseMatcher:
     matcher = PhraseMatcher(nlp.vocab)
     names = sorted(subdivision_names(alpha_2, generator))
