@@ -12,6 +12,7 @@ inputs that lost their bold, the item's opening name and lists of names.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import chain
 from typing import Iterable
 
 import regex
@@ -83,7 +84,7 @@ def has_emphasis(outline: Outline) -> bool:
 
 def lowercase_words(outline: Outline) -> frozenset[str]:
     """Words the profile writes in lower case somewhere: evidence they are not names."""
-    return frozenset(w for s in outline.sections for w in _LOWER_WORD.findall(s.text, timeout=PATTERN_TIMEOUT))
+    return frozenset(chain.from_iterable(_LOWER_WORD.findall(s.text, timeout=PATTERN_TIMEOUT) for s in outline.sections))
 
 
 def case_sections(outline: Outline) -> list[Section]:

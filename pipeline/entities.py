@@ -1,7 +1,7 @@
 """Entities: named entities (places, organisations, plans, dates, numbers) in section text.
 
-Rules first: a blank spaCy pipeline with a SpanRuler whose patterns come from
-rules/entities.jsonl proposes candidates; named conflict rules decide among them
+Rules first: a ruler whose patterns come from rules/entities.jsonl (spaCy's pattern
+language, matched over spaCy's tokens by ``Ruler``) proposes candidates; named conflict rules decide among them
 (``longest_first``), two document-level rules add what patterns alone miss
 (members of a place enumeration, acronyms defined in parentheses), and a
 statistical model, when one is installed and asked for, only fills the gaps the
@@ -18,17 +18,19 @@ from __future__ import annotations
 import itertools
 import sys
 import unicodedata
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from math import prod
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, NamedTuple
 
 import pycountry
 import regex
 import spacy
 from spacy.lang.char_classes import ALPHA, ALPHA_LOWER, ALPHA_UPPER
 from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.attrs import IDX, IS_STOP, LENGTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Token
@@ -38,10 +40,11 @@ from .country import resolve_country
 from .document import Outline
 from .errors import NotAProfile, UnknownCountry
 from .rules import EntityGenerator, EntityRules, Rules
+from .token_patterns import TokenPatternMatcher
 
-RULER_KEY = "ruler"  # doc.spans key of the ruler's raw matches
 MODEL_KEY = "model"  # doc.spans key of a statistical model's entities
 TEXT_KEY = "sdg_text"  # doc.user_data key of the doc's text (doc_text)
+WORDS_KEY = "sdg_words"  # doc.user_data key of its tokens read once (doc_words)
 PLACE_LABELS = frozenset({"GPE", "LOC"})
 NUMERIC_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
 # Priorities of candidates no rule line made: they lose every tie with a rule line.
@@ -87,9 +90,9 @@ class Entity:
     method: str  # ruler | model
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """A proposed entity: character offsets, label, and the rule line that made it."""
+class Candidate(NamedTuple):
+    """A proposed entity: character offsets, label, and the rule line that made it (a named
+    tuple: the stage hashes and sorts thousands of them a profile)."""
 
     start: int
     end: int
@@ -110,8 +113,37 @@ def doc_text(doc: Doc) -> str:
     return text
 
 
+class Words(NamedTuple):
+    """A doc's tokens as plain lists: their texts, first characters and stop-word marks."""
+
+    text: list[str]
+    start: list[int]
+    stop: list[int]
+
+    def end(self, i: int) -> int:
+        """The character after token ``i``."""
+        return self.start[i] + len(self.text[i])
+
+
+def doc_words(doc: Doc) -> Words:
+    """The doc's tokens, read once: making a spaCy Token object costs about a microsecond, and
+    the stage reads every token several times."""
+    words = doc.user_data.get(WORDS_KEY)
+    if words is None:
+        text = doc_text(doc)
+        rows = doc.to_array([IDX, LENGTH, IS_STOP]).tolist() if len(doc) else []
+        words = doc.user_data[WORDS_KEY] = Words(
+            [text[i : i + n] for i, n, _ in rows], [i for i, _, _ in rows], [stop for _, _, stop in rows]
+        )
+    return words
+
+
 def _is_cap(token: Token) -> bool:
-    return token.text[:1].isupper()
+    return _starts_upper(token.text)
+
+
+def _starts_upper(word: str) -> bool:
+    return word[:1].isupper()
 
 
 def _is_name_part(token: Token) -> bool:
@@ -179,27 +211,65 @@ def _build_nlp(entity_rules: EntityRules, model: str | None) -> Language:
     _keep_hyphenated_names(nlp)
     _split_acronym_periods(nlp)
     nlp.add_pipe("sdg_name_connectors", config={"connectors": sorted(entity_rules.connectors)})
-    ruler = nlp.add_pipe("span_ruler", config={"spans_key": RULER_KEY, "validate": True})
-    patterns = [
-        {"label": p.label, "pattern": phrase, "id": str(p.line)}
-        for p in entity_rules.patterns
-        for phrase in _as_phrases(nlp, p.pattern, entity_rules.connectors)
-    ]
-    for generator in entity_rules.generators:
-        if generator.source == "countries":
-            names = sorted(country_names(generator))
-            patterns += [{"label": generator.label, "pattern": n, "id": str(generator.line)} for n in names]
-    ruler.add_patterns(patterns)
     if model is not None:
         nlp.add_pipe("sdg_model_entities", config={"model": model})
     return nlp
 
 
+class Ruler:
+    """The rule lines' patterns (what spaCy's SpanRuler did, matching whole profiles at once):
+    phrases through a PhraseMatcher, token patterns through a ``TokenPatternMatcher``."""
+
+    def __init__(self, nlp: Language, entity_rules: EntityRules):
+        self.vocab = nlp.vocab
+        self.phrases = PhraseMatcher(nlp.vocab)
+        self.tokens = TokenPatternMatcher(nlp.vocab)
+        self.keys: dict[int, tuple[str, int]] = {}  # phrase match id -> (label, line)
+        self.hashes: dict[str, int] = {}  # label or line -> its hash in the vocab's strings
+        phrases: dict[tuple[str, int], list[str]] = defaultdict(list)
+        for p in entity_rules.patterns:
+            for phrase in _as_phrases(nlp, p.pattern, entity_rules.connectors):
+                if isinstance(phrase, str):
+                    phrases[(p.label, p.line)].append(phrase)
+                else:
+                    self.tokens.add((p.label, p.line), phrase)
+        for generator in entity_rules.generators:
+            if generator.source == "countries":
+                phrases[(generator.label, generator.line)] += sorted(country_names(generator))
+        for (label, line), texts in phrases.items():
+            key = f"{label}|{line}"
+            self.keys[self.vocab.strings.add(key)] = (label, line)
+            self.phrases.add(key, list(nlp.tokenizer.pipe(texts)))
+        for label, line in {(p.label, p.line) for p in entity_rules.patterns} | set(phrases):
+            self.hashes.update({label: self.vocab.strings.add(label), str(line): self.vocab.strings.add(str(line))})
+
+    def __call__(self, docs: list[Doc]) -> list[list[tuple[int, str, int, int]]]:
+        """Per doc, every match as (line, label, start token, end token), in the order the
+        SpanRuler gave its spans (by characters, then the hashes of label and line)."""
+        out = []
+        for doc, found in zip(docs, self.tokens(docs)):
+            matches = {(line, label, start, end) for (label, line), start, end in found if start != end}
+            matches |= {(self.keys[m][1], self.keys[m][0], start, end) for m, start, end in self.phrases(doc)}
+            out.append(sorted(matches, key=self._span_order))
+        return out
+
+    def _span_order(self, match: tuple[int, str, int, int]) -> tuple:
+        """Tokens are never empty: their order is that of the characters."""
+        line, label, start, end = match
+        return start, end, self.hashes[label], self.hashes[str(line)]
+
+
+@lru_cache(maxsize=8)
+def ruler_for(nlp: Language, entity_rules: EntityRules) -> Ruler:
+    """The ruler of a rule set, on a pipeline's vocabulary; built once per process."""
+    return Ruler(nlp, entity_rules)
+
+
 def _as_phrases(nlp: Language, pattern: str | tuple, connectors: frozenset[str]) -> list:
-    """A rule line as SpanRuler patterns: literal token patterns ('ORTH' or 'TEXT' words, no
+    """A rule line as ruler patterns: literal token patterns ('ORTH' or 'TEXT' words, no
     operator: 'Storting', 'Bundestag', ...) become phrases, which the ruler's PhraseMatcher
-    finds in one pass; only patterns that test token attributes stay token patterns (the
-    Matcher tests each of them at every token). A phrase must tokenize as the words it lists."""
+    finds in one pass; only patterns that test token attributes stay token patterns. A
+    phrase must tokenize as the words it lists."""
     if isinstance(pattern, str):
         return [pattern]
     choices = [_literal_words(token) for token in pattern]
@@ -212,11 +282,12 @@ def _as_phrases(nlp: Language, pattern: str | tuple, connectors: frozenset[str])
 
 
 def _native_token(token: dict, connectors: frozenset[str]) -> dict:
-    """The rules' own token attributes as a TEXT regex the Matcher tests only where a pattern
-    needs it. An extension attribute is read for every token of every doc before matching
-    (the costliest part of it); the regex means the same: ``is_cap``, a first character
-    that is upper case; ``name_part``, that or a connector word. (A connector right after
-    'and' is no name part: ``drop_and_connector_matches`` removes those matches.)"""
+    """The rules' own token attributes as a TEXT regex: a test of the word alone, which the
+    ``TokenPatternMatcher`` decides once per word (an extension attribute would leave the
+    pattern to spaCy's Matcher, which reads it at every token). The regex means the same:
+    ``is_cap``, a first character that is upper case; ``name_part``, that or a connector
+    word. (A connector right after 'and' is no name part: ``drop_and_connector_matches``
+    removes those matches.)"""
     ext = token.get("_")
     if not isinstance(ext, dict) or "TEXT" in token or set(ext) - {"is_cap", "name_part"} or False in ext.values():
         return dict(token)
@@ -360,7 +431,7 @@ def _fold_accents(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
-@lru_cache(maxsize=32)
+@lru_cache(maxsize=256)  # as many countries as _city_name_set: a worker sees many, each again later
 def _subdivision_matcher(nlp: Language, generator: EntityGenerator, alpha_2: str) -> PhraseMatcher:
     matcher = PhraseMatcher(nlp.vocab)
     names = sorted(subdivision_names(alpha_2, generator))
@@ -368,11 +439,25 @@ def _subdivision_matcher(nlp: Language, generator: EntityGenerator, alpha_2: str
     return matcher
 
 
+class CityNames(NamedTuple):
+    """A country's city names, and the first words of them sorted (a word no name starts
+    with is passed over in one bisection)."""
+
+    names: frozenset[str]
+    heads: tuple[str, ...]
+
+    def may_start(self, word: str) -> bool:
+        """Whether some name starts with ``word`` (a token: no space inside)."""
+        at = bisect_left(self.heads, word)
+        return at < len(self.heads) and self.heads[at].startswith(word)
+
+
 @lru_cache(maxsize=256)
-def _city_name_set(generator: EntityGenerator, alpha_2: str) -> frozenset[str]:
+def _city_name_set(generator: EntityGenerator, alpha_2: str) -> CityNames:
     """A country's city names, made the first time a profile needs that country (a set: looking
     names up costs less than building a PhraseMatcher of thousands of names)."""
-    return frozenset(city_names(alpha_2, generator))
+    names = frozenset(city_names(alpha_2, generator))
+    return CityNames(names, tuple(sorted({n.split(" ")[0] for n in names})))
 
 
 @lru_cache(maxsize=8)
@@ -405,28 +490,30 @@ def _alpha_2(name: str | None, rules: Rules) -> str | None:
 
 
 # -- candidates ------------------------------------------------------------------------
-def ruler_candidates(doc: Doc, contexts: dict[int, tuple[int, int]], name_part_lines: set[int]) -> list[Candidate]:
+def ruler_candidates(
+    doc: Doc, matches: list[tuple[int, str, int, int]], contexts: dict[int, tuple[int, int]], name_part_lines: set[int]
+) -> list[Candidate]:
     """The ruler's matches, context tokens cut off ('city of Almaty' -> 'Almaty')."""
-    out = []
-    for span in drop_and_connector_matches(doc.spans[RULER_KEY], name_part_lines):
-        line = int(span.id_)
+    out, words = [], doc_words(doc)
+    for line, label, start, end in drop_and_connector_matches(doc, matches, name_part_lines):
         before, after = contexts.get(line, (0, 0))
-        core = doc[span.start + before : span.end - after]
-        if len(core):
-            out.append(Candidate(core.start_char, core.end_char, span.label_, line))
+        if start + before < end - after:
+            out.append(Candidate(words.start[start + before], words.end(end - after - 1), label, line))
     return out
 
 
-def drop_and_connector_matches(spans, name_part_lines: set[int]) -> list:
+def drop_and_connector_matches(doc: Doc, matches: list[tuple[int, str, int, int]], name_part_lines: set[int]) -> list:
     """Matches of ``name_part`` lines with a connector right after 'and' inside: 'UNDP and the
     European Union' is two names (the Matcher tests ``name_part`` without its context)."""
     out = []
-    for span in spans:
-        if int(span.id_) in name_part_lines:
-            doc, connectors = span.doc, span.doc._.name_connectors
-            if any(t.lower_ in connectors and doc[t.i - 1].lower_ == "and" for t in span[1:]):
-                continue
-        out.append(span)
+    connectors, words = doc._.name_connectors, doc_words(doc).text
+    for match in matches:
+        line, _, start, end = match
+        if line in name_part_lines and any(
+            words[i].lower() in connectors and words[i - 1].lower() == "and" for i in range(start + 1, end)
+        ):
+            continue
+        out.append(match)
     return out
 
 
@@ -479,19 +566,19 @@ def sentences(doc: Doc) -> list[tuple[int, int]]:
 
 
 def city_candidates(
-    doc: Doc, start: int, end: int, names: list[frozenset[str]], generator: EntityGenerator
+    doc: Doc, start: int, end: int, names: list[CityNames], generator: EntityGenerator
 ) -> list[Candidate]:
     """The longest listed city name that starts at each capitalised token of doc[start:end]."""
-    text, out, i = doc_text(doc), [], start
+    text, words, out, i = doc_text(doc), doc_words(doc), [], start
     while i < end:
-        first = doc[i]
         hit = None
-        if first.text[:1].isupper():
+        word = words.text[i]
+        if word[:1].isupper() and (" " in word or any(n.may_start(word) for n in names)):
+            first = words.start[i]
             for last in range(min(i + MAX_CITY_TOKENS, end) - 1, i - 1, -1):
-                token = doc[last]
-                name = text[first.idx : token.idx + len(token)]
-                if any(name in ns for ns in names):
-                    hit = (last + 1, Candidate(first.idx, first.idx + len(name), generator.label, generator.line))
+                name = text[first : words.start[last] + len(words.text[last])]
+                if _listed(name, names):
+                    hit = (last + 1, Candidate(first, first + len(name), generator.label, generator.line))
                     break
         if hit:
             i, cand = hit
@@ -499,6 +586,13 @@ def city_candidates(
         else:
             i += 1
     return out
+
+
+def _listed(name: str, names: list[CityNames]) -> bool:
+    for listed in names:
+        if name in listed.names:
+            return True
+    return False
 
 
 def foreign_city_candidates(
@@ -635,14 +729,30 @@ def _opens_sentence(token: Token) -> bool:
 
 def lowercase_words(docs: Iterable[Doc]) -> set[str]:
     """Words the profile writes in lower case somewhere: evidence they are common words."""
-    return {t.text for doc in docs for t in doc if t.is_alpha and t.text.islower()}
+    return {w for doc in docs for w in set(doc_words(doc).text) if w.isalpha() and w.islower()}
 
 
 def longest_first(candidates: Iterable[Candidate]) -> list[Candidate]:
     """Conflict rule: the longest candidate wins an overlap; on equal length the earlier
     start, then the earlier rule line. Returned in text order."""
+    candidates = set(candidates)
+    if any(c.start >= c.end for c in candidates):  # an empty one overlaps only what it lies inside
+        return _longest_first_pairwise(candidates)
     chosen: list[Candidate] = []
-    for cand in sorted(set(candidates), key=lambda c: (c.start - c.end, c.start, c.priority, c.label)):
+    starts: list[int] = []  # of the chosen, which never overlap: sorted by start, so by end too
+    ends: list[int] = []
+    for cand in sorted(candidates, key=lambda c: (c.start - c.end, c.start, c.priority, c.label)):
+        at = bisect_left(starts, cand.end)  # the chosen that start before cand ends
+        if at == 0 or ends[at - 1] <= cand.start:
+            chosen.append(cand)
+            starts.insert(at, cand.start)
+            ends.insert(at, cand.end)
+    return sorted(chosen, key=lambda c: c.start)
+
+
+def _longest_first_pairwise(candidates: set[Candidate]) -> list[Candidate]:
+    chosen: list[Candidate] = []
+    for cand in sorted(candidates, key=lambda c: (c.start - c.end, c.start, c.priority, c.label)):
         if not any(cand.overlaps(c) for c in chosen):
             chosen.append(cand)
     return sorted(chosen, key=lambda c: c.start)
@@ -656,9 +766,9 @@ def fill_gaps(ruler: list[Candidate], model: Iterable[Candidate]) -> list[Candid
 
 def name_runs(doc: Doc) -> list[tuple[int, int]]:
     """Maximal runs of capitalised tokens (token indices), not opened by a stop word."""
-    runs, start = [], None
-    for i, token in enumerate(doc):
-        if _is_cap(token) and (start is not None or not token.is_stop):
+    runs, start, words = [], None, doc_words(doc)
+    for i, (word, stop) in enumerate(zip(words.text, words.stop)):
+        if _starts_upper(word) and (start is not None or not stop):
             start = i if start is None else start
             continue
         if start is not None:
@@ -673,8 +783,9 @@ def enumerations(doc: Doc) -> list[list[tuple[int, int]]]:
     """Lists of names 'A, B, C and D' / 'A or B': runs joined by ',', 'and', 'or', ', and'."""
     groups: list[list[tuple[int, int]]] = []
     closed: list[bool] = []
+    words = doc_words(doc).text
     for run in name_runs(doc):
-        between = [t.lower_ for t in doc[groups[-1][-1][1] : run[0]]] if groups else None
+        between = [w.lower() for w in words[groups[-1][-1][1] : run[0]]] if groups else None
         if between in ([","], ["and"], ["or"], [",", "and"], [",", "or"]):
             groups[-1].append(run)
             closed[-1] = between[-1] in ("and", "or")
@@ -690,9 +801,9 @@ def enumeration_candidates(doc: Doc, resolved: list[Candidate]) -> list[Candidat
     'in East Kazakhstan, Kyzylorda, Mangystau and Aktobe': Kazakhstan is a known
     country, so the four members are places too.
     """
-    out = []
+    out, words = [], doc_words(doc)
     for group in enumerations(doc):
-        members = [(doc[s:e].start_char, doc[s:e].end_char) for s, e in group]
+        members = [(words.start[s], words.end(e - 1)) for s, e in group]
         inside = [c for c in resolved if any(c.overlaps(Candidate(s, e, "", 0)) for s, e in members)]
         if not inside or any(c.label not in PLACE_LABELS for c in inside):
             continue
@@ -742,49 +853,47 @@ def spelled_out_acronyms(doc: Doc, resolved: list[Candidate]) -> list[Candidate]
     (OSSAP-SDGs)': the capitalised words right before an acronym in parentheses whose
     initials spell it are a name, an ORG (a LAW when it ends in a plan or law word).
     Where a pattern already found a name there, it stands. Returns the name and the acronym."""
-    out = []
-    for token in doc:
-        if token.text != "(" or token.i + 2 >= len(doc) or doc[token.i + 2].text != ")":
+    out, words = [], doc_words(doc)
+    for paren in (i for i, word in enumerate(words.text[:-2]) if word == "(" and words.text[i + 2] == ")"):
+        acronym = words.text[paren + 1]
+        letters = "".join(c for c in acronym if c.isupper())
+        if not _is_acronym(acronym) or len(letters) < 3:
             continue
-        acronym = doc[token.i + 1]
-        letters = "".join(c for c in acronym.text if c.isupper())
-        if not _is_acronym(acronym.text) or len(letters) < 3:
-            continue
-        start = _spelled_out_start(doc, token.i, letters)
+        start = _spelled_out_start(doc, paren, letters)
         if start is None:
             continue
-        name = doc[start : token.i]
-        label = _spelled_out_label(name)
-        if label is None or any(c.start <= name.start_char and name.end_char <= c.end for c in resolved):
+        label = _spelled_out_label(words.text[start:paren])
+        name_start, name_end = words.start[start], words.end(paren - 1)
+        if label is None or any(c.start <= name_start and name_end <= c.end for c in resolved):
             continue
-        out.append(Candidate(name.start_char, name.end_char, label, ALIAS_PRIORITY))
-        out.append(Candidate(acronym.idx, acronym.idx + len(acronym), label, ALIAS_PRIORITY))
+        out.append(Candidate(name_start, name_end, label, ALIAS_PRIORITY))
+        out.append(Candidate(words.start[paren + 1], words.end(paren + 1), label, ALIAS_PRIORITY))
     return out
 
 
-def _spelled_out_label(name) -> str | None:
+def _spelled_out_label(name: list[str]) -> str | None:
     """ORG when a word of the name says body ('Office', 'Council'), LAW when its last word
     says plan or law; else None: 'Voluntary National Reviews (VNRs)', 'Special Economic
     Zones (SEZs)' are things, not names of bodies."""
-    if name[-1].text in LAW_HEADS:
+    if name[-1] in LAW_HEADS:
         return "LAW"
-    return "ORG" if any(t.text in BODY_HEADS for t in name) else None
+    return "ORG" if any(word in BODY_HEADS for word in name) else None
 
 
 def _spelled_out_start(doc: Doc, paren: int, letters: str) -> int | None:
     """The first token of the shortest run before ``paren`` whose capitalised words spell
     ``letters`` (a word in capitals gives all its capitals: 'SDGs' -> 'SDG')."""
-    spelled = ""
+    spelled, words = "", doc_words(doc).text
     for i in range(paren - 1, max(-1, paren - 3 * len(letters) - 4), -1):
-        word = doc[i]
-        if word.text[:1].isupper():
-            spelled = ("".join(c for c in word.text if c.isupper()) if word.text.isupper() or word.text[:-1].isupper()
-                       else word.text[0]) + spelled
+        word = words[i]
+        if word[:1].isupper():
+            spelled = ("".join(c for c in word if c.isupper()) if word.isupper() or word[:-1].isupper()
+                       else word[0]) + spelled
             if spelled == letters:
                 return i
             if not letters.endswith(spelled):
                 return None
-        elif word.lower_ not in doc._.name_connectors and word.lower_ not in ACRONYM_JOINERS:
+        elif word.lower() not in doc._.name_connectors and word.lower() not in ACRONYM_JOINERS:
             return None
     return None
 
@@ -862,13 +971,14 @@ def extract_entities(
     docs = list(nlp.pipe(s.text for s in sections))
     for doc, section in zip(docs, sections):
         doc.user_data[TEXT_KEY] = section.text  # spaCy keeps the text: doc.text == section.text
+    ruler_matches = ruler_for(nlp, entity_rules)(docs)
     lowercase = lowercase_words(docs)
     texts = [doc_text(doc) for doc in docs]
 
     # Pass 1: rule matches, cities of countries a sentence names, then the members of place lists.
     resolved = []
-    for doc in docs:
-        found = ruler_candidates(doc, contexts, name_part_lines) + gazetteer_candidates(doc, matchers)
+    for doc, matches in zip(docs, ruler_matches):
+        found = ruler_candidates(doc, matches, contexts, name_part_lines) + gazetteer_candidates(doc, matchers)
         found += [c for g in cities if alpha_2 for c in city_candidates(doc, 0, len(doc), [_city_name_set(g, alpha_2)], g)]
         found = split_at_known_names(doc, found, known_lines)
         found = drop_indefinite_names(doc, found, shape_lines, texts)

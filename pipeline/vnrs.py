@@ -7,6 +7,7 @@ nearest to it in its clause (rule ``nearest_year_same_clause``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
 
@@ -46,8 +47,20 @@ class GoalList:
 # -- VNR years --------------------------------------------------------------------------
 def extract_vnr_years(outline: Outline, rules: Rules, footnotes: tuple[Footnote, ...] = ()) -> tuple[int, ...]:
     """Years of the VNRs the profile discusses, in headings, body text and footnotes."""
-    vnr: VnrRules = rules.vnrs
-    texts = [t for s in outline.sections for t in (s.title, s.text)] + [f.text for f in footnotes]
+    return add_footnote_years(section_vnr_years(outline, rules), footnotes, rules)
+
+
+def section_vnr_years(outline: Outline, rules: Rules) -> tuple[int, ...]:
+    """Years of the VNRs the profile's headings and body text discuss (what the SDG
+    priorities fall back on; the profile row adds the footnotes' with ``add_footnote_years``)."""
+    return _mentioned_years([t for s in outline.sections for t in (s.title, s.text)], rules.vnrs)
+
+
+def add_footnote_years(years: tuple[int, ...], footnotes: tuple[Footnote, ...], rules: Rules) -> tuple[int, ...]:
+    return tuple(sorted(set(years) | set(_mentioned_years([f.text for f in footnotes], rules.vnrs))))
+
+
+def _mentioned_years(texts: list[str], vnr: VnrRules) -> tuple[int, ...]:
     return tuple(sorted({m.year for text in texts for m in vnr_year_mentions(text, vnr)}))
 
 
@@ -81,22 +94,36 @@ def _years_in(text: str, rules: VnrRules) -> list[int]:
 
 
 # -- SDG priorities ---------------------------------------------------------------------
-def extract_sdg_priorities(outline: Outline, rules: Rules) -> tuple[SdgPriority, ...]:
-    """The SDGs a VNR singled out, one row per (year, goal), sorted."""
+def extract_sdg_priorities(
+    outline: Outline, rules: Rules, known: tuple[int, ...] | None = None
+) -> tuple[SdgPriority, ...]:
+    """The SDGs a VNR singled out, one row per (year, goal), sorted. ``known``: the years of
+    ``section_vnr_years``, when the caller has them already."""
     vnr: VnrRules = rules.vnrs
-    known = extract_vnr_years(outline, rules)
+    known = section_vnr_years(outline, rules) if known is None else known
     rows: set[SdgPriority] = set()
+    cues = _any_of(vnr.priorities.cues)
     for section in outline.sections:
         before = ""  # section text up to the current sentence: a fallback for the year
         for start, end in sentence_bounds(section.text, rules.normalize.abbreviations):
             sentence = section.text[start:end]
-            if any(bounded("search", cue, sentence, "vnrs: priorities.cues") for cue in vnr.priorities.cues):
+            if any(bounded("search", cue, sentence, "vnrs: priorities.cues") for cue in cues):
                 for goals in goal_lists(sentence, vnr.priorities):
                     year = nearest_year(sentence, goals, vnr) or fallback_year(before, known, vnr)
                     if year is not None:
                         rows.update(SdgPriority(year, goal) for goal in goals.goals)
             before += " " + sentence
     return tuple(sorted(rows, key=lambda r: (r.year, r.sdg)))
+
+
+@lru_cache(maxsize=8)
+def _any_of(patterns: tuple[regex.Pattern, ...]) -> tuple[regex.Pattern, ...]:
+    """Patterns as one alternation, which finds a match where any of them does: one search a
+    sentence instead of one per cue. As they are when they differ in flags or have groups."""
+    if not patterns or len({p.flags for p in patterns}) != 1 or any(p.groups for p in patterns):
+        return patterns
+    end = "\n" if patterns[0].flags & regex.VERBOSE else ""  # a '#' comment stops at the line end
+    return (regex.compile("|".join(f"(?:{p.pattern}{end})" for p in patterns), patterns[0].flags),)
 
 
 def goal_lists(sentence: str, rules: PriorityRules) -> list[GoalList]:
