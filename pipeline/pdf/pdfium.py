@@ -20,16 +20,26 @@ from pdfminer.fontmetrics import FONT_METRICS  # the standard 14 fonts' metrics,
 
 from ..errors import EncryptedPdf, InputTooLarge, UnreadablePdf
 from .backend import SUBSET_PREFIX, PageObjects
+from .words import TEXT, TOP, X0
 
-TEXT, PATH, FORM = pdfium_c.FPDF_PAGEOBJ_TEXT, pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM
+TEXT_OBJECT, PATH_OBJECT, FORM_OBJECT = pdfium_c.FPDF_PAGEOBJ_TEXT, pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM
 MOVETO, BEZIERTO = pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_BEZIERTO
 PASSWORD_ERRORS = {pdfium_c.FPDF_ERR_PASSWORD: "a password is required",
                    pdfium_c.FPDF_ERR_SECURITY: "unsupported encryption"}
 IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
-# FPDFText_GetTextObject again, returning the object's address as an int: a key per character
-# without a pointer object to cast
-_text_object = ctypes.CFUNCTYPE(ctypes.c_void_p, pdfium_c.FPDF_TEXTPAGE, ctypes.c_int)(
-    ctypes.cast(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p).value)
+
+
+def _by_address(function, restype, *argtypes):
+    """A PDFium function again, taking and giving handles and pointers as plain ints: the
+    per-character calls then convert no pointer objects (about a quarter of each call's cost)."""
+    return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(function, ctypes.c_void_p).value)
+
+
+_VOIDP, _INT = ctypes.c_void_p, ctypes.c_int
+_text_object = _by_address(pdfium_c.FPDFText_GetTextObject, _VOIDP, _VOIDP, _INT)
+_char_origin = _by_address(pdfium_c.FPDFText_GetCharOrigin, _INT, _VOIDP, _INT, _VOIDP, _VOIDP)
+_is_generated = _by_address(pdfium_c.FPDFText_IsGenerated, _INT, _VOIDP, _INT)
+_unicode_map_error = _by_address(pdfium_c.FPDFText_HasUnicodeMapError, _INT, _VOIDP, _INT)
 LINE_END_HYPHEN = 0x2D  # PDFium reports a hyphen that ends a line as U+0002 or U+FFFE; its glyph is the hyphen's
 LINE_END_HYPHEN_CODES = ("\x02", "\ufffe")
 
@@ -65,7 +75,7 @@ def _page_objects(doc, index: int) -> PageObjects:
             textpage.close()
         rects, lines, curves = [], [], []
         for obj, kind, matrix in _objects(page.raw):
-            if kind == PATH:
+            if kind == PATH_OBJECT:
                 _classify(_path(obj, _times(_matrix(obj), matrix), top), rects, lines, curves)
         return PageObjects(index + 1, float(width), float(height), int(rotation), chars, rects, lines, curves)
     finally:
@@ -115,39 +125,47 @@ def _descent(font, fontname: str) -> float:
     return value.value / 1000
 
 
-def _chars(textpage, page_top: float, order: dict[int, int]) -> list[dict]:
-    """Characters as pdfplumber's dicts: x0, x1, top, bottom, text, fontname, size, colour, upright.
+def _chars(textpage, page_top: float, order: dict[int, int]) -> list[tuple]:
+    """Characters as ``words.CHAR_FIELDS`` tuples, in content-stream order.
 
     The box is pdfminer's: from the origin, one advance wide; from the baseline's
     descent, one font size high. A glyph PDFium reports as several characters at
     one origin (a ligature whose text is 'ff') is one character, as in pdfminer.
     Characters PDFium adds itself (spaces and line breaks it infers) are left out,
     and the rest are put in content-stream order (``order``: text object -> index).
-    Font, size and colour are asked once per text object; the text of the page in one call.
+    Per character PDFium is asked its text object and origin (and whether its font
+    maps it to text); the text of the page comes in one call, font, size and colour
+    once per text object.
     """
     raw = textpage.raw
+    handle = ctypes.cast(raw, ctypes.c_void_p).value
     count = pdfium_c.FPDFText_CountChars(raw)
     texts = _page_text(raw, count)
-    out: list[dict] = []
+    if texts is None:
+        texts = [chr(pdfium_c.FPDFText_GetUnicode(raw, i)) for i in range(count)]
+    out: list[tuple] = []
+    orders: list[int] = []
     styles: dict[int, _TextStyle] = {}
     fonts: dict[int, tuple] = {}
-    x, y = ctypes.c_double(), ctypes.c_double()
-    get_origin, is_generated, map_error = pdfium_c.FPDFText_GetCharOrigin, pdfium_c.FPDFText_IsGenerated, pdfium_c.FPDFText_HasUnicodeMapError
-    prev = None
+    origin = (ctypes.c_double * 2)()
+    x_at, y_at = ctypes.addressof(origin), ctypes.addressof(origin) + ctypes.sizeof(ctypes.c_double)
+    text_object, char_origin, is_generated, map_error = _text_object, _char_origin, _is_generated, _unicode_map_error
+    prev_key = prev_x = prev_y = None
     for i in range(count):
-        text = texts[i] if texts is not None else chr(pdfium_c.FPDFText_GetUnicode(raw, i))
-        if text in " \r\n" and is_generated(raw, i):
-            prev = None
+        text = texts[i]
+        if text in " \r\n" and is_generated(handle, i):
+            prev_key = None
             continue
-        if map_error(raw, i) == 1:
+        if map_error(handle, i) == 1:
             text = "(cid:0)"
-        key = _text_object(raw, i) or 0
-        get_origin(raw, i, x, y)
-        origin = (x.value, y.value)
-        if prev is not None and prev[0] == key and prev[1] == origin:
-            out[-1]["text"] += text  # one glyph, several characters of text
+        key = text_object(handle, i) or 0
+        char_origin(handle, i, x_at, y_at)
+        x, y = origin[0], origin[1]
+        if key == prev_key and x == prev_x and y == prev_y:
+            last = out[-1]
+            out[-1] = last[:TEXT] + (last[TEXT] + text,) + last[TEXT + 1:]  # one glyph, several characters of text
             continue
-        prev = (key, origin)
+        prev_key, prev_x, prev_y = key, x, y
         style = styles.get(key)
         if style is None:
             obj = ctypes.cast(ctypes.c_void_p(key), pdfium_c.FPDF_PAGEOBJECT)
@@ -155,18 +173,16 @@ def _chars(textpage, page_top: float, order: dict[int, int]) -> list[dict]:
         advance = style.advances.get((style.font_size, text))
         if advance is None:
             advance = style.advances[(style.font_size, text)] = _advance(raw, i, style, text)
-        advance *= style.hscale
-        bottom = page_top - (origin[1] + style.descent * style.size)
-        top = bottom - style.size
-        out.append({
-            "text": text, "x0": origin[0], "x1": origin[0] + advance, "top": top, "bottom": bottom, "doctop": top,
-            "upright": style.upright, "size": style.size, "fontname": style.fontname,
-            "non_stroking_color": style.colour, "order": style.order,
-        })
-    for char, after in zip(out, out[1:]):
-        if len(char["text"]) > 1 and after["top"] == char["top"] and after["x0"] > char["x0"]:
-            char["x1"] = after["x0"]  # a ligature's advance is its glyph's, not its first letter's
-    out.sort(key=lambda c: c["order"])
+        bottom = page_top - (y + style.descent * style.size)
+        out.append((x, x + advance * style.hscale, bottom - style.size, bottom, text,
+                    style.fontname, style.size, style.colour, style.upright))
+        orders.append(style.order)
+    for n in range(len(out) - 1):
+        char, after = out[n], out[n + 1]
+        if len(char[TEXT]) > 1 and after[TOP] == char[TOP] and after[X0] > char[X0]:
+            out[n] = (char[X0], after[X0]) + char[TOP:]  # a ligature's advance is its glyph's, not its first letter's
+    if any(a > b for a, b in zip(orders, orders[1:])):
+        out = [out[n] for n in sorted(range(len(out)), key=orders.__getitem__)]
     return out
 
 
@@ -192,7 +208,7 @@ def _advance(textpage, i: int, style: _TextStyle, text: str) -> float:
 
 def _text_order(page_raw) -> dict[int, int]:
     """Text object -> its place in the content stream (forms opened in place)."""
-    texts = (obj for obj, kind, _ in _objects(page_raw) if kind == TEXT)
+    texts = (obj for obj, kind, _ in _objects(page_raw) if kind == TEXT_OBJECT)
     return {ctypes.cast(obj, ctypes.c_void_p).value or 0: n for n, obj in enumerate(texts)}
 
 
@@ -204,7 +220,7 @@ def _objects(page_raw, matrix=IDENTITY, container=None):
         obj = (pdfium_c.FPDFFormObj_GetObject(container, i) if container is not None
                else pdfium_c.FPDFPage_GetObject(page_raw, i))
         kind = pdfium_c.FPDFPageObj_GetType(obj)
-        if kind == FORM:
+        if kind == FORM_OBJECT:
             yield from _objects(page_raw, _times(_matrix(obj), matrix), obj)
         else:
             yield obj, kind, matrix
