@@ -162,6 +162,9 @@ def doubled_glyphs(chars: list[tuple], least: int = 3) -> bool:
     """Whether some glyphs are printed twice on themselves: a 'fake bold' (the text drawn
     again half a point aside) that would read 'TThhee'. Checked first because
     dropping the doubles costs more than looking."""
+    keys = [(c[TEXT], round(c[X0]), round(c[TOP])) for c in chars]
+    if len(set(keys)) == len(keys):  # nothing stands twice in one place: most pages
+        return False
     seen, doubled = set(), 0
     for c in chars:
         key = (c[TEXT], round(c[X0]), round(c[TOP]))

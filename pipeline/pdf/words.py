@@ -74,7 +74,9 @@ def _line_words(line: list[tuple], upright: bool, out: list[tuple]) -> None:
                 out.append(_merged(word))
             out.append(_merged([c]))
             word = []
-        elif word and _new_word(word[-1], c, upright):
+        elif not word:
+            word = [c]
+        elif _new_word(word[-1], c) if upright else _new_word_rotated(word[-1], c):
             out.append(_merged(word))
             word = [c]
         else:
@@ -83,10 +85,13 @@ def _line_words(line: list[tuple], upright: bool, out: list[tuple]) -> None:
         out.append(_merged(word))
 
 
-def _new_word(prev: tuple, c: tuple, upright: bool) -> bool:
-    if upright:
-        return (c[X0] < prev[X0] or c[X0] > prev[X1] + X_TOLERANCE_RATIO * prev[SIZE]
-                or abs(c[TOP] - prev[TOP]) > Y_TOLERANCE)
+def _new_word(prev: tuple, c: tuple) -> bool:
+    return (c[X0] < prev[X0] or c[X0] > prev[X1] + X_TOLERANCE_RATIO * prev[SIZE]
+            or abs(c[TOP] - prev[TOP]) > Y_TOLERANCE)
+
+
+def _new_word_rotated(prev: tuple, c: tuple) -> bool:
+    """Down the page, the tolerances swap: along the line ``Y_TOLERANCE``, across it the ratio."""
     return (c[TOP] < prev[TOP] or c[TOP] > prev[BOTTOM] + Y_TOLERANCE
             or abs(c[X0] - prev[X0]) > X_TOLERANCE_RATIO * prev[SIZE])
 
