@@ -11,8 +11,8 @@ drawn as boxes or circles (the filled one chosen), or printed as a row of words
 with one highlighted, become ``RatingMark``s; their labels leave the text.
 
 Modules, in the order a page goes through them: ``pdfium`` or ``plumber`` (the
-only ones that touch a PDF library) -> ``backend`` (words, shapes, ruled tables,
-shared by both) -> ``furniture`` -> ``scales`` -> ``footzone`` ->
+only ones that touch a PDF library) -> ``backend`` (words, grouped by ``words``,
+shapes, ruled tables, shared by both) -> ``furniture`` -> ``scales`` -> ``footzone`` ->
 ``columns`` -> ``tokens`` and ``tables`` -> ``blocks`` -> ``reader`` (the entry,
 ``read_pdf``, and the assembly). ``model`` holds the data they pass along.
 """
