@@ -60,13 +60,22 @@ def make_pdf_inputs(folder: Path, count: int) -> int:
     return min(count, len(pdfs) and count)
 
 
-def timed_run(folder: Path, workers: int) -> tuple[float, int]:
+def timed_run(folder: Path, workers: int) -> tuple[float, int, float]:
+    """(wall seconds, inputs, CPU seconds of the runner and its workers): CPU time is what
+    to compare when other jobs share the cores, as wall time then depends on them."""
     out = Path(tempfile.mkdtemp())
+    cpu_before = _cpu_seconds()
     started = time.perf_counter()
     result = run_batch(RunConfig(folder, out, workers=workers, force=True))
     elapsed = time.perf_counter() - started
+    cpu = _cpu_seconds() - cpu_before
     shutil.rmtree(out)
-    return elapsed, len(result.entries)
+    return elapsed, len(result.entries), cpu
+
+
+def _cpu_seconds() -> float:
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def pdf_pages(folder: Path) -> int:
@@ -81,11 +90,11 @@ def pdf_pages(folder: Path) -> int:
 
 
 def report(label: str, folder: Path, pages: int = 0) -> None:
-    one, n = timed_run(folder, 1)
-    two, _ = timed_run(folder, 2)
+    one, n, cpu_one = timed_run(folder, 1)
+    two, _, cpu_two = timed_run(folder, 2)
     per_page = f" | {pages} pages: {pages / one:.1f} pages/s with 1 worker, {pages / two:.1f} with 2" if pages else ""
     print(f"{label}: {n} inputs | 1 worker {one:.1f}s ({n / one:.1f}/s) | 2 workers {two:.1f}s ({n / two:.1f}/s) "
-          f"| speed-up {one / two:.2f}x{per_page}")
+          f"| speed-up {one / two:.2f}x{per_page} | CPU time {cpu_one:.1f}s with 1 worker, {cpu_two:.1f}s with 2")
 
 
 def main() -> None:

@@ -22,6 +22,7 @@ from pipeline.rules import load_rules
 from pipeline.errors import EncryptedPdf, InputTooLarge, NoTextLayer, UnreadablePdf
 from pipeline.pdf.backend import BACKENDS, glyph_text, read_pages
 from pipeline.inspect import layout_overlay
+from test_pdf_words import assert_words_as_pdfplumber
 from pipeline.pdf import (
     Token,
     ends_open,
@@ -870,6 +871,13 @@ def test_glyph_text_folds_what_the_backends_spell_differently(text, folded):
 
 def _close(a: float, b: float) -> bool:
     return abs(a - b) <= 0.02
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("profile, layout", CASES)
+def test_words_are_grouped_as_pdfplumber_groups_them(built, profile, layout, backend):
+    """pipeline.pdf.words gives WordExtractor's words, one by one, on every page (tests/test_pdf_words.py)."""
+    assert assert_words_as_pdfplumber(built[(profile, layout)].path, backend) > 100
 
 
 @pytest.mark.parametrize("profile, layout", CASES)

@@ -90,6 +90,15 @@ def test_designed_pages_are_where_the_builder_printed_them(built, stem):
     assert sections[0]["page_start"] == 1 and sections[-1]["page_end"] == fx.pages
 
 
+@pytest.mark.parametrize("backend", ["pdfium", "pdfplumber"])
+@pytest.mark.parametrize("stem", STEMS)
+def test_designed_words_are_grouped_as_pdfplumber_groups_them(built, stem, backend):
+    """Tracked capitals and run-in headings too: pipeline.pdf.words gives WordExtractor's words."""
+    from test_pdf_words import assert_words_as_pdfplumber
+
+    assert assert_words_as_pdfplumber(Path(built[stem][1].path), backend) > 100
+
+
 @pytest.mark.parametrize("stem", STEMS)
 def test_designed_pdfs_give_the_same_parquet_bytes_from_both_backends(built, rules, stem, tmp_path):
     """The designed layout (tracked capitals, drawn circles, info boxes) read by PDFium and

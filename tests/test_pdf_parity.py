@@ -177,6 +177,15 @@ def test_overlay_command_draws_a_page(built, tmp_path):
     assert missing.exit_code == 1 and "no page 99" in missing.output
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("stem, layout", WEASY)
+def test_weasy_words_are_grouped_as_pdfplumber_groups_them(built, stem, layout, backend):
+    """Another engine's PDFs (WeasyPrint: ligatures, subset fonts): pipeline.pdf.words gives WordExtractor's words."""
+    from test_pdf_words import assert_words_as_pdfplumber
+
+    assert assert_words_as_pdfplumber(Path(built[(stem, layout)][1].path), backend) > 100
+
+
 @_NO_WEASY
 def test_weasy_fixture_is_deterministic(tmp_path):
     """Two WeasyPrint builds of one profile are the same bytes (fixed dates, id, font stamps)."""

@@ -12,8 +12,8 @@ of words with one highlighted, become ``RatingMark``s with their evidence; their
 labels leave the text.
 
 Modules, in the order a page goes through them: ``pdfium`` or ``plumber`` (the
-only ones that touch a PDF library) -> ``backend`` (words, shapes, ruled tables,
-shared by both) -> ``furniture`` -> ``scales`` -> ``footzone`` ->
+only ones that touch a PDF library) -> ``backend`` (words, grouped by ``words``,
+shapes, ruled tables, shared by both) -> ``furniture`` -> ``scales`` -> ``footzone`` ->
 ``columns`` -> ``tokens`` and ``tables`` -> ``blocks`` -> ``reader`` (the entry,
 ``read_pdf``, and the typed blocks). ``model`` holds the data they pass along;
 ``markdown`` a view of the blocks for people and tests.

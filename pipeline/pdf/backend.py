@@ -1,13 +1,13 @@
 """Page backends: what the reader takes from a PDF, and the one place both backends meet.
 
 A backend (``pdfium``, the default, or ``pdfplumber``, the reference) opens the file
-and gives, per page, plain ``PageObjects``: characters as dicts (box, text, font
-name, size, fill colour, upright) and drawn paths (rects, lines, curves, with fill
-and colours), in pdfplumber's shapes. Everything after that is shared, so the two
-backends can differ only in those objects: words are grouped, doubled glyphs
-dropped and ruled tables found by the same code (pdfplumber's word and table
-algorithms, pure functions over those dicts), and glyphs the two libraries report
-differently are folded here, in ``glyph_text``.
+and gives, per page, plain ``PageObjects``: characters as tuples (``words.CHAR_FIELDS``:
+box, text, font name, size, fill colour, upright) and drawn paths (rects, lines,
+curves, with fill and colours), in pdfplumber's shapes. Everything after that is
+shared, so the two backends can differ only in those objects: words are grouped
+(``words``: pdfplumber's word algorithm), doubled glyphs dropped and ruled tables
+found (pdfplumber's table algorithm) by the same code, and glyphs the two libraries
+report differently are folded here, in ``glyph_text``.
 """
 from __future__ import annotations
 
@@ -16,19 +16,21 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from functools import lru_cache
+from itertools import groupby
+
 from pdfplumber.table import TableFinder, TableSettings
-from pdfplumber.utils import curve_to_edges, dedupe_chars, line_to_edge, rect_to_edges
-from pdfplumber.utils.text import WordExtractor
+from pdfplumber.utils import cluster_objects, curve_to_edges, line_to_edge, rect_to_edges
 
 from ..errors import UnreadablePdf
 from ..normalize import fold_text
 from .model import RawPage, Word, colour
 from .tracking import join_tracked
+from .words import FONT, SIZE, TEXT, TOP, UPRIGHT, X0, group_words
 
 BACKENDS = ("pdfium", "pdfplumber")
 DEFAULT_BACKEND = "pdfium"  # gives the same tables as pdfplumber on every fixture (tests/test_pdf_parity.py)
 BACKEND_ENV = "SDG_PROFILES_PDF_BACKEND"  # set by ``--backend``; worker processes inherit it
-WORD_OPTIONS = {"x_tolerance_ratio": 0.15, "y_tolerance": 3, "extra_attrs": ["fontname", "size", "non_stroking_color"]}
 BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demibold", re.IGNORECASE)  # font-name conventions
 ITALIC_FONT = re.compile(r"italic|oblique", re.IGNORECASE)
 SUBSET_PREFIX = re.compile(r"^[A-Z]{6}\+")
@@ -45,7 +47,7 @@ class PageObjects:
     width: float
     height: float
     rotation: int
-    chars: list[dict]
+    chars: list[tuple]  # words.CHAR_FIELDS
     rects: list[dict]
     lines: list[dict]
     curves: list[dict]
@@ -131,59 +133,66 @@ def glyph_text(text: str) -> str:
     return fold_text(text.replace("\x02", "-").replace("\ufffe", "-"))
 
 
-def page_words(chars: list[dict]) -> list[Word]:
+def page_words(chars: list[tuple]) -> list[Word]:
     """Upright words with size, emphasis (from the font name) and colour.
 
-    Characters are grouped into words by font, size and colour, so size and colour
-    are made comparable first: a size to a hundredth of a point (pdfminer derives it
-    from the text matrix and may print 10 as 10.000000000000057 on one line and not
-    the next; PDFium does not), a colour as RGB.
+    Characters are grouped into words by font, size and colour, which the backends
+    give comparable (a size to a hundredth of a point, a colour as RGB).
     """
-    chars = _comparable(chars)
     if doubled_glyphs(chars):
-        chars = dedupe_chars(chars, tolerance=1)
+        chars = deduped(chars)
     out = []
-    for w in WordExtractor(**WORD_OPTIONS).extract_words(chars):
-        text = glyph_text(w["text"])
-        if not w.get("upright", True) or not text.strip():
+    for text, x0, x1, top, bottom, font, size, rgb, upright in group_words(chars):
+        if not upright:
             continue
-        font = SUBSET_PREFIX.sub("", str(w.get("fontname", "")))
-        out.append(Word(
-            text, round(w["x0"], COORD_DIGITS), round(w["x1"], COORD_DIGITS),
-            round(w["top"], COORD_DIGITS), round(w["bottom"], COORD_DIGITS),
-            w["size"], bool(BOLD_FONT.search(font)), bool(ITALIC_FONT.search(font)), w["non_stroking_color"],
-        ))
+        text = glyph_text(text)
+        if not text.strip():
+            continue
+        bold, italic = emphasis(font)
+        out.append(Word(text, round(x0, COORD_DIGITS), round(x1, COORD_DIGITS), round(top, COORD_DIGITS),
+                        round(bottom, COORD_DIGITS), size, bold, italic, rgb))
     return out
 
 
-def _comparable(chars: list[dict]) -> list[dict]:
-    """The characters with size to 0.01 pt and colour as RGB; a character already so is kept as is."""
-    colours: dict = {}
-    out = []
-    for c in chars:
-        ncs = c.get("non_stroking_color")
-        key = ncs if ncs.__class__ is tuple else (ncs,)
-        rgb = colours.get(key)
-        if rgb is None:
-            rgb = colours[key] = colour(ncs)
-        size = round(c["size"], 2)
-        out.append(c if size == c["size"] and rgb == ncs else {**c, "size": size, "non_stroking_color": rgb})
-    return out
+@lru_cache(maxsize=1024)
+def emphasis(fontname) -> tuple[bool, bool]:
+    """(bold, italic) by the font name's conventions, its subset prefix left out."""
+    font = SUBSET_PREFIX.sub("", str(fontname))
+    return bool(BOLD_FONT.search(font)), bool(ITALIC_FONT.search(font))
 
 
-def doubled_glyphs(chars, least: int = 3) -> bool:
+def doubled_glyphs(chars: list[tuple], least: int = 3) -> bool:
     """Whether some glyphs are printed twice on themselves: a 'fake bold' (the text drawn
     again half a point aside) that would read 'TThhee'. Checked first because
-    dedupe_chars costs more than looking."""
+    dropping the doubles costs more than looking."""
+    keys = [(c[TEXT], round(c[X0]), round(c[TOP])) for c in chars]
+    if len(set(keys)) == len(keys):  # nothing stands twice in one place: most pages
+        return False
     seen, doubled = set(), 0
     for c in chars:
-        key = (c["text"], round(c["x0"]), round(c["top"]))
-        if key in seen and not c["text"].isspace():
+        key = (c[TEXT], round(c[X0]), round(c[TOP]))
+        if key in seen and not c[TEXT].isspace():
             doubled += 1
             if doubled >= least:
                 return True
         seen.add(key)
     return False
+
+
+def deduped(chars: list[tuple], tolerance: float = 1) -> list[tuple]:
+    """pdfplumber's ``dedupe_chars`` over character tuples: of the characters alike in
+    uprightness, text, font name and size that stand within ``tolerance`` of one
+    another (top, then x0), the top-left one is kept; the rest keep their order."""
+    def style(i):
+        c = chars[i]
+        return (c[UPRIGHT], c[TEXT], c[FONT], c[SIZE])
+
+    kept = []
+    for _, alike in groupby(sorted(range(len(chars)), key=style), style):
+        for row in cluster_objects(list(alike), lambda i: chars[i][TOP], tolerance):
+            for spot in cluster_objects(row, lambda i: chars[i][X0], tolerance):
+                kept.append(min(spot, key=lambda i: (chars[i][TOP], chars[i][X0])))
+    return [chars[i] for i in sorted(kept)]
 
 
 def ruled_tables(page: PageObjects) -> tuple:

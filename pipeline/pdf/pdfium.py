@@ -15,21 +15,40 @@ import ctypes
 from pathlib import Path
 
 import pypdfium2 as pdfium
+from cffi import FFI
 import pypdfium2.raw as pdfium_c
 from pdfminer.fontmetrics import FONT_METRICS  # the standard 14 fonts' metrics, as the reference reads them
 
 from ..errors import EncryptedPdf, InputTooLarge, UnreadablePdf
 from .backend import SUBSET_PREFIX, PageObjects
+from .words import TEXT, TOP, X0
 
-TEXT, PATH, FORM = pdfium_c.FPDF_PAGEOBJ_TEXT, pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM
+TEXT_OBJECT, PATH_OBJECT, FORM_OBJECT = pdfium_c.FPDF_PAGEOBJ_TEXT, pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM
 MOVETO, BEZIERTO = pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_BEZIERTO
 PASSWORD_ERRORS = {pdfium_c.FPDF_ERR_PASSWORD: "a password is required",
                    pdfium_c.FPDF_ERR_SECURITY: "unsupported encryption"}
 IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
-# FPDFText_GetTextObject again, returning the object's address as an int: a key per character
-# without a pointer object to cast
-_text_object = ctypes.CFUNCTYPE(ctypes.c_void_p, pdfium_c.FPDF_TEXTPAGE, ctypes.c_int)(
-    ctypes.cast(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p).value)
+
+
+_ffi = FFI()
+
+
+def _by_address(signature: str, function):
+    """A PDFium function pypdfium2 loaded, called through cffi: a call costs about a third of
+    what it costs through ctypes, and the per-character calls are most of this module's time.
+    Objects come back as addresses (plain ints), keys for the per-object caches."""
+    return _ffi.cast(signature, ctypes.cast(function, ctypes.c_void_p).value)
+
+
+_text_object = _by_address("uintptr_t(*)(void*, int)", pdfium_c.FPDFText_GetTextObject)
+_char_origin = _by_address("int(*)(void*, int, double*, double*)", pdfium_c.FPDFText_GetCharOrigin)
+_is_generated = _by_address("int(*)(void*, int)", pdfium_c.FPDFText_IsGenerated)
+_unicode_map_error = _by_address("int(*)(void*, int)", pdfium_c.FPDFText_HasUnicodeMapError)
+_object_font = _by_address("uintptr_t(*)(uintptr_t)", pdfium_c.FPDFTextObj_GetFont)
+_char_matrix = _by_address("int(*)(void*, int, float*)", pdfium_c.FPDFText_GetMatrix)  # FS_MATRIX: six floats
+_font_size = _by_address("double(*)(void*, int)", pdfium_c.FPDFText_GetFontSize)
+_fill_colour = _by_address("int(*)(void*, int, unsigned int*, unsigned int*, unsigned int*, unsigned int*)",
+                           pdfium_c.FPDFText_GetFillColor)
 LINE_END_HYPHEN = 0x2D  # PDFium reports a hyphen that ends a line as U+0002 or U+FFFE; its glyph is the hyphen's
 LINE_END_HYPHEN_CODES = ("\x02", "\ufffe")
 
@@ -58,15 +77,15 @@ def _page_objects(doc, index: int) -> PageObjects:
         left, bottom, right, top = page.get_bbox()  # the MediaBox, inherited or not, clipped to the CropBox
         rotation = page.get_rotation()
         width, height = (top - bottom, right - left) if rotation in (90, 270) else (right - left, top - bottom)
+        text_order, paths = _text_order_and_paths(page.raw)
         textpage = page.get_textpage()
         try:
-            chars = _chars(textpage, top, _text_order(page.raw))
+            chars = _chars(textpage, top, text_order)
         finally:
             textpage.close()
         rects, lines, curves = [], [], []
-        for obj, kind, matrix in _objects(page.raw):
-            if kind == PATH:
-                _classify(_path(obj, _times(_matrix(obj), matrix), top), rects, lines, curves)
+        for obj, matrix in paths:
+            _classify(_path(obj, _times(_matrix(obj), matrix), top), rects, lines, curves)
         return PageObjects(index + 1, float(width), float(height), int(rotation), chars, rects, lines, curves)
     finally:
         page.close()
@@ -76,31 +95,64 @@ def _page_objects(doc, index: int) -> PageObjects:
 # Characters
 # ---------------------------------------------------------------------------
 class _TextStyle:
-    """Font, size, scale, fill colour and uprightness of one text object, asked once; the font's
-    name, descent and glyph advances (``fonts``: font address -> them) once per font."""
+    """How one text object prints its characters: font name, size, fill colour, upright or
+    not, the descent below the baseline and each glyph's advance (``advances``: text -> width
+    on the page). Text objects alike in font, matrix, size and colour share one."""
 
-    __slots__ = ("font", "fontname", "font_size", "size", "hscale", "descent", "advances", "colour", "upright", "order")
+    __slots__ = ("font", "fontname", "font_size", "size", "hscale", "descent", "advances", "colour", "upright")
 
-    def __init__(self, textpage, i: int, obj, order: int, fonts: dict):
-        self.font = pdfium_c.FPDFTextObj_GetFont(obj)
-        font_key = ctypes.cast(self.font, ctypes.c_void_p).value
-        if font_key not in fonts:
-            buf = ctypes.create_string_buffer(256)
-            flags = ctypes.c_int()
-            n = pdfium_c.FPDFText_GetFontInfo(textpage, i, buf, 256, flags)
-            name = buf.raw[: max(0, n - 1)].decode("utf-8", "replace") if n else ""
-            fonts[font_key] = (name, _descent(self.font, name), {})
-        self.fontname, self.descent, self.advances = fonts[font_key]
-        m = pdfium_c.FS_MATRIX()
-        pdfium_c.FPDFText_GetMatrix(textpage, i, m)
-        self.upright = m.a * m.d > 0 and m.b * m.c <= 0
-        self.hscale, vscale = (abs(m.a), abs(m.d)) if self.upright else (abs(m.b) or 1.0, abs(m.c) or 1.0)
-        self.font_size = pdfium_c.FPDFText_GetFontSize(textpage, i)
-        self.size = round(self.font_size * vscale, 2)  # as backend.page_words compares sizes
-        r, g, b, a = (ctypes.c_uint() for _ in range(4))
-        pdfium_c.FPDFText_GetFillColor(textpage, i, r, g, b, a)
-        self.colour = tuple(round(v.value / 255, 2) for v in (r, g, b))  # as model.colour gives it
+    def __init__(self, font: tuple, matrix: tuple, font_size: float, rgb: tuple):
+        self.font, self.fontname, descent = font
+        a, b, c, d = matrix
+        self.upright = a * d > 0 and b * c <= 0
+        self.hscale, vscale = (abs(a), abs(d)) if self.upright else (abs(b) or 1.0, abs(c) or 1.0)
+        self.font_size = font_size
+        self.size = round(font_size * vscale, 2)  # as words.CHAR_FIELDS wants sizes
+        self.descent = descent * self.size
+        self.colour = tuple(round(v / 255, 2) for v in rgb)  # as model.colour gives it
+        self.advances: dict[str, float] = {}
+
+
+class _Styles:
+    """Text object -> (its style, its place in the content stream), asked of PDFium once per object."""
+
+    def __init__(self, textpage, order: dict[int, int]):
+        self.textpage = textpage
+        self.handle = _ffi.cast("void*", ctypes.cast(textpage, ctypes.c_void_p).value)
         self.order = order
+        self.by_object: dict[int, tuple[_TextStyle, int]] = {}
+        self.alike: dict[tuple, _TextStyle] = {}
+        self.fonts: dict[int, tuple] = {}
+        self.matrix = _ffi.new("float[6]")
+        self.rgba = _ffi.new("unsigned int[4]")
+
+    def of(self, key: int, i: int) -> tuple[_TextStyle, int]:
+        """The style of text object ``key``, asked through its character ``i``."""
+        found = self.by_object.get(key)
+        if found is not None:
+            return found
+        font_key = _object_font(key)
+        font = self.fonts.get(font_key)
+        if font is None:
+            font = self.fonts[font_key] = self._font(font_key, i)
+        m, rgba = self.matrix, self.rgba
+        matrix = (m[0], m[1], m[2], m[3]) if _char_matrix(self.handle, i, m) else (0.0, 0.0, 0.0, 0.0)
+        rgb = (rgba[0], rgba[1], rgba[2]) if _fill_colour(self.handle, i, rgba, rgba + 1, rgba + 2, rgba + 3) else (0, 0, 0)
+        signature = (font_key, *matrix, _font_size(self.handle, i), *rgb)
+        style = self.alike.get(signature)
+        if style is None:
+            style = self.alike[signature] = _TextStyle(font, signature[1:5], signature[5], signature[6:])
+        found = self.by_object[key] = (style, self.order.get(key, len(self.order)))
+        return found
+
+    def _font(self, font_key: int, i: int) -> tuple:
+        """(font handle, name, descent per unit of size), once per font."""
+        buf = ctypes.create_string_buffer(256)
+        flags = ctypes.c_int()
+        n = pdfium_c.FPDFText_GetFontInfo(self.textpage, i, buf, 256, flags)
+        name = buf.raw[: max(0, n - 1)].decode("utf-8", "replace") if n else ""
+        font = ctypes.cast(ctypes.c_void_p(font_key), pdfium_c.FPDF_FONT)
+        return font, name, _descent(font, name)
 
 
 def _descent(font, fontname: str) -> float:
@@ -115,58 +167,63 @@ def _descent(font, fontname: str) -> float:
     return value.value / 1000
 
 
-def _chars(textpage, page_top: float, order: dict[int, int]) -> list[dict]:
-    """Characters as pdfplumber's dicts: x0, x1, top, bottom, text, fontname, size, colour, upright.
+def _chars(textpage, page_top: float, order: dict[int, int]) -> list[tuple]:
+    """Characters as ``words.CHAR_FIELDS`` tuples, in content-stream order.
 
     The box is pdfminer's: from the origin, one advance wide; from the baseline's
     descent, one font size high. A glyph PDFium reports as several characters at
     one origin (a ligature whose text is 'ff') is one character, as in pdfminer.
     Characters PDFium adds itself (spaces and line breaks it infers) are left out,
     and the rest are put in content-stream order (``order``: text object -> index).
-    Font, size and colour are asked once per text object; the text of the page in one call.
+    Per character PDFium is asked its text object and origin (and whether its font
+    maps it to text); the text of the page comes in one call, font, size and colour
+    once per text object.
     """
     raw = textpage.raw
     count = pdfium_c.FPDFText_CountChars(raw)
     texts = _page_text(raw, count)
-    out: list[dict] = []
-    styles: dict[int, _TextStyle] = {}
-    fonts: dict[int, tuple] = {}
-    x, y = ctypes.c_double(), ctypes.c_double()
-    get_origin, is_generated, map_error = pdfium_c.FPDFText_GetCharOrigin, pdfium_c.FPDFText_IsGenerated, pdfium_c.FPDFText_HasUnicodeMapError
-    prev = None
+    if texts is None:
+        texts = [chr(pdfium_c.FPDFText_GetUnicode(raw, i)) for i in range(count)]
+    out: list[tuple] = []
+    runs: list[tuple[int, int]] = []  # (where in ``out`` a text object's characters start, its place in the stream)
+    styles = _Styles(raw, order)
+    by_object, handle = styles.by_object, styles.handle
+    origin = _ffi.new("double[2]")
+    x_at, y_at = origin, origin + 1
+    text_object, char_origin, is_generated, map_error = _text_object, _char_origin, _is_generated, _unicode_map_error
+    prev_key = prev_x = prev_y = run_key = None
     for i in range(count):
-        text = texts[i] if texts is not None else chr(pdfium_c.FPDFText_GetUnicode(raw, i))
-        if text in " \r\n" and is_generated(raw, i):
-            prev = None
+        text = texts[i]
+        if text in " \r\n" and is_generated(handle, i):
+            prev_key = None
             continue
-        if map_error(raw, i) == 1:
+        if map_error(handle, i) == 1:
             text = "(cid:0)"
-        key = _text_object(raw, i) or 0
-        get_origin(raw, i, x, y)
-        origin = (x.value, y.value)
-        if prev is not None and prev[0] == key and prev[1] == origin:
-            out[-1]["text"] += text  # one glyph, several characters of text
+        key = text_object(handle, i)
+        char_origin(handle, i, x_at, y_at)
+        x, y = origin[0], origin[1]
+        if key == prev_key and x == prev_x and y == prev_y:
+            last = out[-1]
+            out[-1] = last[:TEXT] + (last[TEXT] + text,) + last[TEXT + 1:]  # one glyph, several characters of text
             continue
-        prev = (key, origin)
-        style = styles.get(key)
-        if style is None:
-            obj = ctypes.cast(ctypes.c_void_p(key), pdfium_c.FPDF_PAGEOBJECT)
-            style = styles[key] = _TextStyle(raw, i, obj, order.get(key, len(order)), fonts)
-        advance = style.advances.get((style.font_size, text))
+        prev_key, prev_x, prev_y = key, x, y
+        style, place = by_object.get(key) or styles.of(key, i)
+        if key != run_key:
+            runs.append((len(out), place))
+            run_key = key
+        advance = style.advances.get(text)
         if advance is None:
-            advance = style.advances[(style.font_size, text)] = _advance(raw, i, style, text)
-        advance *= style.hscale
-        bottom = page_top - (origin[1] + style.descent * style.size)
-        top = bottom - style.size
-        out.append({
-            "text": text, "x0": origin[0], "x1": origin[0] + advance, "top": top, "bottom": bottom, "doctop": top,
-            "upright": style.upright, "size": style.size, "fontname": style.fontname,
-            "non_stroking_color": style.colour, "order": style.order,
-        })
-    for char, after in zip(out, out[1:]):
-        if len(char["text"]) > 1 and after["top"] == char["top"] and after["x0"] > char["x0"]:
-            char["x1"] = after["x0"]  # a ligature's advance is its glyph's, not its first letter's
-    out.sort(key=lambda c: c["order"])
+            advance = style.advances[text] = _advance(raw, i, style, text) * style.hscale
+        bottom = page_top - (y + style.descent)
+        out.append((x, x + advance, bottom - style.size, bottom, text,
+                    style.fontname, style.size, style.colour, style.upright))
+    for n in range(len(out) - 1):
+        char, after = out[n], out[n + 1]
+        if len(char[TEXT]) > 1 and after[TOP] == char[TOP] and after[X0] > char[X0]:
+            out[n] = (char[X0], after[X0]) + char[TOP:]  # a ligature's advance is its glyph's, not its first letter's
+    if any(a[1] > b[1] for a, b in zip(runs, runs[1:])):  # stable, as pdfminer's order is the stream's
+        ends = [start for start, _ in runs[1:]] + [len(out)]
+        out = [c for (start, _), end in sorted(zip(runs, ends), key=lambda r: r[0][1]) for c in out[start:end]]
     return out
 
 
@@ -190,10 +247,19 @@ def _advance(textpage, i: int, style: _TextStyle, text: str) -> float:
     return (rect.right - rect.left) / (style.hscale or 1.0)
 
 
-def _text_order(page_raw) -> dict[int, int]:
-    """Text object -> its place in the content stream (forms opened in place)."""
-    texts = (obj for obj, kind, _ in _objects(page_raw) if kind == TEXT)
-    return {ctypes.cast(obj, ctypes.c_void_p).value or 0: n for n, obj in enumerate(texts)}
+def _text_order_and_paths(page_raw) -> tuple[dict[int, int], list[tuple]]:
+    """Text object address -> its place in the content stream, and the path objects with
+    their matrices to page space, in one walk over the page's objects (forms opened in place)."""
+    order: dict[int, int] = {}
+    paths = []
+    texts = 0
+    for obj, kind, matrix in _objects(page_raw):
+        if kind == TEXT_OBJECT:
+            order[ctypes.cast(obj, ctypes.c_void_p).value or 0] = texts  # a form drawn twice: its last place
+            texts += 1
+        elif kind == PATH_OBJECT:
+            paths.append((obj, matrix))
+    return order, paths
 
 
 def _objects(page_raw, matrix=IDENTITY, container=None):
@@ -204,7 +270,7 @@ def _objects(page_raw, matrix=IDENTITY, container=None):
         obj = (pdfium_c.FPDFFormObj_GetObject(container, i) if container is not None
                else pdfium_c.FPDFPage_GetObject(page_raw, i))
         kind = pdfium_c.FPDFPageObj_GetType(obj)
-        if kind == FORM:
+        if kind == FORM_OBJECT:
             yield from _objects(page_raw, _times(_matrix(obj), matrix), obj)
         else:
             yield obj, kind, matrix

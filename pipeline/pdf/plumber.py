@@ -22,6 +22,7 @@ from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
 from ..errors import EncryptedPdf, InputTooLarge, UnreadablePdf
 from .backend import PageObjects
+from .model import colour
 
 
 def page_objects(path: Path, max_pages: int) -> list[PageObjects]:
@@ -35,12 +36,28 @@ def page_objects(path: Path, max_pages: int) -> list[PageObjects]:
             for i, page in enumerate(pdf.pages):
                 lean = lean_page(page)
                 out.append(PageObjects(i + 1, float(lean.width), float(lean.height), int(lean.rotation or 0),
-                                       lean.chars, lean.rects, lean.lines, lean.curves))
+                                       char_tuples(lean.chars), lean.rects, lean.lines, lean.curves))
             return out
     except PdfminerException as exc:
         raise pdf_error(exc.args[0] if exc.args else exc) from None
     except (PSException, PDFException, MalformedPDFException) as exc:
         raise pdf_error(exc) from None
+
+
+def char_tuples(chars: list[dict]) -> list[tuple]:
+    """pdfplumber's character dicts as the backends' tuples (``words.CHAR_FIELDS``), made comparable
+    with PDFium's: a size to a hundredth of a point (pdfminer derives it from the text matrix and
+    may print 10 as 10.000000000000057 on one line and not the next), a colour as RGB."""
+    colours: dict = {}
+    out = []
+    for c in chars:
+        ncs = c.get("non_stroking_color")
+        key = ncs if ncs.__class__ is tuple else (ncs,)
+        rgb = colours.get(key)
+        if rgb is None:
+            rgb = colours[key] = colour(ncs)
+        out.append((c["x0"], c["x1"], c["top"], c["bottom"], c["text"], c["fontname"], round(c["size"], 2), rgb, c["upright"]))
+    return out
 
 
 def pdf_error(exc: BaseException):

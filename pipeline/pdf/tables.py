@@ -15,8 +15,9 @@ def gap_cells(line: TextLine) -> list[list[Word]]:
     if justified(line):
         return [list(line.words)]
     cells: list[list[Word]] = []
+    widest = CELL_GAP * line.size  # ``size`` is a property over the words: taken once
     for w in line.words:
-        if cells and w.x0 - cells[-1][-1].x1 <= CELL_GAP * line.size:
+        if cells and w.x0 - cells[-1][-1].x1 <= widest:
             cells[-1].append(w)
         else:
             cells.append([w])
@@ -91,9 +92,10 @@ def justified(line: TextLine) -> bool:
     """Three or more word gaps, wider than a space, all of one width, across the column."""
     words = [w for w in line.words if not w.scale]
     gaps = [b.x0 - a.x1 for a, b in zip(words, words[1:])]
-    spaces = [g for g in gaps if g > 0.1 * line.size]  # a footnote call sits glued to its word
-    return (len(spaces) >= 3 and max(spaces) > CELL_GAP * line.size
-            and max(spaces) - min(spaces) <= 0.25 * line.size and line.x1 >= line.col_x1 - line.size)
+    size = line.size
+    spaces = [g for g in gaps if g > 0.1 * size]  # a footnote call sits glued to its word
+    return (len(spaces) >= 3 and max(spaces) > CELL_GAP * size
+            and max(spaces) - min(spaces) <= 0.25 * size and line.x1 >= line.col_x1 - size)
 
 
 def _split_at_anchors(cells: list[list[Word]], anchors: list[float]) -> list[list[Word]]:
