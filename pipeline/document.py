@@ -150,12 +150,12 @@ def collapse(text: str, markers=(), spans=()) -> CleanText:
     An offset inside a collapsed run stays before its space ("Shymkent).<sup>1</sup> At"
     puts marker 1 right after the full stop).
     """
+    if not markers and not spans:
+        return CleanText(" ".join(text.split()))
     runs = [(m.start(), m.end()) for m in _WS.finditer(text)]
     if not runs:
         return CleanText(text, tuple(markers), tuple(sp for sp in spans if sp.end > sp.start))
     new_text = " ".join(text.split())
-    if not markers and not spans:
-        return CleanText(new_text)
     starts = [start for start, _ in runs]
     # Characters removed before each run: leading and trailing runs vanish, inner ones keep one space.
     removed_before, total = [], 0

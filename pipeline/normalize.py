@@ -25,7 +25,7 @@ from .document import (
     Span,
     collapse,
 )
-from .printed import LINE_END_HYPHEN
+from .printed import broken_word
 from .rules import PATTERN_TIMEOUT, Rules
 
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -115,12 +115,19 @@ _IMAGE_LINE = re.compile(r"^\s*!\[(?P<alt>[^\]\n]*)\]\([^)\n]*\)\s*$")
 _WRAPPED_LINK = re.compile(r"\[([^\[\]\n]{0,200})\n[ \t]*([^\[\]\n]{0,200})\]\(")
 
 
+# A character without which no alternative of _INLINE (or _TEXT_MARKERS) can match.
+_MAY_HOLD_MARKUP = re.compile(r"[<>\[\]!*_\\&^⁰¹²³⁴⁵⁶⁷⁸⁹]|https?://|ftp://")
+_MAY_HOLD_MARKER = re.compile(r"\[\^|[⁰¹²³⁴⁵⁶⁷⁸⁹]")
+
+
 def parse_inline(text: str, markdown: bool = True) -> tuple[str, tuple[Marker, ...], tuple[Span, ...]]:
     """Strip inline markdown from one line, returning text, markers and emphasis spans.
 
     With ``markdown=False`` (plain-text exports) asterisks, underscores, brackets and
     backslashes are text; only marker conventions are read.
     """
+    if not (_MAY_HOLD_MARKUP if markdown else _MAY_HOLD_MARKER).search(text):
+        return text, (), ()  # most lines: plain words, nothing to scan
     out: list[str] = []
     markers: list[Marker] = []
     spans: list[Span] = []
@@ -401,7 +408,7 @@ def hyphen_evidence(texts: Iterable[str], keep: frozenset[str]) -> HyphenEvidenc
     line ends in a piece of a word ("decen-", "munici-": no word of the lexicon), which
     shows the typesetter breaks words."""
     texts = list(texts)
-    fragments = {m.group(1).lower() for t in texts if (m := LINE_END_HYPHEN.search(t.rstrip())) and m.group(1)[0].islower()}
+    fragments = {f.lower() for t in texts if (f := broken_word(t.rstrip())) and f[0].islower()}
     breaks = any(t.rstrip().endswith("\u00ad") for t in texts) or any(
         len(f) >= MIN_FRAGMENT and not _listed(f, keep) and not is_word(f) for f in fragments)
     return HyphenEvidence(written_words(texts), breaks)
@@ -443,12 +450,12 @@ def hyphen_stem(left: str, right: str, keep_prefixes: frozenset[str], evidence: 
     left = left.rstrip()
     if left.endswith("\u00ad") and right[:1].isalnum():
         return left[:-1]  # a soft hyphen says itself that a word was broken
-    broken = LINE_END_HYPHEN.search(left)
+    broken = broken_word(left)
     if not broken or not right[:1].isalnum():
         return None
     if not right[:1].islower():
         return left  # "North Rhine-" + "Westphalia", "Kazakhstan-" + "2050": a real hyphen, kept
-    return left if keeps_hyphen(broken.group(1), keep_prefixes, right, evidence) else left[:-1]
+    return left if keeps_hyphen(broken, keep_prefixes, right, evidence) else left[:-1]
 
 
 def join_wrapped(parts: list[str], keep_prefixes: frozenset[str]) -> str:

@@ -28,6 +28,15 @@ SENTENCE_END = re.compile(r"[.!?:;…][\"'”’)\]*]*$")
 CLOSERS = (".", "!", "?", "…", ":", ";", '"', "”", "’", ")")
 
 
+def broken_word(text: str) -> str | None:
+    """The word piece before a hyphen ending ``text`` ("decen" for "... decen-"), else None.
+    Cheap on the many lines that end otherwise: the pattern runs only where one may match."""
+    if not text.endswith(("-", "\u00ad")):
+        return None
+    m = LINE_END_HYPHEN.search(text, max(0, len(text) - 80))
+    return m.group(1) if m else None
+
+
 def section_number(text: str) -> tuple[str | None, str]:
     """('2.1', 'NATIONAL COORDINATION') for '2.1 NATIONAL COORDINATION'; (None, text) when
     no number opens it, or nothing follows the number."""

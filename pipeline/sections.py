@@ -56,6 +56,8 @@ def classify_heading(line: Line, rules: HeadingRules) -> HeadingLine | None:
     number = None
     if not bullet:
         number, body = section_number(body)
+        if _is_sentence(body):
+            return None  # prose, whatever it names (only a bulleted head may end like a sentence)
     known = _known(body, rules)
     key = known.key if known else None
     if bullet:

@@ -12,7 +12,7 @@ from pathlib import Path
 from ..document import Block, RatingMark, Span
 from ..errors import NoTextLayer, UnreadablePdf
 from ..normalize import hyphen_evidence
-from ..printed import LINE_END_HYPHEN, section_number
+from ..printed import broken_word, section_number
 from .backend import read_pages
 from .blocks import continues, heading_depths, is_item, letters, page_blocks
 from .columns import document_gutter, reading_order
@@ -136,7 +136,7 @@ def _join_across_pages(per_page, vocab: Vocabulary) -> None:
         prev, first = prev_blocks[-1], blocks[0]
         if prev.kind == first.kind == "para" and continues(prev, prev.lines[-1], first.lines[0], None, vocab):
             first.continues = True
-            if LINE_END_HYPHEN.search(letters(prev.tokens[-1:])) and first.tokens:
+            if broken_word(letters(prev.tokens[-1:])) and first.tokens:
                 # the broken word goes whole to the page where it starts
                 prev.tokens = join_lines(prev.tokens, first.tokens[:1], vocab.keep_hyphen_prefixes, vocab.hyphens)
                 first.tokens = first.tokens[1:]

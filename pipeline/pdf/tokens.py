@@ -15,7 +15,7 @@ from .model import (
     SUPERSCRIPT_TABLE,
     Token,
 )
-from ..printed import LINE_END_HYPHEN
+from ..printed import broken_word
 from ..urls import breaks_url
 
 
@@ -67,9 +67,9 @@ def join_lines(
             return a[:-1] + _glue(last, last.text, first) + b[1:]
         if LINE_END_DASH.search(last.text) and first.text[0].isalnum():  # "2019–" / "2024": a range
             return a[:-1] + _glue(last, last.text, first) + b[1:]
-        broken = LINE_END_HYPHEN.search(last.text)
+        broken = broken_word(last.text)
         if broken and first.text[0].isalnum():
-            drop = first.text[0].islower() and not keeps_hyphen(broken.group(1), keep, first.text, evidence)
+            drop = first.text[0].islower() and not keeps_hyphen(broken, keep, first.text, evidence)
             stem = last.text[:-1] if drop or last.text[-1] == "\u00ad" else last.text
             return a[:-1] + _glue(last, stem, first) + b[1:]
     return a + [replace(first, space_before=True)] + b[1:]
