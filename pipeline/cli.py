@@ -104,6 +104,9 @@ def run(input_dir, out_dir, workers, force, retry_failed, prune, rules_dir, mode
     try:
         with reporter:
             result = run_batch(config, on_event=reporter.event)
+        if main_thread:  # the batch is done and its manifest written: a late Ctrl-C changes nothing
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+        reporter.summary(result, out_dir)
     except (RuleError, OutputError, OutputLocked, InternalError) as exc:
         _fail_usage(exc.line)
     except (KeyboardInterrupt, Interrupted) as exc:
@@ -113,7 +116,6 @@ def run(input_dir, out_dir, workers, force, retry_failed, prune, rules_dir, mode
     finally:
         if main_thread:
             signal.signal(signal.SIGTERM, previous)
-    reporter.summary(result, out_dir)
     sys.exit(result.exit_code)
 
 

@@ -425,7 +425,7 @@ def test_kill_9_of_the_runner_leaves_no_worker_behind(tmp_path):
 
 
 def test_ctrl_c_exits_130_with_one_line_and_no_worker_left(tmp_path):
-    proc, workers = _start_slow_batch(tmp_path, _many_profiles(tmp_path))
+    proc, workers = _start_slow_batch(tmp_path, _many_profiles(tmp_path, copies=40))  # still running a second later
     time.sleep(1.0)
     os.killpg(proc.pid, signal.SIGINT)  # as a terminal does: to the runner and its workers
     _, stderr = proc.communicate(timeout=60)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from ..normalize import NO_EVIDENCE, HyphenEvidence
 
@@ -70,11 +71,11 @@ class TextLine:
     band: bool = False
     cells: tuple[tuple[Word, ...], ...] | None = None
 
-    @property
+    @cached_property
     def top(self) -> float:
         return min(w.top for w in self.words)
 
-    @property
+    @cached_property
     def bottom(self) -> float:
         return max(w.bottom for w in self.words)
 
@@ -82,15 +83,15 @@ class TextLine:
     def x0(self) -> float:
         return self.words[0].x0
 
-    @property
+    @cached_property
     def x1(self) -> float:
         return max(w.x1 for w in self.words)
 
-    @property
+    @cached_property
     def size(self) -> float:
         return max(w.size for w in self.words)
 
-    @property
+    @cached_property
     def text(self) -> str:
         return " ".join(w.text for w in self.words)
 
@@ -178,16 +179,38 @@ class Body:
 
 
 def group_rows(words) -> list[list[Word]]:
-    """Words of one printed line: a word joins a row it overlaps by half its height."""
+    """Words of one printed line: a word joins a row it overlaps by half its height.
+
+    Called on every page by several steps, so written for speed: plain comparisons,
+    not min/max calls (the same rows as ``min(bottoms) - max(tops)``)."""
     rows: list[list] = []  # [top, bottom, words]
-    for w in sorted(words, key=lambda w: (w.cy, w.x0)):
+    for w in sorted(words, key=_row_order):
+        top, bottom = w.top, w.bottom
+        height = bottom - top
         for row in reversed(rows[-3:]):
-            overlap = min(row[1], w.bottom) - max(row[0], w.top)
-            if overlap >= 0.5 * max(0.1, min(w.bottom - w.top, row[1] - row[0])):
+            row_top, row_bottom = row[0], row[1]
+            overlap = (row_bottom if row_bottom < bottom else bottom) - (row_top if row_top > top else top)
+            shorter = height if height < row_bottom - row_top else row_bottom - row_top
+            if overlap >= 0.5 * (shorter if shorter > 0.1 else 0.1):
                 row[2].append(w)
-                row[0], row[1] = min(row[0], w.top), max(row[1], w.bottom)
+                if top < row_top:
+                    row[0] = top
+                if bottom > row_bottom:
+                    row[1] = bottom
                 break
         else:
-            rows.append([w.top, w.bottom, [w]])
-    rows.sort(key=lambda r: r[0])
-    return [sorted(r[2], key=lambda w: w.x0) for r in rows]
+            rows.append([top, bottom, [w]])
+    rows.sort(key=_first)
+    return [sorted(r[2], key=_left) for r in rows]
+
+
+def _row_order(w: Word) -> tuple[float, float]:
+    return (w.top + w.bottom, w.x0)  # by centre (twice it: the same order), then left edge
+
+
+def _first(row: list) -> float:
+    return row[0]
+
+
+def _left(w: Word) -> float:
+    return w.x0
