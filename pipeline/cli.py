@@ -101,6 +101,7 @@ def run(input_dir, out_dir, workers, force, retry_failed, prune, rules_dir, mode
     reporter = Reporter(total=take_inventory(input_dir).total, quiet=quiet, debug=debug)
     main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _raise_interrupted) if main_thread else None
+    previous_int = signal.getsignal(signal.SIGINT) if main_thread else None
     try:
         with reporter:
             result = run_batch(config, on_event=reporter.event)
@@ -114,8 +115,9 @@ def run(input_dir, out_dir, workers, force, retry_failed, prune, rules_dir, mode
                    err=True)
         sys.exit(130 if isinstance(exc, KeyboardInterrupt) else 143)
     finally:
-        if main_thread:
+        if main_thread:  # as they were: a caller in the same process (a test) keeps its own handlers
             signal.signal(signal.SIGTERM, previous)
+            signal.signal(signal.SIGINT, previous_int)
     sys.exit(result.exit_code)
 
 

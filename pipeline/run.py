@@ -31,7 +31,7 @@ from .errors import (InputTooSlow, InternalError, OutputError, OutputLocked, Ove
 from .ingest import SUPPORTED_SUFFIXES, InputLimits, read_source, source_format
 from .rules import Rules, load_rules
 from .schema import datapackage_descriptor
-from .workers import Lost, WorkerLimits, format_bytes, run_supervised
+from .workers import Lost, WorkerLimits, run_supervised
 from .write import (MANIFEST, partition_dir, read_manifest, remove_country, write_country, write_json_atomic,
                     written_countries)
 
@@ -226,14 +226,18 @@ WARM_UP_PROFILE = ("# KENYA\n\n## 1. TERRITORIAL ORGANIZATION\n\nKenya is a unit
                    "such as Nairobi and Mombasa. The Council of Governors (CoG) coordinates decen-\ntralization.\n")
 
 
-def warm_up(rules: Rules, model: str | None) -> None:
+def warm_up(rules: Rules, model: str | None, pdfs: bool = False) -> None:
     """Extract a tiny profile once, so no input's time limit pays for loading spaCy and the word lists.
 
     Called in the runner too: forked workers then share what it loaded, and a
-    worker that replaces a killed one is ready at once.
+    worker that replaces a killed one is ready at once. With ``pdfs`` in the batch, the
+    PDF reader and its libraries are imported here too (about 0.3 s once, not per worker).
     """
     from .document import SourceDocument
     from .extract import extract_document
+
+    if pdfs:
+        import pipeline.pdf  # noqa: F401 - pdfplumber, pdfminer, pypdfium2 and the reader's modules
 
     try:
         extract_document(SourceDocument("warm-up.md", "0" * 64, "markdown", WARM_UP_PROFILE), rules, model=model)
@@ -385,7 +389,7 @@ def _results(todo: list[Path], root: Path, config: RunConfig, rules: Rules) -> I
     tasks = [(path, root, config.model, config.limits, config.debug) for path in todo]
     limits = WorkerLimits(seconds=config.limits.max_seconds, memory=config.max_memory)
     init = functools.partial(_init_worker, rules, config.rules_dir, config.model)
-    warm_up(rules, config.model)
+    warm_up(rules, config.model, pdfs=any(source_format(path) == "pdf" for path in todo))
     for task, outcome in run_supervised(tasks, process_input, workers=min(config.workers, len(todo)),
                                         limits=limits, init=init, keep_stderr=config.debug):
         yield _lost(task[0], root, outcome) if isinstance(outcome, Lost) else outcome

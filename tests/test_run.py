@@ -406,7 +406,8 @@ def _start_slow_batch(tmp_path, monkeypatch_free_root) -> tuple[subprocess.Popen
 
 
 def _many_profiles(tmp_path, copies: int = 8) -> Path:
-    return folder(tmp_path / "many", {f"p{i:03d}/{name}": (RAW / name).read_bytes()
+    """``copies`` of three profiles, each copy its own bytes (a line added), so none is a repeat."""
+    return folder(tmp_path / "many", {f"p{i:03d}/{name}": (RAW / name).read_bytes() + f"\n\nCopy {i}.\n".encode()
                                       for i in range(copies) for name in ("kazakhstan.md", "norway.txt", "brazil.md")})
 
 
