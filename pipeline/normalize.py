@@ -493,6 +493,8 @@ def merge_broken_lines(
 
 def mend_hyphenation(lines: list[Line], keep_prefixes: frozenset[str]) -> list[Line]:
     """Join a word broken at a line end ("decen-" / "tralization"); keep real compounds."""
+    if not any(line.text.rstrip().endswith(("-", "\u00ad")) for line in lines):
+        return list(lines)  # no line ends in a hyphen: nothing to mend, no evidence to gather
     evidence = hyphen_evidence((line.text for line in lines), keep_prefixes)
     out: list[Line] = []
     for line in lines:
