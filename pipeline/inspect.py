@@ -478,7 +478,7 @@ def page_layout(path: Path, page_number: int, max_pages: int = 60, backend: str 
     from .pdf.reader import page_parts
 
     rules = cached_rules()
-    vocab = Vocabulary(rules.normalize.keep_hyphen_prefixes, rules.headings.bullet_chars, rules.headings, rules.ratings)
+    vocab = Vocabulary.of(rules.normalize.keep_hyphen_prefixes, rules.headings, rules.ratings)
     pages = read_pages(Path(path), max_pages, backend)
     size = body_style(pages).size
     parts = page_parts(pages, size, vocab)

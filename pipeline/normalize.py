@@ -25,7 +25,7 @@ from .document import (
     Span,
     collapse,
 )
-from .printed import broken_word
+from .printed import PRIVATE_USE, broken_word
 from .rules import PATTERN_TIMEOUT, Rules
 
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -327,7 +327,7 @@ def bullet_item(text: str, bullets: str) -> str:
 
 
 _ITEM = re.compile(r"^(\s*)(\S)[ \t]+(?=\S)")
-_PRIVATE_USE = re.compile(r"(?<=\S)[ \t]*[\ue000-\uf8ff]+")
+_PRIVATE_USE = re.compile(rf"(?<=\S)[ \t]*[{PRIVATE_USE}]+")
 
 
 def drop_page_furniture(pages: list[list[Line]], rules) -> list[Line]:

@@ -17,6 +17,8 @@ LINE_END_HYPHEN = re.compile(r"([^\W\d_]+)[-\u00ad]$")
 # What opens an item of a numbered or lettered list: '1.', '1)', 'a)', '(i)', '(b)'. (A
 # lone 'a.' or 'I.' is not one: too often a sentence's first word.)
 LIST_ENUMERATOR = re.compile(r"^(?:\d{1,2}[.)]|[a-z]\)|\((?:\d{1,2}|[a-z]|[ivx]{1,5})\)|[ivx]{1,5}\))\s+(?=\S)")
+# Code points a symbol font (Symbol, Wingdings) prints its glyphs at in a text copy: never text.
+PRIVATE_USE = "\ue000-\uf8ff"
 # The end of a sentence or clause: a full stop, '!', '?', ':' or ';' (closing quotes and
 # brackets after it allowed). Text ending otherwise is a sentence still running.
 SENTENCE_END = re.compile(r"[.!?:;…][\"'”’)\]*]*$")
@@ -44,10 +46,6 @@ def section_number(text: str) -> tuple[str | None, str]:
     if numbered and numbered.group("title"):
         return numbered.group("number"), numbered.group("title").strip()
     return None, text
-
-
-def ends_sentence(text: str) -> bool:
-    return bool(SENTENCE_END.search(text.rstrip()))
 
 
 def closes_text(text: str) -> bool:

@@ -131,6 +131,11 @@ class Vocabulary:
     ratings: object = None  # RatingRules
     hyphens: HyphenEvidence = NO_EVIDENCE  # the document's own evidence on line-end hyphens
 
+    @classmethod
+    def of(cls, keep_hyphen_prefixes=frozenset(), headings=None, ratings=None) -> "Vocabulary":
+        """The reader's vocabulary from rules.normalize's prefixes and rules.headings and .ratings."""
+        return cls(frozenset(keep_hyphen_prefixes), getattr(headings, "bullet_chars", "") or "", headings, ratings)
+
 
 @dataclass(frozen=True)
 class RawPage:

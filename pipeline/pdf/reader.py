@@ -67,9 +67,7 @@ def read_pdf(
     are returned. ``backend`` (pdfium or pdfplumber; default: ``backend.chosen_backend``)
     is the library that reads the pages.
     """
-    vocab = Vocabulary(
-        frozenset(keep_hyphen_prefixes), getattr(headings, "bullet_chars", "") or "", headings, ratings
-    )
+    vocab = Vocabulary.of(keep_hyphen_prefixes, headings, ratings)
     raw_pages = read_pages(Path(path), max_pages, backend)
     count = len(raw_pages)
     words = sum(len(p.words) for p in raw_pages)

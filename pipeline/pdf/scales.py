@@ -96,7 +96,7 @@ def _labels(g: list[dict], across: bool, words: list[Word], size: float) -> list
     right = [_shape_label(r, _next_edge(g, k, across, size), words, size, stacked=across) for k, r in enumerate(g)]
     if complete(right):
         return right
-    left = [_inside(r, words) or _left_label(r, g[k - 1]["x1"] if k and across else r["x0"] - 15 * size, words, size)
+    left = [_inside(r, words) or _beside(r, words, size, g[k - 1]["x1"] if k and across else r["x0"] - 15 * size, right=False)
             for k, r in enumerate(g)]
     return left if complete(left) else None
 
@@ -140,39 +140,30 @@ def _shape_label(r: dict, limit: float, words: list[Word], size: float, stacked:
     inside = _inside(r, words)
     if inside:
         return inside
-    for under in ((_centred(r, words, size, below=True), _centred(r, words, size, below=False)) if stacked else ()):
-        if under:
-            return under
-    height = r["bottom"] - r["top"]
-    right = sorted(
-        (w for w in words if r["top"] - height <= w.cy <= r["bottom"] + height and r["x1"] - 1 <= w.x0 < limit),
-        key=lambda w: w.x0,
-    )
-    out: list[Word] = []
-    for w in right:
-        if w.x0 - (out[-1].x1 if out else r["x1"]) > 1.5 * size:
-            break
-        out.append(w)
-    return out
+    if stacked and (under := _centred(r, words, size, below=True) or _centred(r, words, size, below=False)):
+        return under
+    return _beside(r, words, size, limit, right=True)
 
 
 def _inside(r: dict, words: list[Word]) -> list[Word]:
     return [w for w in words if r["x0"] <= (w.x0 + w.x1) / 2 <= r["x1"] and r["top"] <= w.cy <= r["bottom"]]
 
 
-def _left_label(r: dict, limit: float, words: list[Word], size: float) -> list[Word]:
-    """The words just left of a shape, on its line, back to ``limit`` (the shape before)."""
+def _beside(r: dict, words: list[Word], size: float, limit: float, right: bool) -> list[Word]:
+    """The words on a shape's line right of it up to ``limit`` (the next shape), or left of it
+    back to ``limit`` (the shape before), until a gap wider than one and a half sizes."""
     height = r["bottom"] - r["top"]
-    left = sorted(
-        (w for w in words if r["top"] - height <= w.cy <= r["bottom"] + height and limit <= w.x0 and w.x1 <= r["x0"] + 1),
-        key=lambda w: -w.x1,
-    )
+    near = [w for w in words if r["top"] - height <= w.cy <= r["bottom"] + height
+            and (r["x1"] - 1 <= w.x0 < limit if right else limit <= w.x0 and w.x1 <= r["x0"] + 1)]
+    near.sort(key=(lambda w: w.x0) if right else (lambda w: -w.x1))
     out: list[Word] = []
-    for w in left:
-        if (out[-1].x0 if out else r["x0"]) - w.x1 > 1.5 * size:
+    edge = r["x1"] if right else r["x0"]
+    for w in near:
+        if (w.x0 - edge if right else edge - w.x1) > 1.5 * size:
             break
         out.append(w)
-    return out[::-1]
+        edge = w.x1 if right else w.x0
+    return out if right else out[::-1]
 
 
 def _centred(r: dict, words: list[Word], size: float, below: bool) -> list[Word]:

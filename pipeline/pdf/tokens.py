@@ -15,7 +15,7 @@ from .model import (
     SUPERSCRIPT_TABLE,
     Token,
 )
-from ..printed import broken_word
+from ..printed import PRIVATE_USE, broken_word
 from ..urls import breaks_url
 
 
@@ -100,7 +100,7 @@ def token_text(tokens: list[Token], emphasis: bool = True) -> CleanText:
 
     for t in tokens:
         if t.marker is not None:
-            markers.append(Marker(word_end if text else 0, t.marker))
+            markers.append(Marker(word_end, t.marker))
             continue
         if not t.text or (text and _PRIVATE_USE_ONLY.fullmatch(t.text)):
             continue
@@ -121,4 +121,4 @@ def token_text(tokens: list[Token], emphasis: bool = True) -> CleanText:
     return CleanText("".join(text), tuple(markers), tuple(sorted(spans, key=lambda s: (s.start, s.end))))
 
 
-_PRIVATE_USE_ONLY = re.compile(r"[\ue000-\uf8ff]+")
+_PRIVATE_USE_ONLY = re.compile(f"[{PRIVATE_USE}]+")
