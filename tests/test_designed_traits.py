@@ -1,48 +1,15 @@
 """Traits of designed reports, each drawn by two engines (fpdf2 and ReportLab) and read by
 both page backends: tracked capitals and a kicker over the title, a run-in head, a heading
 whose gap below a superscript narrows, a URL broken inside a footnote, a real hyphen at a
-line end. The pages are drawn here, with no pipeline code."""
+line end. The page is drawn by tests/two_engines.py, which holds no pipeline code."""
 from __future__ import annotations
 
-import io
-from dataclasses import dataclass
-from pathlib import Path
-
 import pytest
-from fpdf import FPDF
-from reportlab.lib.pagesizes import A4
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.pdfgen import canvas
 
 from pipeline.pdf import read_pdf
+from two_engines import ENGINES, HAVE_UNICODE_FONT, Run, after, draw, text_width
 
-HEIGHT = A4[1]
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")  # Debian's fonts-dejavu-core: '►' needs a Unicode font
-FONTS = {False: ("TraitSans", "DejaVuSans.ttf"), True: ("TraitSans-Bold", "DejaVuSans-Bold.ttf")}
-pytestmark = pytest.mark.skipif(not all((FONT_DIR / f).is_file() for _, f in FONTS.values()),
-                                reason="DejaVu fonts not installed")
-if not pytestmark.args[0]:
-    for name, file in FONTS.values():
-        pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / file)))
-
-
-@dataclass(frozen=True)
-class Run:
-    x: float
-    baseline: float
-    text: str
-    size: float = 10
-    bold: bool = False
-    tracking: float = 0.0  # extra space after each character, in points
-    colour: tuple = (0, 0, 0)
-
-
-def after(run: Run, text: str, **kw) -> Run:
-    """The run printed right after ``run`` on its line (one space between)."""
-    width = stringWidth(run.text, FONTS[run.bold][0], run.size) + run.tracking * len(run.text)
-    return Run(run.x + width + stringWidth(" ", FONTS[False][0], run.size), run.baseline, text, **kw)
+pytestmark = pytest.mark.skipif(not HAVE_UNICODE_FONT, reason="DejaVu fonts not installed")  # '►' needs them
 
 
 ACCENT = (0.1, 0.3, 0.6)
@@ -56,50 +23,22 @@ PAGE = [
     Run(60, 180, "governmental council of counties.", 10),
     Run(60, 208, "2.1 MONITORING AND REPORTING", 12, True, colour=ACCENT),
     Run(60, 221, "The council reports yearly", 10),
-    Run(60 + stringWidth("The council reports yearly", FONTS[False][0], 10) + 0.3, 216, "1", 6),
+    Run(60 + text_width("The council reports yearly", 10, unicode=True) + 0.3, 216, "1", 6),
     Run(60, 233, "to parliament on every goal.", 10),
     head,
-    after(head, "Comments: Local governments were consulted on the report.", size=10),
+    after(head, "Comments: Local governments were consulted on the report.", unicode=True, size=10),
     Run(60, 262, "Another non-governmental body took part.", 10),
     Run(60, 790, "1 See https://www.fictionia-counties.example.org/reports/", 8),
     Run(66, 800, "annual_monitoring-2023.pdf", 8),
 ]
 
 
-def _fpdf() -> bytes:
-    pdf = FPDF(unit="pt", format="A4")
-    pdf.add_font("TraitSans", "", str(FONT_DIR / FONTS[False][1]))
-    pdf.add_font("TraitSans", "B", str(FONT_DIR / FONTS[True][1]))
-    pdf.add_page()
-    for r in PAGE:
-        pdf.set_font("TraitSans", "B" if r.bold else "", r.size)
-        pdf.set_char_spacing(r.tracking)
-        pdf.set_text_color(*(round(255 * c) for c in r.colour))
-        pdf.text(r.x, r.baseline, r.text)
-    return bytes(pdf.output())
-
-
-def _reportlab() -> bytes:
-    out = io.BytesIO()
-    c = canvas.Canvas(out, pagesize=A4, invariant=1)
-    for r in PAGE:
-        t = c.beginText(r.x, HEIGHT - r.baseline)
-        t.setFont(FONTS[r.bold][0], r.size)
-        t.setCharSpace(r.tracking)
-        t.setFillColorRGB(*r.colour)
-        t.textOut(r.text)
-        c.drawText(t)
-    c.showPage()
-    c.save()
-    return out.getvalue()
-
-
-@pytest.fixture(scope="module", params=[(e, b) for e in ("fpdf2", "reportlab") for b in ("pdfium", "pdfplumber")],
+@pytest.fixture(scope="module", params=[(e, b) for e in ENGINES for b in ("pdfium", "pdfplumber")],
                 ids=lambda p: f"{p[0]}-{p[1]}")
 def blocks(request, tmp_path_factory, rules):
     engine, backend = request.param
     path = tmp_path_factory.mktemp("traits") / f"{engine}.pdf"
-    path.write_bytes(_fpdf() if engine == "fpdf2" else _reportlab())
+    path.write_bytes(draw(engine, [PAGE], unicode=True))
     got = read_pdf(path, keep_hyphen_prefixes=rules.normalize.keep_hyphen_prefixes,
                    headings=rules.headings, ratings=rules.ratings, backend=backend)
     return [b for b in got.blocks if b.kind != "furniture"], got

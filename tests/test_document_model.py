@@ -6,74 +6,36 @@ test is about the class of layout, not one engine's way of writing it.
 """
 from __future__ import annotations
 
-import io
-
 import pytest
-from fpdf import FPDF
-from reportlab.lib.pagesizes import A4
-from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.pdfgen import canvas
 
 from pipeline.document import SourceDocument
 from pipeline.normalize import normalize
 from pipeline.pdf import read_pdf
 from pipeline.sections import build_outline
+from two_engines import ENGINES, Run, draw, text_width
 
-HEIGHT = A4[1]
-# (x, top, size, bold, text): top is the baseline's distance from the page top, in points.
 PAGES = [
     [
-        (60, 40, 7, False, "SDG LOCALIZATION COUNTRY PROFILE"),
-        (60, 90, 22, True, "FICTIONIA"),
-        (60, 130, 12, True, "1. TERRITORIAL ORGANIZATION"),
-        (60, 155, 10, False, "Fictionia counts 47 counties"),
-        (60, 169, 10, False, "and rates *vary* by __region__ <sup>9</sup> # here."),
-        (60, 790, 8, False, "1 See the County Governments Act of 2012."),
+        Run(60, 40, "SDG LOCALIZATION COUNTRY PROFILE", 7),
+        Run(60, 90, "FICTIONIA", 22, True),
+        Run(60, 130, "1. TERRITORIAL ORGANIZATION", 12, True),
+        Run(60, 155, "Fictionia counts 47 counties", 10),
+        Run(60, 169, "and rates *vary* by __region__ <sup>9</sup> # here.", 10),
+        Run(60, 790, "1 See the County Governments Act of 2012.", 8),
+        Run(60 + text_width("Fictionia counts 47 counties", 10) + 0.5, 151, "1", 6),  # a raised small '1' after 'counties'
     ],
     [
-        (60, 40, 7, False, "SDG LOCALIZATION COUNTRY PROFILE"),
-        (60, 90, 12, True, "2. NATIONAL STRATEGIES FOR SDG IMPLEMENTATION"),
-        (60, 115, 10, False, "The plan names every county."),
+        Run(60, 40, "SDG LOCALIZATION COUNTRY PROFILE", 7),
+        Run(60, 90, "2. NATIONAL STRATEGIES FOR SDG IMPLEMENTATION", 12, True),
+        Run(60, 115, "The plan names every county.", 10),
     ],
 ]
-# x, top, size, text: a raised small '1' right after 'counties'
-MARKER = (60 + stringWidth("Fictionia counts 47 counties", "Helvetica", 10) + 0.5, 151, 6, "1")
 
 
-def _fpdf() -> bytes:
-    pdf = FPDF(unit="pt", format="A4")
-    for page in PAGES:
-        pdf.add_page()
-        for x, top, size, bold, text in page:
-            pdf.set_font("Helvetica", "B" if bold else "", size)
-            pdf.text(x, top, text)
-        if page is PAGES[0]:
-            x, top, size, text = MARKER
-            pdf.set_font("Helvetica", "", size)
-            pdf.text(x, top, text)
-    return bytes(pdf.output())
-
-
-def _reportlab() -> bytes:
-    out = io.BytesIO()
-    c = canvas.Canvas(out, pagesize=A4, invariant=1)
-    for page in PAGES:
-        for x, top, size, bold, text in page:
-            c.setFont("Helvetica-Bold" if bold else "Helvetica", size)
-            c.drawString(x, HEIGHT - top, text)
-        if page is PAGES[0]:
-            x, top, size, text = MARKER
-            c.setFont("Helvetica", size)
-            c.drawString(x, HEIGHT - top, text)
-        c.showPage()
-    c.save()
-    return out.getvalue()
-
-
-@pytest.fixture(scope="module", params=["fpdf2", "reportlab"])
+@pytest.fixture(scope="module", params=ENGINES)
 def typed(request, tmp_path_factory, rules):
     path = tmp_path_factory.mktemp("model") / f"{request.param}.pdf"
-    path.write_bytes(_fpdf() if request.param == "fpdf2" else _reportlab())
+    path.write_bytes(draw(request.param, PAGES))
     return read_pdf(path, keep_hyphen_prefixes=rules.normalize.keep_hyphen_prefixes,
                     headings=rules.headings, ratings=rules.ratings)
 
@@ -121,38 +83,18 @@ def test_a_text_export_gives_untyped_lines(rules):
 
 # A three-column indicator table whose last row goes alone onto the next page, its middle
 # (disaggregation) cell empty: (x, top, text) per cell, page by page.
-TABLE_PAGES = [
+TABLE_PAGES = [[Run(x, top, text, 9) for x, top, text in page] for page in [
     [(60, 700, "Indicator"), (300, 700, "Disaggregation"), (450, 700, "Value (year)"),
      (60, 720, "1.1.1 Extreme poverty"), (300, 720, "Urban"), (450, 720, "0.4 (2021)"),
      (60, 740, "4.1.2 Completion rate"), (450, 740, "98.1 (2022)")],
     [(60, 60, "11.b.2 Local disaster risk strategies"), (450, 60, "41.5 (2022)")],
-]
+]]
 
 
-def _table_pdf(engine: str) -> bytes:
-    if engine == "fpdf2":
-        pdf = FPDF(unit="pt", format="A4")
-        for page in TABLE_PAGES:
-            pdf.add_page()
-            pdf.set_font("Helvetica", "", 9)
-            for x, top, text in page:
-                pdf.text(x, top, text)
-        return bytes(pdf.output())
-    out = io.BytesIO()
-    c = canvas.Canvas(out, pagesize=A4, invariant=1)
-    for page in TABLE_PAGES:
-        c.setFont("Helvetica", 9)
-        for x, top, text in page:
-            c.drawString(x, HEIGHT - top, text)
-        c.showPage()
-    c.save()
-    return out.getvalue()
-
-
-@pytest.mark.parametrize("engine", ["fpdf2", "reportlab"])
+@pytest.mark.parametrize("engine", ENGINES)
 def test_a_table_row_alone_on_the_next_page_keeps_the_columns_of_the_table(engine, tmp_path, rules):
     path = tmp_path / f"{engine}.pdf"
-    path.write_bytes(_table_pdf(engine))
+    path.write_bytes(draw(engine, TABLE_PAGES))
     got = read_pdf(path, keep_hyphen_prefixes=rules.normalize.keep_hyphen_prefixes,
                    headings=rules.headings, ratings=rules.ratings)
     rows = [(b.page, b.cells) for b in got.blocks if b.kind == "table_row"]
