@@ -107,8 +107,9 @@ def extract_sdg_priorities(
         before = ""  # section text up to the current sentence: a fallback for the year
         for start, end in sentence_bounds(section.text, rules.normalize.abbreviations):
             sentence = section.text[start:end]
-            if any(bounded("search", cue, sentence, "vnrs: priorities.cues") for cue in cues):
-                for goals in goal_lists(sentence, vnr.priorities):
+            lists = goal_lists(sentence, vnr.priorities)  # rarer than a cue, and found faster
+            if lists and any(bounded("search", cue, sentence, "vnrs: priorities.cues") for cue in cues):
+                for goals in lists:
                     year = nearest_year(sentence, goals, vnr) or fallback_year(before, known, vnr)
                     if year is not None:
                         rows.update(SdgPriority(year, goal) for goal in goals.goals)
