@@ -21,7 +21,6 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from .document import Outline, Section
 from .entities import PLACE_LABELS, Entity
 from .printed import closes_text
-from .rules import PATTERN_TIMEOUT
 
 CASES_KEY = "projects_and_cases"
 
@@ -84,7 +83,7 @@ def has_emphasis(outline: Outline) -> bool:
 
 def lowercase_words(outline: Outline) -> frozenset[str]:
     """Words the profile writes in lower case somewhere: evidence they are not names."""
-    return frozenset(chain.from_iterable(_LOWER_WORD.findall(s.text, timeout=PATTERN_TIMEOUT) for s in outline.sections))
+    return frozenset(chain.from_iterable(_LOWER_WORD.findall(s.text) for s in outline.sections))
 
 
 def case_sections(outline: Outline) -> list[Section]:
@@ -101,7 +100,7 @@ def case_items(section: Section) -> list[Item]:
     items: list[Item] = []
     for start, end in section.paragraph_ranges():
         text = section.text[start:end]
-        bullet = _BULLET.match(text, timeout=PATTERN_TIMEOUT)
+        bullet = _BULLET.match(text)
         if bullet:
             start += bullet.end()
         if start >= end:
@@ -123,7 +122,7 @@ def continues(previous: str, text: str) -> bool:
 
 
 def says_nothing(text: str) -> bool:
-    return len(text.split()) <= _NOTHING_MAX_WORDS and bool(_NOTHING.match(text.strip(), timeout=PATTERN_TIMEOUT))
+    return len(text.split()) <= _NOTHING_MAX_WORDS and bool(_NOTHING.match(text.strip()))
 
 
 def item_places(
@@ -169,7 +168,7 @@ def unknown_names(item: Item, lowercase: frozenset[str], emphasis: bool) -> list
     after a place preposition ('works with Kehl'), with the rest of their list; and,
     without bold, the name opening the item ('Asker merged ...') and every list of names
     ('... with Røyken and Hurum')."""
-    found = _WORD.finditer(item.text, timeout=PATTERN_TIMEOUT)
+    found = _WORD.finditer(item.text)
     words = [(m.start() + item.start, m.end() + item.start, m.group()) for m in found]
     runs = _name_runs(words, lowercase)
     groups: list[list[tuple[int, int, int, int]]] = []

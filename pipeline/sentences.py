@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import regex
 
-from .rules import PATTERN_TIMEOUT
 
 # A sentence ends at . ! ? (with closing quotes/brackets) before a capital or digit.
 _SENTENCE_END = regex.compile(r"[.!?]+[\"”’»)\]]*(?=\s+[\"“‘«(\[]?[\p{Lu}\d])")
@@ -24,7 +23,7 @@ def sentence_bounds(text: str, abbreviations: frozenset[str], start: int = 0, en
     """
     end = len(text) if end is None else end
     out, begin = [], start
-    for m in _SENTENCE_END.finditer(text, start, end, timeout=PATTERN_TIMEOUT):
+    for m in _SENTENCE_END.finditer(text, start, end):
         if _is_abbreviation(text, m.start(), start, abbreviations):
             continue
         out.append((begin, m.end()))

@@ -214,7 +214,10 @@ def read_jsonl(path: Path, check: RuleChecker) -> list[tuple[int, Any]]:
 RULE_PARSERS: dict[str, tuple[str, Callable[[Path, RuleChecker], Any]]] = {}
 
 # Seconds any one rule pattern may run on one text: no line can hang a worker.
-# Pass it to every regex call on document text: ``pattern.finditer(text, timeout=PATTERN_TIMEOUT)``.
+# Pass it to every call of a rule pattern on document text (``bounded`` does):
+# ``pattern.finditer(text, timeout=PATTERN_TIMEOUT)``. The code's own fixed patterns are
+# linear and go without: the timeout costs about a microsecond a call and a match, more
+# than many of those calls cost in all.
 PATTERN_TIMEOUT = 2.0
 
 
