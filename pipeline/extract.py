@@ -100,13 +100,8 @@ def extract_document(source: SourceDocument, rules: Rules, model: str | None = N
     warnings = (((country.warning,) if country.warning else ()) + source.warnings + outline.warnings
                 + tuple(notes.warnings) + tuple(units.warnings) + reviews.warnings)
     rows["countries"] = [country_row(rows, len(warnings))]
-    tables = {name: to_arrow(name, _listify(rows[name])) for name in TABLES}
+    tables = {name: to_arrow(name, rows[name]) for name in TABLES}
     return Extraction(country.iso3, country.name, tables, warnings)
-
-
-def _listify(rows: list[dict]) -> list[dict]:
-    """Tuples from frozen dataclasses become lists, as Arrow list columns want."""
-    return [{k: list(v) if isinstance(v, tuple) else v for k, v in row.items()} for row in rows]
 
 
 def _rows(items) -> list[dict]:

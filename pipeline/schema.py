@@ -234,7 +234,8 @@ TABLES: dict[str, Table] = {
 
 
 def to_arrow(table: str, rows: list[dict]) -> pa.Table:
-    """Rows (dicts keyed by column) -> an Arrow table of exactly the schema."""
+    """Rows (dicts keyed by column; a list column's value a list or a tuple) -> an Arrow
+    table of exactly the schema."""
     spec = TABLES[table]
     if spec.sort_key:
         rows = sorted(rows, key=lambda row: tuple(row.get(k) for k in spec.sort_key))
