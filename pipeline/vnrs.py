@@ -13,6 +13,7 @@ import regex
 
 from .document import Footnote, Outline
 from .rules import PriorityRules, Rules, VnrRules, bounded
+from .rules.core import alternation
 from .sentences import sentence_bounds
 
 _URL = regex.compile(r"(?:https?://|www\.)\S+", regex.IGNORECASE)
@@ -119,12 +120,10 @@ def extract_sdg_priorities(
 
 @lru_cache(maxsize=8)
 def _any_of(patterns: tuple[regex.Pattern, ...]) -> tuple[regex.Pattern, ...]:
-    """Patterns as one alternation, which finds a match where any of them does: one search a
-    sentence instead of one per cue. As they are when they differ in flags or have groups."""
-    if not patterns or len({p.flags for p in patterns}) != 1 or any(p.groups for p in patterns):
-        return patterns
-    end = "\n" if patterns[0].flags & regex.VERBOSE else ""  # a '#' comment stops at the line end
-    return (regex.compile("|".join(f"(?:{p.pattern}{end})" for p in patterns), patterns[0].flags),)
+    """Patterns as one alternation (one search a sentence instead of one per cue), or as
+    they are when they have groups or cannot be joined."""
+    joined = alternation(list(patterns)) if not any(p.groups for p in patterns) else None
+    return (joined,) if joined is not None else patterns
 
 
 def goal_lists(sentence: str, rules: PriorityRules) -> list[GoalList]:

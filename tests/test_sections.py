@@ -238,3 +238,37 @@ def test_an_unlabelled_contents_may_list_a_section_the_document_lacks(rules):
     o = outline(rules, f"PERU\n\n{contents}\n{BODY}", "text")
     assert [(s.section_id, s.text) for s in o.sections] == SECTIONS
     assert o.warnings == ("table of contents lists 'Annex: figures', which no heading matches",)
+
+
+def test_heading_rules_joined_find_the_rule_each_in_turn_finds(rules):
+    """``HeadingRules.match`` tries every heading pattern in one alternation: on every line
+    of the samples, their titles cut short or run on, and mixed case, it names the rule that
+    trying the patterns one by one names first."""
+    from pathlib import Path
+
+    headings = rules.headings
+    assert headings._any_heading is not None  # the shipped rules can be joined
+    root = Path(__file__).resolve().parent.parent / "raw"
+    from pipeline.printed import section_number
+
+    lines = {line.strip(" #*") for path in root.glob("*.md") for line in path.read_text(encoding="utf-8").splitlines()}
+    titles = lines | {section_number(line)[1] for line in lines}
+    titles |= {t[: len(t) // 2] for t in list(titles)} | {t + " AND LRGs" for t in list(titles)} | {t.lower() for t in list(titles)}
+    matched = 0
+    for title in titles:
+        one_by_one = next((h for h in headings.headings if h.pattern.fullmatch(title.strip())), None)
+        assert headings.match(title) == one_by_one, title
+        matched += one_by_one is not None
+    assert matched > 60
+
+
+def test_heading_patterns_that_call_a_group_are_tried_one_by_one():
+    import regex
+
+    from pipeline.rules import HeadingRule, HeadingRules
+
+    flags = regex.IGNORECASE | regex.VERBOSE
+    rules = HeadingRules((HeadingRule("doubled", None, regex.compile(r"(\w+) \s+ \1", flags)),
+                          HeadingRule("any", None, regex.compile(r"\w+ \s+ \w+", flags))), "", ())
+    assert rules._any_heading is None
+    assert rules.match("local local").key == "doubled" and rules.match("local regional").key == "any"

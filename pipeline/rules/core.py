@@ -231,6 +231,22 @@ def bounded(method: str, pattern: regex.Pattern, text: str, what: str, pos: int 
         raise ExtractionTimeout(f"{what} on {text[:60]!r}") from None
 
 
+_GROUP_CALL = regex.compile(r"\\[1-9]|\\g<|\(\?P[=>]|\(\?&|\(\?[+-]?\d|\(\?R\)")  # a back-reference or a call
+
+
+def alternation(patterns: list[regex.Pattern], group_prefix: str | None = None) -> regex.Pattern | None:
+    """Rule patterns as one alternation, tried in order: one call finds a match where any of
+    them does (and a fullmatch takes the first pattern that fullmatches), instead of one call
+    each. With ``group_prefix``, alternative ``i`` is the group ``<prefix><i>``, which tells
+    which pattern matched. None where they cannot be joined: flags that differ, or a group
+    called by number or name, which joining would renumber."""
+    if not patterns or len({p.flags for p in patterns}) != 1 or any(_GROUP_CALL.search(p.pattern) for p in patterns):
+        return None
+    end = "\n" if patterns[0].flags & regex.VERBOSE else ""  # a '#' comment stops at the line end
+    opener = (lambda i: f"(?P<{group_prefix}{i}>") if group_prefix else (lambda i: "(?:")
+    return regex.compile("|".join(f"{opener(i)}{p.pattern}{end})" for i, p in enumerate(patterns)), patterns[0].flags)
+
+
 def rule_file(name: str, filename: str):
     """Register a parser for ``rules/<filename>``, loaded as ``rules.<name>``."""
 

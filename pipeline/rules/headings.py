@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import regex
@@ -11,6 +12,7 @@ from .core import (
     LList,
     RuleChecker,
     _key_line,
+    alternation,
     read_yaml,
     rule_file,
 )
@@ -34,7 +36,19 @@ class HeadingRules:
 
     def match(self, title: str) -> HeadingRule | None:
         """The first heading rule whose pattern matches the whole title."""
-        return next((h for h in self.headings if h.pattern.fullmatch(title.strip())), None)
+        title = title.strip()
+        if self._any_heading is None:
+            return next((h for h in self.headings if h.pattern.fullmatch(title)), None)
+        found = self._any_heading.fullmatch(title)
+        if found is None:
+            return None
+        return next(h for i, h in enumerate(self.headings) if found.start(f"heading_{i}") >= 0)
+
+    @cached_property
+    def _any_heading(self) -> regex.Pattern | None:
+        """Every heading pattern as one alternation, tried in order: it fullmatches with the
+        first pattern that does, in one call instead of one per rule (None: they cannot be joined)."""
+        return alternation([h.pattern for h in self.headings], "heading_")
 
 
 @rule_file("headings", "headings.yaml")
