@@ -35,6 +35,8 @@ import spacy
 from .document import Outline, Section, Span
 from .errors import ExtractionTimeout
 from .rules import ADMIN_TIERS, PATTERN_TIMEOUT, AdminUnitRules
+from .rules.admin_units import NotCountRule
+from .rules.core import alternation
 from .sentences import sentence_bounds
 
 SECTION_KEY = "territorial_organization"
@@ -313,6 +315,8 @@ def reject_reason(text: str, start: int, end: int, value: int, rules: AdminUnitR
     """The name of the first ``not_counts`` rule the number's surroundings meet."""
     if value > _INT32_MAX or value < 1:
         return "out_of_range"
+    if _no_rule_can_hold(text, start, end, rules.not_counts):
+        return None
     printed = text[start:end]
     for rule in rules.not_counts:
         if rule.years and not (_PLAIN_DIGITS.fullmatch(printed) and _YEARS[0] <= value <= _YEARS[1]):
@@ -322,6 +326,27 @@ def reject_reason(text: str, start: int, end: int, value: int, rules: AdminUnitR
         if before and after:
             return rule.name
     return None
+
+
+def _no_rule_can_hold(text: str, start: int, end: int, not_counts: tuple[NotCountRule, ...]) -> bool:
+    """Whether no ``not_counts`` rule can hold for the number at [start, end): none of their
+    ``before`` patterns finds a match, nor any ``after`` of a rule without one. Two calls
+    answer for the usual number, a real count, which each rule in turn took two dozen."""
+    before, after_only = _not_count_screens(not_counts)
+    if before is None or after_only is None:
+        return False  # the patterns could not be joined: every rule is tried
+    return (not before.search(text, max(0, start - 60), start, timeout=PATTERN_TIMEOUT)
+            and not after_only.match(text, end, timeout=PATTERN_TIMEOUT))
+
+
+@functools.lru_cache(maxsize=8)
+def _not_count_screens(not_counts: tuple[NotCountRule, ...]) -> tuple[regex.Pattern | None, regex.Pattern | None]:
+    """The ``before`` patterns of the rules joined, and the ``after`` patterns of the rules
+    that have no ``before`` (a pattern that never matches when there are none)."""
+    befores = [r.before for r in not_counts if r.before is not None]
+    afters = [r.after for r in not_counts if r.before is None and r.after is not None]
+    never = regex.compile(r"(?!)")
+    return (alternation(befores) if befores else never), (alternation(afters) if afters else never)
 
 
 def is_territorial(sentence: str, rules: AdminUnitRules) -> bool:

@@ -790,3 +790,30 @@ SHAPE_CASES += [
 @pytest.mark.parametrize("paragraph, expected", [c[1:] for c in SHAPE_CASES], ids=[c[0] for c in SHAPE_CASES])
 def test_counts_from_the_shape_of_the_statement(rules, paragraph, expected):
     assert [(r.tier, r.unit_type, r.count) for r in run(rules, paragraph).rows] == expected
+
+
+def test_the_not_counts_screen_passes_only_numbers_no_rule_rejects(rules):
+    """The joined screen answers "no rule holds" for a number only where trying every
+    not_counts rule in turn finds none: on every number the count pattern finds in the
+    samples, and on numbers in the contexts each rule names."""
+    from pipeline import admin_units as module
+
+    r = rules.admin_units
+    root = Path(__file__).resolve().parent.parent / "raw"
+    text = "\n".join(p.read_text(encoding="utf-8") for p in sorted(root.glob("*.md")))
+    text += (" in 2019 there were 12 regions; SDG 11 and 14; $ 40 million; 3 to 5 cities; between 4 and 9;"
+             " each of the 12 regions; their 17 districts; 5 January; 4 % of; from 12 to 14 provinces")
+    screened = rejected = 0
+    for found in r.count.finditer(text):
+        value = module.parse_count(found.group(), r)
+        if module._no_rule_can_hold(text, found.start(), found.end(), r.not_counts):
+            screened += 1
+            saved = module._no_rule_can_hold
+            try:
+                module._no_rule_can_hold = lambda *args: False  # every rule in turn
+                assert module.reject_reason(text, found.start(), found.end(), value, r) in (None, "out_of_range")
+            finally:
+                module._no_rule_can_hold = saved
+        else:
+            rejected += 1
+    assert screened > 200 and rejected > 50  # both answers were put to the test
