@@ -62,3 +62,27 @@ def test_a_broken_edit_fails_with_the_rule_error_not_the_old_rules(rules_dir):
 def test_a_missing_folder_is_a_rule_error(tmp_path):
     with pytest.raises(RuleError, match="not found"):
         cached_rules(tmp_path / "absent")
+
+
+def test_an_edit_that_keeps_the_file_size_is_picked_up(rules_dir):
+    """The cache looks at each file's size and time first: an edit of one character
+    changes the time, and the digest then tells the rules changed."""
+    import os
+
+    first = cached_rules(rules_dir)
+    path = rules_dir / "entities.jsonl"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('"GPE"', '"LOC"', 1), encoding="utf-8")
+    assert len(path.read_bytes()) == len(text.encode("utf-8"))
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))  # a later time, whatever the clock's grain
+    assert cached_rules(rules_dir) is not first
+
+
+def test_a_touched_but_unchanged_file_keeps_the_rules(rules_dir):
+    import os
+
+    first = cached_rules(rules_dir)
+    stat = (rules_dir / "vnrs.yaml").stat()
+    os.utime(rules_dir / "vnrs.yaml", ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    assert cached_rules(rules_dir) is first
