@@ -368,8 +368,21 @@ def _masked(text: str) -> str:
 class HyphenEvidence:
     """What a document says about its own line-end hyphens (see ``keeps_hyphen``)."""
 
-    written: frozenset[str] = frozenset()  # every word and compound it prints, lower case
+    text: str = ""  # what it prints, lower case, its lines (or words) one a line
     breaks_words: bool = True  # its typesetter hyphenates, so an unsure line-end hyphen is soft
+
+    def prints(self, word: str) -> bool:
+        """Whether it prints ``word`` (lower case) whole: a word or compound of its own, not
+        a piece of a longer one. A search for the few words asked about, not a set of all."""
+        return bool(self.text and word) and _whole(word).search(self.text) is not None
+
+
+@lru_cache(maxsize=4096)
+def _whole(word: str) -> re.Pattern:
+    """``word`` as a whole word or compound (a run of letters, single hyphens inside): no
+    letter, nor a letter and a hyphen, right before it; no letter, nor a hyphen and a
+    letter, right after it."""
+    return re.compile(rf"(?<![^\W\d_])(?<![^\W\d_]-){re.escape(word)}(?!-?[^\W\d_])")
 
 
 NO_EVIDENCE = HyphenEvidence()  # a piece of text too small to judge: the old convention, hyphenated
@@ -388,10 +401,10 @@ def keeps_hyphen(fragment: str, keep: frozenset[str], right: str = "", evidence:
     """
     word = fragment.lower()
     tail = _FIRST_WORD.match(right.lower()) if right else None
-    if tail and evidence.written:
-        if f"{word}-{tail.group(0)}" in evidence.written:
+    if tail and evidence.text:
+        if evidence.prints(f"{word}-{tail.group(0)}"):
             return True
-        if f"{word}{tail.group(0)}" in evidence.written:
+        if evidence.prints(f"{word}{tail.group(0)}"):
             return False
     if not evidence.breaks_words:
         return True
@@ -414,7 +427,7 @@ def hyphen_evidence(texts: Iterable[str], keep: frozenset[str]) -> HyphenEvidenc
     fragments = {f.lower() for t in texts if (f := broken_word(t.rstrip())) and f[0].islower()}
     breaks = any(t.rstrip().endswith("\u00ad") for t in texts) or any(
         len(f) >= MIN_FRAGMENT and not _listed(f, keep) and not is_word(f) for f in fragments)
-    return HyphenEvidence(written_words(texts), breaks)
+    return HyphenEvidence("\n".join(texts).lower(), breaks)
 
 
 MIN_FRAGMENT = 3  # 're-', 'e-': a two-letter piece is as often a prefix as a syllable
@@ -435,15 +448,6 @@ def _english_words() -> frozenset[str]:
 
 
 _FIRST_WORD = re.compile(r"[^\W\d_]+")
-_WORD_OR_COMPOUND = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
-
-
-def written_words(texts) -> frozenset[str]:
-    """Every word and hyphenated compound the document prints, lower case: the evidence
-    ``keeps_hyphen`` weighs (a word split at a line end is not in it whole)."""
-    return frozenset(w for text in texts for w in _WORD_OR_COMPOUND.findall(text.lower()))
-
-
 def hyphen_stem(left: str, right: str, keep_prefixes: frozenset[str], evidence: HyphenEvidence = NO_EVIDENCE) -> str | None:
     """``left`` as it joins ``right`` when a word broke between them, else None.
 

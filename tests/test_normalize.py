@@ -278,3 +278,22 @@ def test_inline_lookahead_loses_no_token():
     for _ in range(3000):
         line = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
         assert [m.span() for m in module._INLINE.finditer(line)] == [m.span() for m in bare.finditer(line)], line
+
+
+def test_hyphen_evidence_prints_a_word_where_it_is_a_word_or_compound_of_its_own():
+    """``HyphenEvidence.prints`` answers as the set of every word and compound printed
+    would (runs of letters joined by single hyphens, lower case), for whole words, pieces
+    of words and compounds, and compounds cut short."""
+    import re
+    from pathlib import Path
+
+    texts = [line for path in sorted((Path(__file__).resolve().parent.parent / "raw").glob("*.md"))
+             for line in path.read_text(encoding="utf-8").splitlines()]
+    written = {w for text in texts for w in re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", text.lower())}
+    evidence = hyphen_evidence(texts, frozenset())
+    asked = set(list(sorted(written))[::7])
+    asked |= {w[1:] for w in asked} | {w[:-1] for w in asked} | {w.split("-")[0] for w in asked if "-" in w}
+    asked |= {w.split("-")[-1] for w in written if "-" in w} | {w.replace("-", "") for w in written if "-" in w}
+    assert len(asked) > 500
+    for word in asked:
+        assert evidence.prints(word) == (word in written), word
