@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
 from .document import Footnote, FootnoteRef, Line, Marker, Outline, Paragraph, Section, Span, collapse
 from .normalize import mend_hyphenation, merge_broken_lines
@@ -348,6 +349,9 @@ def _infer_in_heading(section: Section, expected: int, last: int) -> tuple[Secti
 
 
 def _infer_in_line(line: Line, expected: int, last: int) -> tuple[Line, int]:
+    if expected > last or not _GLUED_MARKER.search(line.text):
+        if all(a.offset <= b.offset for a, b in pairwise(line.markers)):
+            return line, expected  # most lines: no glued number, nothing to move
     text, markers, spans = line.text, list(line.markers), list(line.spans)
     pos = 0
     while expected <= last:
