@@ -339,14 +339,25 @@ def _no_rule_can_hold(text: str, start: int, end: int, not_counts: tuple[NotCoun
             and not after_only.match(text, end, timeout=PATTERN_TIMEOUT))
 
 
+_COMMITS = regex.compile(r"\(\?>|[*+?}]\+")  # an atomic group, a possessive quantifier
+
+
 @functools.lru_cache(maxsize=8)
 def _not_count_screens(not_counts: tuple[NotCountRule, ...]) -> tuple[regex.Pattern | None, regex.Pattern | None]:
     """The ``before`` patterns of the rules joined, and the ``after`` patterns of the rules
-    that have no ``before`` (a pattern that never matches when there are none)."""
+    that have no ``before`` (a pattern that never matches when there are none).
+
+    The joined ``before`` runs right to left (``regex.REVERSE``): the patterns end at the
+    number (``$``), so a search from there fails at once where none can. Whether it finds
+    a match does not depend on the direction, but for atomic groups and possessive
+    quantifiers, which commit to the first way they match: with those it runs forwards."""
     befores = [r.before for r in not_counts if r.before is not None]
     afters = [r.after for r in not_counts if r.before is None and r.after is not None]
     never = regex.compile(r"(?!)")
-    return (alternation(befores) if befores else never), (alternation(afters) if afters else never)
+    before = alternation(befores) if befores else never
+    if before is not None and befores and not _COMMITS.search(before.pattern):
+        before = regex.compile(before.pattern, before.flags | regex.REVERSE)
+    return before, (alternation(afters) if afters else never)
 
 
 def is_territorial(sentence: str, rules: AdminUnitRules) -> bool:
