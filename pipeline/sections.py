@@ -113,7 +113,11 @@ _ANY_WORD = "QQQ"  # a word no heading name contains: a rule that still matches 
 
 
 def _known(title: str, rules: HeadingRules):
-    return rules.match(title) or rules.match(GLUED_NOTE.sub("", title))
+    known = rules.match(title)
+    if known is None:
+        bare = GLUED_NOTE.sub("", title)
+        known = rules.match(bare) if bare != title else None
+    return known
 
 
 def _joined(line: Line, nxt: Line) -> Line:

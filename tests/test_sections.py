@@ -272,3 +272,16 @@ def test_heading_patterns_that_call_a_group_are_tried_one_by_one():
                           HeadingRule("any", None, regex.compile(r"\w+ \s+ \w+", flags))), "", ())
     assert rules._any_heading is None
     assert rules.match("local local").key == "doubled" and rules.match("local regional").key == "any"
+
+
+def test_joined_heading_rules_name_the_rule_whatever_groups_it_has():
+    import regex
+
+    from pipeline.rules import HeadingRule, HeadingRules
+
+    flags = regex.IGNORECASE | regex.VERBOSE
+    rules = HeadingRules((HeadingRule("named", None, regex.compile(r"(?P<what> local | regional ) \s+ (?P<end>plans)", flags)),
+                          HeadingRule("plain", None, regex.compile(r"(local) \s+ \w+", flags))), "", ())
+    assert rules._any_heading is not None
+    assert rules.match("Local plans").key == "named" and rules.match("local budgets").key == "plain"
+    assert rules.match("national plans") is None

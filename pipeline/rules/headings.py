@@ -42,7 +42,7 @@ class HeadingRules:
         found = self._any_heading.fullmatch(title)
         if found is None:
             return None
-        return next(h for i, h in enumerate(self.headings) if found.start(f"heading_{i}") >= 0)
+        return self.headings[int(found.lastgroup[len("heading_"):])]  # the group closed last: the alternative
 
     @cached_property
     def _any_heading(self) -> regex.Pattern | None:
