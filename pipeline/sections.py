@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from .document import Line, Marker, NormalizedDocument, Outline, Paragraph, Section, Span, collapse
 from .printed import SECTION_NUMBER, section_number
@@ -319,7 +320,7 @@ def _wrapped_entry(items, entries: list[Entry | None], i: int, rules: HeadingRul
     title = f"{head} {nxt.title}"
     if len(title) > _MAX_HEADING_CHARS or _is_sentence(title) or _is_contents_label(head, rules):
         return None
-    return Entry(nxt.index, title, frozenset({_title_key(title, rules)}), True, i)
+    return Entry(nxt.index, title, frozenset({_title_key(title, rules.bullet_chars)}), True, i)
 
 
 def _entry(item: HeadingLine | Line, index: int, rules: HeadingRules) -> Entry | None:
@@ -328,14 +329,14 @@ def _entry(item: HeadingLine | Line, index: int, rules: HeadingRules) -> Entry |
     paged = _PAGE_REF.match(text) if _ends_in_page_number(text) else None
     if paged:
         title = collapse(paged.group("title")).text
-        return Entry(index, title, frozenset({_title_key(title, rules)}), True)
+        return Entry(index, title, frozenset({_title_key(title, rules.bullet_chars)}), True)
     if not isinstance(item, HeadingLine):
         # "Territorial organization 1": a heading once its page number goes
         bare = _TRAILING_PAGE.sub("", text) if text[-1:].isdigit() and len(text) <= _MAX_HEADING_CHARS else text
         heading = bare != text and classify_heading(replace(line, text=bare, markers=(), spans=()), rules)
-        return Entry(index, collapse(bare).text, frozenset({_title_key(bare, rules)}), True) if heading else None
+        return Entry(index, collapse(bare).text, frozenset({_title_key(bare, rules.bullet_chars)}), True) if heading else None
     title = collapse(text).text
-    return Entry(index, title, frozenset({_title_key(title, rules), _title_key(_TRAILING_PAGE.sub("", title), rules)}), False)
+    return Entry(index, title, frozenset({_title_key(title, rules.bullet_chars), _title_key(_TRAILING_PAGE.sub("", title), rules.bullet_chars)}), False)
 
 
 def _ends_in_page_number(text: str) -> bool:
@@ -344,12 +345,15 @@ def _ends_in_page_number(text: str) -> bool:
     return 0 < len(last) <= 6 and (last.isdigit() or not last.strip("ivxlcIVXLC")) and len(text) <= 2 * _MAX_HEADING_CHARS
 
 
-def _title_key(title: str, rules: HeadingRules | None) -> str:
+@lru_cache(maxsize=4096)
+def _title_key(title: str, bullets: str | None) -> str:
     """What an entry and its heading share: the words of the title without bullet, number,
-    glued note number or case."""
+    glued note number or case (``bullets``: the rules' bullet characters; None for a
+    heading's title, which has neither bullet nor number). Cached: every heading's title
+    is keyed twice, as a heading and as a possible entry."""
     text = title.strip()
-    if rules is not None:
-        text = text.lstrip(rules.bullet_chars + " ")
+    if bullets is not None:
+        text = text.lstrip(bullets + " ")
         text = section_number(text)[1]
     return " ".join(re.findall(r"[^\W_]+", GLUED_NOTE.sub("", text).casefold()))
 
