@@ -154,34 +154,32 @@ def parse_inline(text: str, markdown: bool = True) -> tuple[str, tuple[Marker, .
     for m in (_INLINE if markdown else _TEXT_MARKERS).finditer(text):
         emit(html.unescape(text[pos : m.start()]))
         pos = m.end()
-        if m.groupdict().get("sup"):
+        kind = m.lastgroup  # the alternative's group: it closes after any group inside it
+        if kind == "sup":
             for number in _expand_numbers(m.group("supnum")):
                 markers.append(Marker(length, number))
-        elif m.group("pandoc"):
+        elif kind == "pandoc":
             markers.append(Marker(length, int(m.group("pandocnum") or m.groupdict().get("caretnum"))))
-        elif m.group("unisup"):  # "Shymkent).¹": not after "m" ("km²" is an area)
+        elif kind == "unisup":  # "Shymkent).¹": not after "m" ("km²" is an area)
             markers.append(Marker(length, int(m.group("unisup").translate(_SUPERSCRIPT_DIGITS))))
-        elif m.groupdict().get("image"):
-            pass  # an image inside a line: nothing printed
-        elif m.groupdict().get("link"):
+        elif kind == "link":
             target = m.group("target").strip("<>")
             # A link into the document itself (a table of contents: "[1.1 Monitoring](#heading=h.x)")
             # reads as its text; any other as its address.
             emit(parse_inline(m.group("label"))[0] if target.startswith("#") else _unescape_url(target))
-        elif m.groupdict().get("auto"):
+        elif kind == "auto":
             emit(_unescape_url(m.group("autourl")))
-        elif m.groupdict().get("bare"):  # "…/_inhalt.html": an underscore in a URL is no emphasis
+        elif kind == "bare":  # "…/_inhalt.html": an underscore in a URL is no emphasis
             emit(_unescape_url(m.group("bare")))
-        elif m.groupdict().get("br"):
+        elif kind == "br":
             emit(" ")  # a forced line break inside a paragraph
-        elif m.groupdict().get("htmlem"):  # <b>Lagos</b> is **Lagos**
+        elif kind == "htmlem":  # <b>Lagos</b> is **Lagos**
             _toggle("bold" if m.group("htmlem").strip("</>") in ("b", "strong") else "italic")
-        elif m.groupdict().get("tag"):
-            pass
-        elif m.groupdict().get("esc"):
+        elif kind == "esc":
             emit(m.group("escaped"))
-        else:
-            _toggle("bold" if m.group("strong") else "italic")
+        elif kind in ("strong", "em"):
+            _toggle("bold" if kind == "strong" else "italic")
+        # "image" (an image inside a line) and "tag" print nothing
     emit(html.unescape(text[pos:]))
     return "".join(out), tuple(markers), tuple(sorted(spans, key=lambda s: (s.start, s.end)))
 
