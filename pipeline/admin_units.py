@@ -246,9 +246,12 @@ def find_count_candidates(
     spans = tuple(s for s in section.clean.spans if s.kind == "italic")
     out = []
     for sentence in split_sentences(section, abbreviations):
+        counts = list(rules.count.finditer(text, sentence.start, sentence.end, timeout=PATTERN_TIMEOUT))
+        if not counts:
+            continue  # most sentences: nothing to read their context for
         territorial = is_territorial(sentence.text, rules)
         not_administrative = rules.not_administrative.search(sentence.text, timeout=PATTERN_TIMEOUT)
-        for m in rules.count.finditer(text, sentence.start, sentence.end, timeout=PATTERN_TIMEOUT):
+        for m in counts:
             value = parse_count(m.group(), rules)
             # A year-like number ("the 2014 Village Law") heads no phrase of an unlisted noun.
             year_like = bool(_PLAIN_DIGITS.fullmatch(m.group())) and _YEARS[0] <= value <= _YEARS[1]
