@@ -70,6 +70,8 @@ def vnr_year_mentions(text: str, rules: VnrRules) -> list[YearMention]:
     text = _URL.sub(lambda m: " " * len(m.group()), text)
     out = []
     for start, window in _cue_windows(text, rules):
+        if not _may_hold_year(window, rules):
+            continue  # a mention counts only the years in it (``_years_in``): a window without one has none
         for pattern in rules.mentions:
             for found in bounded("finditer", pattern, window, "vnrs: vnr_mentions"):
                 for year in _years_in(found.group("years"), rules):
@@ -90,8 +92,17 @@ def _cue_windows(text: str, rules: VnrRules) -> list[tuple[int, str]]:
 
 
 def _years_in(text: str, rules: VnrRules) -> list[int]:
-    years = [int(y) for y in regex.findall(r"(?<!\d)\d{4}(?!\d)", text)]
+    years = [int(y) for y in _FOUR_DIGITS.findall(text)]
     return [y for y in years if rules.min_year <= y <= rules.max_year]
+
+
+_FOUR_DIGITS = regex.compile(r"(?<!\d)\d{4}(?!\d)")
+
+
+def _may_hold_year(window: str, rules: VnrRules) -> bool:
+    """Whether any four digits in a row in the window (a mention's ``years`` may start or
+    end inside a longer run) make a year ``_years_in`` would take."""
+    return any(rules.min_year <= int(d) <= rules.max_year for d in regex.findall(r"\d{4}", window, overlapped=True))
 
 
 # -- SDG priorities ---------------------------------------------------------------------
