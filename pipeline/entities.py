@@ -18,7 +18,7 @@ from __future__ import annotations
 import itertools
 import sys
 import unicodedata
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -30,7 +30,7 @@ import regex
 import spacy
 from spacy.lang.char_classes import ALPHA, ALPHA_LOWER, ALPHA_UPPER
 from spacy.lang.en.stop_words import STOP_WORDS
-from spacy.attrs import IDX, IS_STOP, LENGTH
+from spacy.attrs import IDX, IS_STOP, LENGTH, ORTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Token
@@ -70,6 +70,8 @@ _INDEFINITE_BEFORE = regex.compile(r"(?<!\w)[Aa]n?\s+(?:\p{Lu}[\w'’-]*\s+)*$")
 ACRONYM_JOINERS = frozenset({"to", "in", "at", "with"})  # inside a spelled-out name only ('Assistant to the President')
 _READABLE_NAME = regex.compile(r"[\p{Latin}][\p{Latin}'’.]*(?:[ -][\p{Latin}][\p{Latin}'’.]*)*")
 _SENTENCE_ENDS = frozenset({".", "!", "?", ":", ";", "•"})
+_NAME_RUN = regex.compile("N[NS]*")  # over Words.caps: a run of capitalised words a stop word does not open
+_CAPITALISED = regex.compile("[NS]")
 
 # spaCy splits "Nur-Sultan" and "UN-Habitat" at the hyphen; names must stay one token.
 _HYPHEN_INFIX = r"(?<=[{a}0-9])(?:-|–|—|--|---|——|~)(?=[{a}])".format(a=ALPHA)
@@ -114,15 +116,28 @@ def doc_text(doc: Doc) -> str:
 
 
 class Words(NamedTuple):
-    """A doc's tokens as plain lists: their texts, first characters and stop-word marks."""
+    """A doc's tokens as plain lists: their texts, first characters, stop-word marks and word
+    ids (spaCy's ORTH), and ``caps``, one character a token: 'N' for a capitalised word that
+    is no stop word, 'S' for a capitalised stop word, ' ' for any other (regexes over it
+    find runs of names without a Python step a token)."""
 
     text: list[str]
     start: list[int]
     stop: list[int]
+    orth: list[int]
+    caps: str
 
     def end(self, i: int) -> int:
         """The character after token ``i``."""
         return self.start[i] + len(self.text[i])
+
+    def tokens(self, start: int, end: int) -> tuple[int, int]:
+        """The tokens [first, last + 1) of characters [start, end), which lie on token
+        boundaries as every candidate's do (``Doc.char_span`` with 'expand' says the same)."""
+        first = bisect_right(self.start, start) - 1
+        if first >= 0 and start == self.end(first):  # in the whitespace after a token
+            first += 1
+        return first, bisect_right(self.start, end - 1)
 
 
 def doc_words(doc: Doc) -> Words:
@@ -131,10 +146,10 @@ def doc_words(doc: Doc) -> Words:
     words = doc.user_data.get(WORDS_KEY)
     if words is None:
         text = doc_text(doc)
-        rows = doc.to_array([IDX, LENGTH, IS_STOP]).tolist() if len(doc) else []
-        words = doc.user_data[WORDS_KEY] = Words(
-            [text[i : i + n] for i, n, _ in rows], [i for i, _, _ in rows], [stop for _, _, stop in rows]
-        )
+        orth, start, length, stop = doc.to_array([ORTH, IDX, LENGTH, IS_STOP]).T.tolist() if len(doc) else [[]] * 4
+        texts = [text[i : i + n] for i, n in zip(start, length)]
+        caps = "".join([(" " if not w[:1].isupper() else "S" if s else "N") for w, s in zip(texts, stop)])
+        words = doc.user_data[WORDS_KEY] = Words(texts, start, stop, orth, caps)
     return words
 
 
@@ -519,12 +534,12 @@ def drop_and_connector_matches(doc: Doc, matches: list[tuple[int, str, int, int]
 
 def gazetteer_candidates(doc: Doc, matchers: list[tuple[PhraseMatcher, EntityGenerator]]) -> list[Candidate]:
     """Names from per-profile lists (subdivisions, country aliases); a name starts with a capital."""
-    out = []
+    out, text, words = [], doc_text(doc), doc_words(doc)
     for matcher, generator in matchers:
         for _, start, end in matcher(doc):
-            span = doc[start:end]
-            if span.text[:1].isupper() and span.text not in generator.skip:
-                out.append(Candidate(span.start_char, span.end_char, generator.label, generator.line))
+            first, last = words.start[start], words.end(end - 1)
+            if text[first : first + 1].isupper() and text[first:last] not in generator.skip:
+                out.append(Candidate(first, last, generator.label, generator.line))
     return out
 
 
@@ -534,34 +549,29 @@ def drop_unlikely_cities(
     """Decision rule: a gazetteer city is no place when it is one word the profile also writes
     in lower case ('Time', 'Central' name towns), or when it is only part of a longer run of
     capitalised words (a name of something else: 'Federal Supreme Court', 'Victoria Falls')."""
-    out = []
+    out, words = [], doc_words(doc)
     for cand in candidates:
         if cand.priority in city_lines:
-            span = doc.char_span(cand.start, cand.end, alignment_mode="expand")
-            if span is None or (len(span) == 1 and span.text.lower() in lowercase) or _inside_name_run(span):
+            first, last = words.tokens(cand.start, cand.end)
+            if (last - first == 1 and words.text[first].lower() in lowercase) or _inside_name_run(words, first, last):
                 continue
         out.append(cand)
     return out
 
 
-def _inside_name_run(span) -> bool:
-    """A capitalised word right before (not a stop word: 'In', 'The') or right after the span."""
-    doc = span.doc
-    before = doc[span.start - 1] if span.start > 0 else None
-    after = doc[span.end] if span.end < len(doc) else None
-    return bool((before is not None and _is_cap(before) and not before.is_stop)
-                or (after is not None and _is_cap(after)))
+def _inside_name_run(words: Words, first: int, last: int) -> bool:
+    """A capitalised word right before tokens [first, last) (not a stop word: 'In', 'The') or right after."""
+    return (first > 0 and words.caps[first - 1] == "N") or (last < len(words.caps) and words.caps[last] != " ")
 
 
 def sentences(doc: Doc) -> list[tuple[int, int]]:
     """Token ranges of sentences (and clauses after ':' or ';')."""
-    out, start = [], 0
-    for token in doc:
-        if token.text in _SENTENCE_ENDS:
-            out.append((start, token.i + 1))
-            start = token.i + 1
-    if start < len(doc):
-        out.append((start, len(doc)))
+    out, start, words = [], 0, doc_words(doc).text
+    for i in (i for i, word in enumerate(words) if word in _SENTENCE_ENDS):
+        out.append((start, i + 1))
+        start = i + 1
+    if start < len(words):
+        out.append((start, len(words)))
     return out
 
 
@@ -569,22 +579,19 @@ def city_candidates(
     doc: Doc, start: int, end: int, names: list[CityNames], generator: EntityGenerator
 ) -> list[Candidate]:
     """The longest listed city name that starts at each capitalised token of doc[start:end]."""
-    text, words, out, i = doc_text(doc), doc_words(doc), [], start
-    while i < end:
-        hit = None
+    text, words, out, free = doc_text(doc), doc_words(doc), [], start  # tokens before ``free`` are taken
+    for capital in _CAPITALISED.finditer(words.caps, start, end):
+        i = capital.start()
         word = words.text[i]
-        if word[:1].isupper() and (" " in word or any(n.may_start(word) for n in names)):
-            first = words.start[i]
-            for last in range(min(i + MAX_CITY_TOKENS, end) - 1, i - 1, -1):
-                name = text[first : words.start[last] + len(words.text[last])]
-                if _listed(name, names):
-                    hit = (last + 1, Candidate(first, first + len(name), generator.label, generator.line))
-                    break
-        if hit:
-            i, cand = hit
-            out.append(cand)
-        else:
-            i += 1
+        if i < free or not (" " in word or any(n.may_start(word) for n in names)):
+            continue
+        first = words.start[i]
+        for last in range(min(i + MAX_CITY_TOKENS, end) - 1, i - 1, -1):
+            name = text[first : words.start[last] + len(words.text[last])]
+            if _listed(name, names):
+                out.append(Candidate(first, first + len(name), generator.label, generator.line))
+                free = last + 1
+                break
     return out
 
 
@@ -605,10 +612,9 @@ def foreign_city_candidates(
     ``countries``: start of a country name in the doc -> its alpha-2 code; ``names_for``: a
     code -> that country's city names.
     """
-    out = []
+    out, words = [], doc_words(doc)
     for start, end in sentences(doc):
-        sent = doc[start:end]
-        codes = sorted({code for c, code in countries.items() if sent.start_char <= c < sent.end_char})
+        codes = sorted({code for c, code in countries.items() if words.start[start] <= c < words.end(end - 1)})
         if codes:
             out += city_candidates(doc, start, end, [names_for(code) for code in codes], generator)
     return out
@@ -621,14 +627,16 @@ def split_at_known_names(doc: Doc, candidates: list[Candidate], known_lines: set
     'UN-Habitat' then wins on its own); 'Ministry of Investment and Development' stays whole.
     """
     known = [c for c in candidates if c.priority in known_lines]
-    out = []
+    if not known:
+        return candidates
+    out, words = [], doc_words(doc)
     for cand in candidates:
         if cand.priority not in known_lines and cand.label not in NUMERIC_LABELS:
             for name in known:
                 if name.end == cand.end and name.start > cand.start:
-                    left = doc.char_span(cand.start, name.start, alignment_mode="expand")
-                    if left is not None and len(left) > 1 and left[-1].lower_ in ("and", ","):
-                        cand = Candidate(cand.start, left[-2].idx + len(left[-2]), cand.label, cand.priority)
+                    first, last = words.tokens(cand.start, name.start)
+                    if last - first > 1 and words.text[last - 1].lower() in ("and", ","):
+                        cand = Candidate(cand.start, words.end(last - 2), cand.label, cand.priority)
                         break
         out.append(cand)
     return out
@@ -639,13 +647,15 @@ def drop_bodies_named_after_places(doc: Doc, candidates: list[Candidate], place_
     'of' is one of the profile country's listed places (the place alone is kept, as 'the
     province of West Java' keeps 'West Java'); 'Department of Budget' stays a body."""
     places = {(c.start, c.end) for c in candidates if c.priority in place_lines}
-    out = []
+    if not places:
+        return candidates
+    out, words = [], doc_words(doc)
     for cand in candidates:
-        if cand.label == "ORG" and places:
-            span = doc.char_span(cand.start, cand.end, alignment_mode="expand")
-            if span is not None and len(span) > 2 and span[1].lower_ == "of":
-                rest = span[3:] if span[2].lower_ == "the" and len(span) > 3 else span[2:]
-                if (rest.start_char, rest.end_char) in places:
+        if cand.label == "ORG":
+            first, last = words.tokens(cand.start, cand.end)
+            if last - first > 2 and words.text[first + 1].lower() == "of":
+                rest = first + (3 if words.text[first + 2].lower() == "the" and last - first > 3 else 2)
+                if (words.start[rest], words.end(last - 1)) in places:
                     continue
         out.append(cand)
     return out
@@ -693,11 +703,11 @@ def drop_programme_names(
 ) -> list[Candidate]:
     """Decision rule: a place found by its shape right before a programme noun names that
     programme ('the Global Sustainable Municipality initiative'), not a place."""
-    out = []
+    out, words = [], doc_words(doc)
     for cand in candidates:
         if cand.priority in shape_lines and cand.label in PLACE_LABELS:
-            span = doc.char_span(cand.start, cand.end, alignment_mode="expand")
-            if span is not None and span.end < len(doc) and doc[span.end].text in programme_nouns:
+            _, last = words.tokens(cand.start, cand.end)
+            if last < len(words.text) and words.text[last] in programme_nouns:
                 continue
         out.append(cand)
     return out
@@ -710,21 +720,17 @@ def drop_common_words(
     profile also writes in lower case is that word, not a name ('Large cities ...'); so is
     a compound with a lower-case part ('Sub-metropolitan district councils ...'), which
     names of places never have ('Nur-Sultan', 'Sekondi-Takoradi')."""
-    out = []
+    out, words = [], doc_words(doc)
     for cand in candidates:
         if cand.priority in shape_priorities and cand.label in PLACE_LABELS:
-            span = doc.char_span(cand.start, cand.end, alignment_mode="expand")
-            first = span[0] if span is not None and len(span) else None
-            if first is not None and _opens_sentence(first) and (
-                first.lower_ in lowercase or any(part[:1].islower() for part in first.text.split("-")[1:])
+            first, _ = words.tokens(cand.start, cand.end)
+            word = words.text[first]
+            if (first == 0 or words.text[first - 1] in _SENTENCE_ENDS) and (
+                word.lower() in lowercase or any(part[:1].islower() for part in word.split("-")[1:])
             ):
                 continue
         out.append(cand)
     return out
-
-
-def _opens_sentence(token: Token) -> bool:
-    return token.i == 0 or token.doc[token.i - 1].text in (".", "!", "?", ":", ";", "•")
 
 
 def lowercase_words(docs: Iterable[Doc]) -> set[str]:
@@ -766,17 +772,7 @@ def fill_gaps(ruler: list[Candidate], model: Iterable[Candidate]) -> list[Candid
 
 def name_runs(doc: Doc) -> list[tuple[int, int]]:
     """Maximal runs of capitalised tokens (token indices), not opened by a stop word."""
-    runs, start, words = [], None, doc_words(doc)
-    for i, (word, stop) in enumerate(zip(words.text, words.stop)):
-        if _starts_upper(word) and (start is not None or not stop):
-            start = i if start is None else start
-            continue
-        if start is not None:
-            runs.append((start, i))
-        start = None
-    if start is not None:
-        runs.append((start, len(doc)))
-    return runs
+    return [run.span() for run in _NAME_RUN.finditer(doc_words(doc).caps)]
 
 
 def enumerations(doc: Doc) -> list[list[tuple[int, int]]]:
@@ -823,28 +819,26 @@ def acronym_definitions(
     Planning (Bappenas)', '... for Transforming India (NITI Aayog)'; not a year, not a word
     ('(Amended)'), not a name the rules already know ('(Norway)').
     """
-    out = []
+    out, words, text = [], doc_words(doc), doc_text(doc)
     for cand in resolved:
         if cand.label in NUMERIC_LABELS:
             continue
-        span = doc.char_span(cand.start, cand.end, alignment_mode="expand")
-        if span is None or (span.start > 0 and _is_cap(doc[span.start - 1]) and not doc[span.start - 1].is_stop):
+        first, paren = words.tokens(cand.start, cand.end)
+        window = words.text[paren : paren + MAX_MEMBER_TOKENS + 2]
+        if len(window) < 3 or window[0] != "(" or (first > 0 and words.caps[first - 1] == "N"):
             continue
-        tokens = list(doc[span.end : span.end + MAX_MEMBER_TOKENS + 2])
-        if len(tokens) < 3 or tokens[0].text != "(":
-            continue
-        close = next((i for i, t in enumerate(tokens) if t.text == ")"), None)
+        close = next((i for i, word in enumerate(window) if word == ")"), None)
         if close is None or close < 2:
             continue
-        inner = tokens[1:close]
-        span = doc[inner[0].i : inner[-1].i + 1]
-        if not all(_is_acronym(t.text) for t in inner) and not (
+        inner = range(paren + 1, paren + close)
+        start, end = words.start[inner[0]], words.end(inner[-1])
+        if not all(_is_acronym(words.text[i]) for i in inner) and not (
             cand.label in ("ORG", "LAW") and len(inner) <= 3
-            and all(_is_acronym(t.text) or _is_short_name(t, lowercase) for t in inner)
-            and not any(c.start < span.end_char and span.start_char < c.end for c in resolved)
+            and all(_is_acronym(words.text[i]) or _is_short_name(words.text[i], words.stop[i], lowercase) for i in inner)
+            and not any(c.start < end and start < c.end for c in resolved)
         ):
             continue
-        out.append((Candidate(span.start_char, span.end_char, cand.label, ALIAS_PRIORITY), span.text))
+        out.append((Candidate(start, end, cand.label, ALIAS_PRIORITY), text[start:end]))
     return out
 
 
@@ -898,11 +892,10 @@ def _spelled_out_start(doc: Doc, paren: int, letters: str) -> int | None:
     return None
 
 
-def _is_short_name(token: Token, lowercase: set[str]) -> bool:
+def _is_short_name(text: str, stop: int, lowercase: set[str]) -> bool:
     """'Bappenas': a capitalised word of letters, not a stop word, never written in lower case."""
-    text = token.text
     return (len(text) >= 3 and text.isalpha() and text[0].isupper() and text[1:].islower()
-            and not token.is_stop and text.lower() not in lowercase)
+            and not stop and text.lower() not in lowercase)
 
 
 def context_definitions(
@@ -929,11 +922,12 @@ def _is_acronym(text: str) -> bool:
 
 
 def alias_candidates(doc: Doc, matcher: PhraseMatcher, labels: dict[str, str]) -> list[Candidate]:
-    out = []
+    out, words, text = [], doc_words(doc), doc_text(doc)
     for _, start, end in matcher(doc):
-        span = doc[start:end]
-        if span.text in labels:  # the matcher compares tokens; the text must be the same too
-            out.append(Candidate(span.start_char, span.end_char, labels[span.text], ALIAS_PRIORITY))
+        first, last = words.start[start], words.end(end - 1)
+        name = text[first:last]
+        if name in labels:  # the matcher compares tokens; the text must be the same too
+            out.append(Candidate(first, last, labels[name], ALIAS_PRIORITY))
     return out
 
 
