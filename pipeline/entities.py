@@ -70,6 +70,7 @@ _INDEFINITE_BEFORE = regex.compile(r"(?<!\w)[Aa]n?\s+(?:\p{Lu}[\w'’-]*\s+)*$")
 ACRONYM_JOINERS = frozenset({"to", "in", "at", "with"})  # inside a spelled-out name only ('Assistant to the President')
 _READABLE_NAME = regex.compile(r"[\p{Latin}][\p{Latin}'’.]*(?:[ -][\p{Latin}][\p{Latin}'’.]*)*")
 _SENTENCE_ENDS = frozenset({".", "!", "?", ":", ";", "•"})
+_AND_FORMS = tuple({"".join(f) for f in itertools.product("aA", "nN", "dD")})  # what lowers to 'and'
 _NAME_RUN = regex.compile("N[NS]*")  # over Words.caps: a run of capitalised words a stop word does not open
 _CAPITALISED = regex.compile("[NS]")
 
@@ -506,30 +507,46 @@ def _alpha_2(name: str | None, rules: Rules) -> str | None:
 
 # -- candidates ------------------------------------------------------------------------
 def ruler_candidates(
-    doc: Doc, matches: list[tuple[int, str, int, int]], contexts: dict[int, tuple[int, int]], name_part_lines: set[int]
+    doc: Doc, matches: list[tuple[int, str, int, int]], contexts: dict[int, tuple[int, int]], name_part_lines: set[int],
+    connectors: frozenset[str],
 ) -> list[Candidate]:
     """The ruler's matches, context tokens cut off ('city of Almaty' -> 'Almaty')."""
     out, words = [], doc_words(doc)
-    for line, label, start, end in drop_and_connector_matches(doc, matches, name_part_lines):
+    for line, label, start, end in drop_and_connector_matches(doc, matches, name_part_lines, connectors):
         before, after = contexts.get(line, (0, 0))
         if start + before < end - after:
             out.append(Candidate(words.start[start + before], words.end(end - after - 1), label, line))
     return out
 
 
-def drop_and_connector_matches(doc: Doc, matches: list[tuple[int, str, int, int]], name_part_lines: set[int]) -> list:
+def drop_and_connector_matches(
+    doc: Doc, matches: list[tuple[int, str, int, int]], name_part_lines: set[int], connectors: frozenset[str]
+) -> list:
     """Matches of ``name_part`` lines with a connector right after 'and' inside: 'UNDP and the
     European Union' is two names (the Matcher tests ``name_part`` without its context)."""
-    out = []
-    connectors, words = doc._.name_connectors, doc_words(doc).text
+    out, cuts, words = [], None, doc_words(doc).text
     for match in matches:
         line, _, start, end = match
-        if line in name_part_lines and any(
-            words[i].lower() in connectors and words[i - 1].lower() == "and" for i in range(start + 1, end)
-        ):
-            continue
+        if line in name_part_lines and end - start > 1:
+            if cuts is None:  # connectors right after 'and', found once a doc
+                cuts = sorted(i + 1 for form in _AND_FORMS for i in _positions(words, form)
+                              if i + 1 < len(words) and words[i + 1].lower() in connectors)
+            at = bisect_right(cuts, start)
+            if at < len(cuts) and cuts[at] < end:
+                continue
         out.append(match)
     return out
+
+
+def _positions(words: list[str], word: str) -> list[int]:
+    """Where ``word`` stands in ``words`` (list.index searches without a Python step a word)."""
+    out, at = [], -1
+    try:
+        while True:
+            at = words.index(word, at + 1)
+            out.append(at)
+    except ValueError:
+        return out
 
 
 def gazetteer_candidates(doc: Doc, matchers: list[tuple[PhraseMatcher, EntityGenerator]]) -> list[Candidate]:
@@ -744,6 +761,9 @@ def longest_first(candidates: Iterable[Candidate]) -> list[Candidate]:
     candidates = set(candidates)
     if any(c.start >= c.end for c in candidates):  # an empty one overlaps only what it lies inside
         return _longest_first_pairwise(candidates)
+    in_order = sorted(candidates)
+    if all(a.end <= b.start for a, b in zip(in_order, in_order[1:])):
+        return in_order  # no overlaps (most sections): nothing to decide
     chosen: list[Candidate] = []
     starts: list[int] = []  # of the chosen, which never overlap: sorted by start, so by end too
     ends: list[int] = []
@@ -754,6 +774,11 @@ def longest_first(candidates: Iterable[Candidate]) -> list[Candidate]:
             starts.insert(at, cand.start)
             ends.insert(at, cand.end)
     return sorted(chosen, key=lambda c: c.start)
+
+
+def with_more(resolved: list[Candidate], more: list[Candidate]) -> list[Candidate]:
+    """``longest_first`` of resolved candidates and more: the resolved alone are already decided."""
+    return longest_first(resolved + more) if more else resolved
 
 
 def _longest_first_pairwise(candidates: set[Candidate]) -> list[Candidate]:
@@ -781,7 +806,8 @@ def enumerations(doc: Doc) -> list[list[tuple[int, int]]]:
     closed: list[bool] = []
     words = doc_words(doc).text
     for run in name_runs(doc):
-        between = [w.lower() for w in words[groups[-1][-1][1] : run[0]]] if groups else None
+        gap = run[0] - groups[-1][-1][1] if groups else None
+        between = [w.lower() for w in words[run[0] - gap : run[0]]] if gap is not None and gap <= 2 else None
         if between in ([","], ["and"], ["or"], [",", "and"], [",", "or"]):
             groups[-1].append(run)
             closed[-1] = between[-1] in ("and", "or")
@@ -842,18 +868,18 @@ def acronym_definitions(
     return out
 
 
-def spelled_out_acronyms(doc: Doc, resolved: list[Candidate]) -> list[Candidate]:
+def spelled_out_acronyms(doc: Doc, resolved: list[Candidate], connectors: frozenset[str]) -> list[Candidate]:
     """Decision rule: 'Office of the Senior Special Assistant to the President on SDGs
     (OSSAP-SDGs)': the capitalised words right before an acronym in parentheses whose
     initials spell it are a name, an ORG (a LAW when it ends in a plan or law word).
     Where a pattern already found a name there, it stands. Returns the name and the acronym."""
     out, words = [], doc_words(doc)
-    for paren in (i for i, word in enumerate(words.text[:-2]) if word == "(" and words.text[i + 2] == ")"):
+    for paren in (i for i in _positions(words.text, "(") if i + 2 < len(words.text) and words.text[i + 2] == ")"):
         acronym = words.text[paren + 1]
         letters = "".join(c for c in acronym if c.isupper())
         if not _is_acronym(acronym) or len(letters) < 3:
             continue
-        start = _spelled_out_start(doc, paren, letters)
+        start = _spelled_out_start(words.text, paren, letters, connectors)
         if start is None:
             continue
         label = _spelled_out_label(words.text[start:paren])
@@ -874,10 +900,10 @@ def _spelled_out_label(name: list[str]) -> str | None:
     return "ORG" if any(word in BODY_HEADS for word in name) else None
 
 
-def _spelled_out_start(doc: Doc, paren: int, letters: str) -> int | None:
+def _spelled_out_start(words: list[str], paren: int, letters: str, connectors: frozenset[str]) -> int | None:
     """The first token of the shortest run before ``paren`` whose capitalised words spell
     ``letters`` (a word in capitals gives all its capitals: 'SDGs' -> 'SDG')."""
-    spelled, words = "", doc_words(doc).text
+    spelled = ""
     for i in range(paren - 1, max(-1, paren - 3 * len(letters) - 4), -1):
         word = words[i]
         if word[:1].isupper():
@@ -887,7 +913,7 @@ def _spelled_out_start(doc: Doc, paren: int, letters: str) -> int | None:
                 return i
             if not letters.endswith(spelled):
                 return None
-        elif word.lower() not in doc._.name_connectors and word.lower() not in ACRONYM_JOINERS:
+        elif word.lower() not in connectors and word.lower() not in ACRONYM_JOINERS:
             return None
     return None
 
@@ -936,6 +962,37 @@ def model_candidates(doc: Doc) -> list[Candidate]:
 
 
 # -- the stage ---------------------------------------------------------------------------
+class RuleLines(NamedTuple):
+    """The rule lines each decision rule asks about, by what they are."""
+
+    contexts: dict[int, tuple[int, int]]  # line -> its context tokens (before, after)
+    known: set[int]  # phrases and generated names
+    shapes: set[int]  # token patterns (and members of place lists)
+    name_parts: set[int]  # token patterns with a name_part token
+    cities: list[EntityGenerator]
+    city: set[int]
+    country: set[int]
+    gazetteer: set[int]  # subdivisions and cities
+
+
+@lru_cache(maxsize=8)
+def rule_lines(entity_rules: EntityRules) -> RuleLines:
+    """Sorted once per rule set (a few milliseconds a profile otherwise)."""
+    patterns, generators = entity_rules.patterns, entity_rules.generators
+    cities = [g for g in generators if g.source == "cities"]
+    return RuleLines(
+        {p.line: p.context for p in patterns if p.context != (0, 0)},
+        {p.line for p in patterns if isinstance(p.pattern, str)} | {g.line for g in generators},
+        {p.line for p in patterns if not isinstance(p.pattern, str)} | {ENUMERATION_PRIORITY},
+        {p.line for p in patterns if not isinstance(p.pattern, str)
+         and any((t.get("_") or {}).get("name_part") for t in p.pattern)},
+        cities,
+        {g.line for g in cities},
+        {g.line for g in generators if g.source == "countries"},
+        {g.line for g in generators if g.source in ("subdivisions", "cities")},
+    )
+
+
 def extract_entities(
     outline: Outline, rules: Rules, nlp: Language | None = None, *, model: str | None = None, iso3: str | None = None
 ) -> tuple[Entity, ...]:
@@ -945,17 +1002,17 @@ def extract_entities(
     """
     nlp = nlp or build_nlp(rules, model)
     entity_rules: EntityRules = rules.entities
-    contexts = {p.line: p.context for p in entity_rules.patterns if p.context != (0, 0)}
-    known_lines = {p.line for p in entity_rules.patterns if isinstance(p.pattern, str)}
-    known_lines |= {g.line for g in entity_rules.generators}
-    shape_lines = {p.line for p in entity_rules.patterns if not isinstance(p.pattern, str)} | {ENUMERATION_PRIORITY}
-    name_part_lines = {p.line for p in entity_rules.patterns if not isinstance(p.pattern, str)
-                       and any((t.get("_") or {}).get("name_part") for t in p.pattern)}
-    cities = [g for g in entity_rules.generators if g.source == "cities"]
-    city_lines = {g.line for g in cities}
-    country_lines = {g.line for g in entity_rules.generators if g.source == "countries"}
-    gazetteer_lines = {g.line for g in entity_rules.generators if g.source in ("subdivisions", "cities")}
+    contexts, known_lines, shape_lines, name_part_lines, cities, city_lines, country_lines, gazetteer_lines = (
+        rule_lines(entity_rules)
+    )
     alpha_2 = _profile_alpha_2(outline, rules, iso3)
+    codes: dict[str, str | None] = {}  # a country name as printed -> its alpha-2 code
+
+    def country_codes(name: str) -> str | None:
+        if name not in codes:
+            codes[name] = _alpha_2(name, rules)
+        return codes[name]
+
     matchers = [
         (_subdivision_matcher(nlp, g, alpha_2), g)
         for g in entity_rules.generators
@@ -972,7 +1029,8 @@ def extract_entities(
     # Pass 1: rule matches, cities of countries a sentence names, then the members of place lists.
     resolved = []
     for doc, matches in zip(docs, ruler_matches):
-        found = ruler_candidates(doc, matches, contexts, name_part_lines) + gazetteer_candidates(doc, matchers)
+        found = ruler_candidates(doc, matches, contexts, name_part_lines, entity_rules.connectors)
+        found += gazetteer_candidates(doc, matchers)
         found += [c for g in cities if alpha_2 for c in city_candidates(doc, 0, len(doc), [_city_name_set(g, alpha_2)], g)]
         found = split_at_known_names(doc, found, known_lines)
         found = drop_indefinite_names(doc, found, shape_lines, texts)
@@ -980,16 +1038,16 @@ def extract_entities(
         found = drop_bodies_named_after_places(doc, found, gazetteer_lines)
         found = drop_unlikely_cities(doc, drop_common_words(doc, found, shape_lines, lowercase), city_lines, lowercase)
         first = longest_first(found)
-        named = {c.start: _alpha_2(doc_text(doc)[c.start : c.end], rules) for c in first if c.priority in country_lines}
+        named = {c.start: country_codes(doc_text(doc)[c.start : c.end]) for c in first if c.priority in country_lines}
         named = {start: code for start, code in named.items() if code and code != alpha_2}
         for g in (g for g in cities if g.foreign and named):
             foreign = foreign_city_candidates(doc, named, lambda code, g=g: _city_name_set(g, code), g)
-            first = longest_first(first + drop_unlikely_cities(doc, foreign, city_lines, lowercase))
+            first = with_more(first, drop_unlikely_cities(doc, foreign, city_lines, lowercase))
         members = drop_common_words(doc, enumeration_candidates(doc, first), shape_lines, lowercase)
-        resolved.append(longest_first(first + members))
+        resolved.append(with_more(first, members))
 
     # Pass 1b: a name no pattern knows, defined by its acronym ('Office of the ... (OSSAP)').
-    resolved = [longest_first(found + spelled_out_acronyms(doc, found))
+    resolved = [with_more(found, spelled_out_acronyms(doc, found, entity_rules.connectors))
                 for doc, found in zip(docs, resolved)]
 
     # Pass 2: acronyms and short names defined anywhere in the profile, and names a context
@@ -1005,11 +1063,12 @@ def extract_entities(
     if labels:
         matcher = PhraseMatcher(nlp.vocab)
         matcher.add("alias", [nlp.make_doc(t) for t in labels])
-        resolved = [longest_first(found + alias_candidates(doc, matcher, labels)) for doc, found in zip(docs, resolved)]
+        resolved = [with_more(found, alias_candidates(doc, matcher, labels)) for doc, found in zip(docs, resolved)]
 
     out = []
     for section, doc, found in zip(sections, docs, resolved):
-        for cand in fill_gaps(found, model_candidates(doc)):
+        model_found = model_candidates(doc)
+        for cand in fill_gaps(found, model_found) if model_found else found:
             text = section.text[cand.start : cand.end]
             out.append(Entity(section.section_id, text, cand.label, cand.start, cand.end, cand.method))
     return tuple(out)
