@@ -30,7 +30,7 @@ import regex
 import spacy
 from spacy.lang.char_classes import ALPHA, ALPHA_LOWER, ALPHA_UPPER
 from spacy.lang.en.stop_words import STOP_WORDS
-from spacy.attrs import IDX, IS_STOP, LENGTH, ORTH
+from spacy.attrs import IDX, IS_STOP, LENGTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Token
@@ -117,15 +117,14 @@ def doc_text(doc: Doc) -> str:
 
 
 class Words(NamedTuple):
-    """A doc's tokens as plain lists: their texts, first characters, stop-word marks and word
-    ids (spaCy's ORTH), and ``caps``, one character a token: 'N' for a capitalised word that
-    is no stop word, 'S' for a capitalised stop word, ' ' for any other (regexes over it
-    find runs of names without a Python step a token)."""
+    """A doc's tokens as plain lists: their texts, start characters and stop-word marks, and
+    ``caps``, one character a token: 'N' for a capitalised word that is no stop word, 'S' for
+    a capitalised stop word, ' ' for any other (regexes over it find runs of names without a
+    Python step a token)."""
 
     text: list[str]
     start: list[int]
     stop: list[int]
-    orth: list[int]
     caps: str
 
     def end(self, i: int) -> int:
@@ -147,10 +146,10 @@ def doc_words(doc: Doc) -> Words:
     words = doc.user_data.get(WORDS_KEY)
     if words is None:
         text = doc_text(doc)
-        orth, start, length, stop = doc.to_array([ORTH, IDX, LENGTH, IS_STOP]).T.tolist() if len(doc) else [[]] * 4
+        start, length, stop = doc.to_array([IDX, LENGTH, IS_STOP]).T.tolist() if len(doc) else [[]] * 3
         texts = [text[i : i + n] for i, n in zip(start, length)]
         caps = "".join([(" " if not w[:1].isupper() else "S" if s else "N") for w, s in zip(texts, stop)])
-        words = doc.user_data[WORDS_KEY] = Words(texts, start, stop, orth, caps)
+        words = doc.user_data[WORDS_KEY] = Words(texts, start, stop, caps)
     return words
 
 
@@ -241,7 +240,7 @@ class Ruler:
         self.phrases = PhraseMatcher(nlp.vocab)
         self.tokens = TokenPatternMatcher(nlp.vocab)
         self.keys: dict[int, tuple[str, int]] = {}  # phrase match id -> (label, line)
-        self.hashes: dict[str, int] = {}  # label or line -> its hash in the vocab's strings
+        self.order: dict[tuple[str, int], tuple[int, int]] = {}  # (label, line) -> the hashes of both
         phrases: dict[tuple[str, int], list[str]] = defaultdict(list)
         for p in entity_rules.patterns:
             for phrase in _as_phrases(nlp, p.pattern, entity_rules.connectors):
@@ -257,22 +256,19 @@ class Ruler:
             self.keys[self.vocab.strings.add(key)] = (label, line)
             self.phrases.add(key, list(nlp.tokenizer.pipe(texts)))
         for label, line in {(p.label, p.line) for p in entity_rules.patterns} | set(phrases):
-            self.hashes.update({label: self.vocab.strings.add(label), str(line): self.vocab.strings.add(str(line))})
+            self.order[(label, line)] = (self.vocab.strings.add(label), self.vocab.strings.add(str(line)))
 
-    def __call__(self, docs: list[Doc]) -> list[list[tuple[int, str, int, int]]]:
+    def __call__(self, docs: list[Doc], words: list[list[str]] | None = None) -> list[list[tuple[int, str, int, int]]]:
         """Per doc, every match as (line, label, start token, end token), in the order the
-        SpanRuler gave its spans (by characters, then the hashes of label and line)."""
-        out = []
-        for doc, found in zip(docs, self.tokens(docs)):
-            matches = {(line, label, start, end) for (label, line), start, end in found if start != end}
-            matches |= {(self.keys[m][1], self.keys[m][0], start, end) for m, start, end in self.phrases(doc)}
-            out.append(sorted(matches, key=self._span_order))
+        SpanRuler gave its spans (by characters, then the hashes of label and line: tokens
+        are never empty, so their order is that of the characters). ``words``: each doc's
+        token texts, when the caller has them."""
+        out, order, keys = [], self.order, self.keys
+        for doc, found in zip(docs, self.tokens(docs, words)):
+            matches = {(start, end, *order[key], key) for key, start, end in found if start != end}
+            matches |= {(start, end, *order[keys[m]], keys[m]) for m, start, end in self.phrases(doc)}
+            out.append([(line, label, start, end) for start, end, _, _, (label, line) in sorted(matches)])
         return out
-
-    def _span_order(self, match: tuple[int, str, int, int]) -> tuple:
-        """Tokens are never empty: their order is that of the characters."""
-        line, label, start, end = match
-        return start, end, self.hashes[label], self.hashes[str(line)]
 
 
 @lru_cache(maxsize=8)
@@ -457,15 +453,19 @@ def _subdivision_matcher(nlp: Language, generator: EntityGenerator, alpha_2: str
 
 class CityNames(NamedTuple):
     """A country's city names, and the first words of them sorted (a word no name starts
-    with is passed over in one bisection)."""
+    with is passed over in one bisection, then one look-up in ``starting``)."""
 
     names: frozenset[str]
     heads: tuple[str, ...]
+    starting: dict[str, bool]  # word -> may_start(word), as words are met
 
     def may_start(self, word: str) -> bool:
         """Whether some name starts with ``word`` (a token: no space inside)."""
-        at = bisect_left(self.heads, word)
-        return at < len(self.heads) and self.heads[at].startswith(word)
+        known = self.starting.get(word)
+        if known is None:
+            at = bisect_left(self.heads, word)
+            known = self.starting[word] = at < len(self.heads) and self.heads[at].startswith(word)
+        return known
 
 
 @lru_cache(maxsize=256)
@@ -473,7 +473,7 @@ def _city_name_set(generator: EntityGenerator, alpha_2: str) -> CityNames:
     """A country's city names, made the first time a profile needs that country (a set: looking
     names up costs less than building a PhraseMatcher of thousands of names)."""
     names = frozenset(city_names(alpha_2, generator))
-    return CityNames(names, tuple(sorted({n.split(" ")[0] for n in names})))
+    return CityNames(names, tuple(sorted({n.split(" ")[0] for n in names})), {})
 
 
 @lru_cache(maxsize=8)
@@ -600,7 +600,7 @@ def city_candidates(
     for capital in _CAPITALISED.finditer(words.caps, start, end):
         i = capital.start()
         word = words.text[i]
-        if i < free or not (" " in word or any(n.may_start(word) for n in names)):
+        if i < free or not (" " in word or _may_start(names, word)):
             continue
         first = words.start[i]
         for last in range(min(i + MAX_CITY_TOKENS, end) - 1, i - 1, -1):
@@ -610,6 +610,13 @@ def city_candidates(
                 free = last + 1
                 break
     return out
+
+
+def _may_start(names: list[CityNames], word: str) -> bool:
+    for listed in names:
+        if listed.may_start(word):
+            return True
+    return False
 
 
 def _listed(name: str, names: list[CityNames]) -> bool:
@@ -1022,7 +1029,7 @@ def extract_entities(
     docs = list(nlp.pipe(s.text for s in sections))
     for doc, section in zip(docs, sections):
         doc.user_data[TEXT_KEY] = section.text  # spaCy keeps the text: doc.text == section.text
-    ruler_matches = ruler_for(nlp, entity_rules)(docs)
+    ruler_matches = ruler_for(nlp, entity_rules)(docs, [doc_words(doc).text for doc in docs])
     lowercase = lowercase_words(docs)
     texts = [doc_text(doc) for doc in docs]
 

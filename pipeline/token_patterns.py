@@ -21,7 +21,6 @@ import json
 from typing import Hashable
 
 import regex
-from spacy.attrs import ORTH
 from spacy.matcher import Matcher
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
@@ -68,7 +67,7 @@ class TokenPatternMatcher:
         self._test_matcher = Matcher(vocab, validate=False)  # one-token patterns: which tests a word passes
         self._spacy = Matcher(vocab, validate=False)  # patterns that test more than the word
         self._spacy_keys: dict[int, Hashable] = {}
-        self._class_of: dict[int, int] = {}  # word (orth id) -> its class
+        self._class_of: dict[str, int] = {}  # word -> its class
         self._classes: dict[frozenset[int], int] = {}  # tests passed -> class
         self._class_tests: list[frozenset[int]] = []  # class -> tests passed
         self._starts: Automaton | None = None
@@ -100,9 +99,12 @@ class TokenPatternMatcher:
             self._starts = self._ends = None
         return self._test_ids[name]
 
-    def __call__(self, docs: list[Doc]) -> list[list[Match]]:
-        """Per doc, every (key, start, end) of every pattern, deduplicated, unordered."""
-        out = [self._matches(classes) for classes in self._class_lists(docs)]
+    def __call__(self, docs: list[Doc], words: list[list[str]] | None = None) -> list[list[Match]]:
+        """Per doc, every (key, start, end) of every pattern, deduplicated, unordered.
+        ``words``: each doc's token texts, when the caller has them already."""
+        if words is None:
+            words = [[token.text for token in doc] for doc in docs]
+        out = [self._matches(classes) for classes in self._class_lists(words)]
         if self._spacy_keys:
             for doc, found in zip(docs, out):
                 found.update((self._spacy_keys[m], s, e) for m, s, e in self._spacy(doc))
@@ -118,30 +120,29 @@ class TokenPatternMatcher:
         ends = self._ends
         for start, patterns in self._starts.accepting_positions(classes):
             for end, found in ends.run(patterns, classes, start):
-                out.update((keys[p], start, end) for p in found)
+                for p in found:
+                    out.add((keys[p], start, end))
         return out
 
     # -- classes of words --------------------------------------------------------------
-    def _class_lists(self, docs: list[Doc]) -> list[list[int]]:
-        """Each doc as one class per token; words seen first are classified now."""
-        orths = [doc.to_array(ORTH).tolist() if len(doc) else [] for doc in docs]
+    def _class_lists(self, docs: list[list[str]]) -> list[list[int]]:
+        """Each doc (its token texts) as one class per token; words seen first are classified now."""
         class_of = self._class_of
-        new = list(dict.fromkeys(o for doc in orths for o in doc if o not in class_of))
+        new = list(dict.fromkeys(w for doc in docs for w in doc if w not in class_of))
         if new:
             self._classify(new)
-        return [[class_of[o] for o in doc] for doc in orths]
+        return [[class_of[w] for w in doc] for doc in docs]
 
-    def _classify(self, orths: list[int]) -> None:
-        words = Doc(self.vocab, words=[self.vocab.strings[o] for o in orths])
-        passed: list[set[int]] = [set() for _ in orths]
-        for test, start, _ in self._test_matcher(words) if self.tests else ():
+    def _classify(self, words: list[str]) -> None:
+        passed: list[set[int]] = [set() for _ in words]
+        for test, start, _ in self._test_matcher(Doc(self.vocab, words=words)) if self.tests else ():
             passed[start].add(int(self.vocab.strings[test]))
-        for orth, tests in zip(orths, passed):
+        for word, tests in zip(words, passed):
             tests = frozenset(tests)
             if tests not in self._classes:
                 self._classes[tests] = len(self._class_tests)
                 self._class_tests.append(tests)
-            self._class_of[orth] = self._classes[tests]
+            self._class_of[word] = self._classes[tests]
 
 
 class Automaton:
@@ -173,7 +174,8 @@ class Automaton:
         out = []
         state, moves, accepts = self.dead, self.moves, self.accepts
         for i in range(len(classes) - 1, -1, -1):
-            state = moves[state].get(classes[i]) or self._move(state, classes[i])
+            cls = classes[i]
+            state = moves[state].get(cls) or self._move(state, cls)
             if accepts[state]:
                 out.append((i, accepts[state]))
         return out
@@ -183,7 +185,8 @@ class Automaton:
         state = self.begins.get(patterns) or self._begin(patterns)
         out, moves, accepts, dead = [], self.moves, self.accepts, self.dead
         for i in range(start, len(classes)):
-            state = moves[state].get(classes[i]) or self._move(state, classes[i])
+            cls = classes[i]
+            state = moves[state].get(cls) or self._move(state, cls)
             if state == dead:
                 break
             if accepts[state]:
