@@ -70,6 +70,7 @@ _INDEFINITE_BEFORE = regex.compile(r"(?<!\w)[Aa]n?\s+(?:\p{Lu}[\w'’-]*\s+)*$")
 ACRONYM_JOINERS = frozenset({"to", "in", "at", "with"})  # inside a spelled-out name only ('Assistant to the President')
 _READABLE_NAME = regex.compile(r"[\p{Latin}][\p{Latin}'’.]*(?:[ -][\p{Latin}][\p{Latin}'’.]*)*")
 _SENTENCE_ENDS = frozenset({".", "!", "?", ":", ";", "•"})
+_NO_CONTEXT = (0, 0)
 _AND_FORMS = tuple({"".join(f) for f in itertools.product("aA", "nN", "dD")})  # what lowers to 'and'
 _NAME_RUN = regex.compile("N[NS]*")  # over Words.caps: a run of capitalised words a stop word does not open
 _CAPITALISED = regex.compile("[NS]")
@@ -512,10 +513,12 @@ def ruler_candidates(
 ) -> list[Candidate]:
     """The ruler's matches, context tokens cut off ('city of Almaty' -> 'Almaty')."""
     out, words = [], doc_words(doc)
+    starts, texts = words.start, words.text
     for line, label, start, end in drop_and_connector_matches(doc, matches, name_part_lines, connectors):
-        before, after = contexts.get(line, (0, 0))
-        if start + before < end - after:
-            out.append(Candidate(words.start[start + before], words.end(end - after - 1), label, line))
+        before, after = contexts.get(line, _NO_CONTEXT)
+        first, last = start + before, end - after - 1
+        if first <= last:
+            out.append(Candidate(starts[first], starts[last] + len(texts[last]), label, line))
     return out
 
 
@@ -759,7 +762,7 @@ def drop_common_words(
 
 def lowercase_words(docs: Iterable[Doc]) -> set[str]:
     """Words the profile writes in lower case somewhere: evidence they are common words."""
-    return {w for doc in docs for w in set(doc_words(doc).text) if w.isalpha() and w.islower()}
+    return {w for w in set().union(*(doc_words(doc).text for doc in docs)) if w.isalpha() and w.islower()}
 
 
 def longest_first(candidates: Iterable[Candidate]) -> list[Candidate]:
@@ -833,7 +836,7 @@ def enumeration_candidates(doc: Doc, resolved: list[Candidate]) -> list[Candidat
     out, words = [], doc_words(doc)
     for group in enumerations(doc):
         members = [(words.start[s], words.end(e - 1)) for s, e in group]
-        inside = [c for c in resolved if any(c.overlaps(Candidate(s, e, "", 0)) for s, e in members)]
+        inside = [c for c in resolved if any(c.start < e and s < c.end for s, e in members)]
         if not inside or any(c.label not in PLACE_LABELS for c in inside):
             continue
         label = inside[0].label
@@ -854,7 +857,8 @@ def acronym_definitions(
     """
     out, words, text = [], doc_words(doc), doc_text(doc)
     for cand in resolved:
-        if cand.label in NUMERIC_LABELS:
+        # the next token is '(' only where '(' follows at once or after one space
+        if cand.label in NUMERIC_LABELS or "(" not in text[cand.end : cand.end + 2]:
             continue
         first, paren = words.tokens(cand.start, cand.end)
         window = words.text[paren : paren + MAX_MEMBER_TOKENS + 2]
@@ -1073,9 +1077,9 @@ def extract_entities(
         resolved = [with_more(found, alias_candidates(doc, matcher, labels)) for doc, found in zip(docs, resolved)]
 
     out = []
-    for section, doc, found in zip(sections, docs, resolved):
+    for section, doc, text, found in zip(sections, docs, texts, resolved):
         model_found = model_candidates(doc)
         for cand in fill_gaps(found, model_found) if model_found else found:
-            text = section.text[cand.start : cand.end]
-            out.append(Entity(section.section_id, text, cand.label, cand.start, cand.end, cand.method))
+            out.append(Entity(section.section_id, text[cand.start : cand.end], cand.label, cand.start, cand.end,
+                              cand.method))
     return tuple(out)
