@@ -127,11 +127,13 @@ class TokenPatternMatcher:
     # -- classes of words --------------------------------------------------------------
     def _class_lists(self, docs: list[list[str]]) -> list[list[int]]:
         """Each doc (its token texts) as one class per token; words seen first are classified now."""
-        class_of = self._class_of
-        new = list(dict.fromkeys(w for doc in docs for w in doc if w not in class_of))
+        get = self._class_of.get
+        out = [[get(w) for w in doc] for doc in docs]
+        new = [w for doc, classes in zip(docs, out) if None in classes for w, c in zip(doc, classes) if c is None]
         if new:
-            self._classify(new)
-        return [[class_of[w] for w in doc] for doc in docs]
+            self._classify(list(dict.fromkeys(new)))
+            out = [[get(w) for w in doc] for doc in docs]
+        return out
 
     def _classify(self, words: list[str]) -> None:
         passed: list[set[int]] = [set() for _ in words]
