@@ -72,6 +72,7 @@ class TokenPatternMatcher:
         self._class_tests: list[frozenset[int]] = []  # class -> tests passed
         self._starts: Automaton | None = None
         self._ends: Automaton | None = None
+        self._split: dict[tuple[int, ...], tuple[list[tuple[Hashable, int]], tuple[int, ...]]] = {}
 
     def add(self, key: Hashable, pattern: list[dict]) -> None:
         """Add a pattern under ``key`` (any hashable); several patterns may share a key."""
@@ -115,14 +116,30 @@ class TokenPatternMatcher:
         if self._starts is None or self._ends is None or self._ends.size() > MAX_AUTOMATON_STATES:
             self._starts = Automaton([steps[::-1] for _, steps in self.patterns], self._class_tests, anywhere=True)
             self._ends = Automaton([steps for _, steps in self.patterns], self._class_tests, anywhere=False)
+            self._split = {}
         keys = [key for key, _ in self.patterns]
         out: set[Match] = set()
         ends = self._ends
         for start, patterns in self._starts.accepting_positions(classes):
-            for end, found in ends.run(patterns, classes, start):
-                for p in found:
-                    out.add((keys[p], start, end))
+            fixed, varying = self._split.get(patterns) or self._split_by_length(patterns)
+            for key, length in fixed:
+                out.add((key, start, start + length))
+            if varying:
+                for end, found in ends.run(varying, classes, start):
+                    for p in found:
+                        out.add((keys[p], start, end))
         return out
+
+    def _split_by_length(self, patterns: tuple[int, ...]) -> tuple[list[tuple[Hashable, int]], tuple[int, ...]]:
+        """Patterns of one length (key, tokens), whose match from a start is known once the
+        start is, and the others, whose ends a forward run finds."""
+        lengths = [sum(least for _, least, _ in self.patterns[p][1])
+                   if all(least == most for _, least, most in self.patterns[p][1]) else None for p in patterns]
+        split = self._split[patterns] = (
+            [(self.patterns[p][0], n) for p, n in zip(patterns, lengths) if n],
+            tuple(p for p, n in zip(patterns, lengths) if not n),
+        )
+        return split
 
     # -- classes of words --------------------------------------------------------------
     def _class_lists(self, docs: list[list[str]]) -> list[list[int]]:
