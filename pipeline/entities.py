@@ -71,7 +71,8 @@ ACRONYM_JOINERS = frozenset({"to", "in", "at", "with"})  # inside a spelled-out 
 _READABLE_NAME = regex.compile(r"[\p{Latin}][\p{Latin}'’.]*(?:[ -][\p{Latin}][\p{Latin}'’.]*)*")
 _SENTENCE_ENDS = frozenset({".", "!", "?", ":", ";", "•"})
 _NO_CONTEXT = (0, 0)
-_AND_FORMS = tuple({"".join(f) for f in itertools.product("aA", "nN", "dD")})  # what lowers to 'and'
+_CAPS = ("N", "S")  # Words.caps of a capitalised word, by its stop-word mark
+_AND_FORMS = frozenset("".join(f) for f in itertools.product("aA", "nN", "dD"))  # what lowers to 'and'
 _NAME_RUN = regex.compile("N[NS]*")  # over Words.caps: a run of capitalised words a stop word does not open
 _CAPITALISED = regex.compile("[NS]")
 
@@ -149,7 +150,7 @@ def doc_words(doc: Doc) -> Words:
         text = doc_text(doc)
         start, length, stop = doc.to_array([IDX, LENGTH, IS_STOP]).T.tolist() if len(doc) else [[]] * 3
         texts = [text[i : i + n] for i, n in zip(start, length)]
-        caps = "".join([(" " if not w[:1].isupper() else "S" if s else "N") for w, s in zip(texts, stop)])
+        caps = "".join([_CAPS[s] if w[0].isupper() else " " for w, s in zip(texts, stop)])  # a token is never empty
         words = doc.user_data[WORDS_KEY] = Words(texts, start, stop, caps)
     return words
 
@@ -532,8 +533,8 @@ def drop_and_connector_matches(
         line, _, start, end = match
         if line in name_part_lines and end - start > 1:
             if cuts is None:  # connectors right after 'and', found once a doc
-                cuts = sorted(i + 1 for form in _AND_FORMS for i in _positions(words, form)
-                              if i + 1 < len(words) and words[i + 1].lower() in connectors)
+                cuts = [i + 1 for i, word in enumerate(words[:-1]) if word in _AND_FORMS
+                        and words[i + 1].lower() in connectors]
             at = bisect_right(cuts, start)
             if at < len(cuts) and cuts[at] < end:
                 continue
@@ -600,10 +601,11 @@ def city_candidates(
 ) -> list[Candidate]:
     """The longest listed city name that starts at each capitalised token of doc[start:end]."""
     text, words, out, free = doc_text(doc), doc_words(doc), [], start  # tokens before ``free`` are taken
+    may_start = names[0].may_start if len(names) == 1 else lambda word: _may_start(names, word)
     for capital in _CAPITALISED.finditer(words.caps, start, end):
         i = capital.start()
         word = words.text[i]
-        if i < free or not (" " in word or _may_start(names, word)):
+        if i < free or not (" " in word or may_start(word)):
             continue
         first = words.start[i]
         for last in range(min(i + MAX_CITY_TOKENS, end) - 1, i - 1, -1):
@@ -777,13 +779,14 @@ def longest_first(candidates: Iterable[Candidate]) -> list[Candidate]:
     chosen: list[Candidate] = []
     starts: list[int] = []  # of the chosen, which never overlap: sorted by start, so by end too
     ends: list[int] = []
-    for cand in sorted(candidates, key=lambda c: (c.start - c.end, c.start, c.priority, c.label)):
+    # longest first, then the earlier start, rule line, label (tuples compare without a Python key)
+    for *_, cand in sorted([(c.start - c.end, c.start, c.priority, c.label, c) for c in in_order]):
         at = bisect_left(starts, cand.end)  # the chosen that start before cand ends
         if at == 0 or ends[at - 1] <= cand.start:
             chosen.append(cand)
             starts.insert(at, cand.start)
             ends.insert(at, cand.end)
-    return sorted(chosen, key=lambda c: c.start)
+    return sorted(chosen)  # no two start together
 
 
 def with_more(resolved: list[Candidate], more: list[Candidate]) -> list[Candidate]:
