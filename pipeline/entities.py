@@ -156,11 +156,7 @@ def doc_words(doc: Doc) -> Words:
 
 
 def _is_cap(token: Token) -> bool:
-    return _starts_upper(token.text)
-
-
-def _starts_upper(word: str) -> bool:
-    return word[:1].isupper()
+    return token.text[:1].isupper()
 
 
 def _is_name_part(token: Token) -> bool:
@@ -874,7 +870,8 @@ def acronym_definitions(
         start, end = words.start[inner[0]], words.end(inner[-1])
         if not all(_is_acronym(words.text[i]) for i in inner) and not (
             cand.label in ("ORG", "LAW") and len(inner) <= 3
-            and all(_is_acronym(words.text[i]) or _is_short_name(words.text[i], words.stop[i], lowercase) for i in inner)
+            and all(_is_acronym(words.text[i]) or _is_short_name(words.text[i], words.stop[i], lowercase)
+                    for i in inner)
             and not any(c.start < end and start < c.end for c in resolved)
         ):
             continue

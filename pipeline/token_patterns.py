@@ -113,7 +113,7 @@ class TokenPatternMatcher:
 
     def _matches(self, classes: list[int]) -> set[Match]:
         """Where some match starts, each pattern at once (backwards); then its ends (forwards)."""
-        if self._starts is None or self._ends is None or self._ends.size() > MAX_AUTOMATON_STATES:
+        if self._starts is None or self._ends is None or self._starts.size() + self._ends.size() > MAX_AUTOMATON_STATES:
             self._starts = Automaton([steps[::-1] for _, steps in self.patterns], self._class_tests, anywhere=True)
             self._ends = Automaton([steps for _, steps in self.patterns], self._class_tests, anywhere=False)
             self._split = {}

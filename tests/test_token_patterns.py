@@ -50,6 +50,18 @@ def test_same_matches_as_spacy_on_random_texts():
         assert found == spacy_matches(nlp, PATTERNS, doc), doc.text
 
 
+def test_same_matches_when_the_automaton_starts_afresh(monkeypatch):
+    """Past MAX_AUTOMATON_STATES the automaton is built again: no match is lost or made."""
+    import pipeline.token_patterns as token_patterns
+
+    monkeypatch.setattr(token_patterns, "MAX_AUTOMATON_STATES", 3)
+    nlp = spacy.blank("en")
+    rng = random.Random(5)
+    docs = [Doc(nlp.vocab, words=[rng.choice(WORDS) for _ in range(rng.randint(0, 40))]) for _ in range(60)]
+    for doc, found in zip(docs, our_matches(nlp, PATTERNS, docs)):
+        assert found == spacy_matches(nlp, PATTERNS, doc), doc.text
+
+
 def test_words_seen_later_are_classified_then():
     nlp = spacy.blank("en")
     matcher = TokenPatternMatcher(nlp.vocab)
