@@ -238,7 +238,8 @@ class Ruler:
         self.phrases = PhraseMatcher(nlp.vocab)
         self.tokens = TokenPatternMatcher(nlp.vocab)
         self.keys: dict[int, tuple[str, int]] = {}  # phrase match id -> (label, line)
-        self.order: dict[tuple[str, int], tuple[int, int]] = {}  # (label, line) -> the hashes of both
+        # (label, line) -> (hash of the label, hash of the line, line, label): the order of its spans
+        self.order: dict[tuple[str, int], tuple[int, int, int, str]] = {}
         phrases: dict[tuple[str, int], list[str]] = defaultdict(list)
         for p in entity_rules.patterns:
             for phrase in _as_phrases(nlp, p.pattern, entity_rules.connectors):
@@ -254,7 +255,7 @@ class Ruler:
             self.keys[self.vocab.strings.add(key)] = (label, line)
             self.phrases.add(key, list(nlp.tokenizer.pipe(texts)))
         for label, line in {(p.label, p.line) for p in entity_rules.patterns} | set(phrases):
-            self.order[(label, line)] = (self.vocab.strings.add(label), self.vocab.strings.add(str(line)))
+            self.order[(label, line)] = (self.vocab.strings.add(label), self.vocab.strings.add(str(line)), line, label)
 
     def __call__(self, docs: list[Doc], words: list[list[str]] | None = None) -> list[list[tuple[int, str, int, int]]]:
         """Per doc, every match as (line, label, start token, end token), in the order the
@@ -263,9 +264,9 @@ class Ruler:
         token texts, when the caller has them."""
         out, order, keys = [], self.order, self.keys
         for doc, found in zip(docs, self.tokens(docs, words)):
-            matches = {(start, end, *order[key], key) for key, start, end in found if start != end}
-            matches |= {(start, end, *order[keys[m]], keys[m]) for m, start, end in self.phrases(doc)}
-            out.append([(line, label, start, end) for start, end, _, _, (label, line) in sorted(matches)])
+            matches = {(start, end) + order[key] for key, start, end in found if start != end}
+            matches.update([(start, end) + order[keys[m]] for m, start, end in self.phrases(doc)])
+            out.append([(line, label, start, end) for start, end, _, _, line, label in sorted(matches)])
         return out
 
 
