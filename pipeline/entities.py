@@ -66,7 +66,9 @@ BODY_HEADS = frozenset({"Office", "Ministry", "Department", "Agency", "Council",
                         "Federation", "Confederation", "Union", "League", "Network", "Forum", "Fund", "Bank", "Board",
                         "Centre", "Center", "Service", "Unit", "Taskforce", "Alliance", "Platform", "Observatory"})
 # 'a'/'an', then capitalised words up to the end of the searched text (a name's start).
-_INDEFINITE_BEFORE = regex.compile(r"(?<!\w)[Aa]n?\s+(?:\p{Lu}[\w'’-]*\s+)*$")
+# Searched backwards ((?r)): the match must end where the name starts, so it is found from
+# there, not tried at each of the 200 characters before.
+_INDEFINITE_BEFORE = regex.compile(r"(?r)(?<!\w)[Aa]n?\s+(?:\p{Lu}[\w'’-]*\s+)*$")
 ACRONYM_JOINERS = frozenset({"to", "in", "at", "with"})  # inside a spelled-out name only ('Assistant to the President')
 _READABLE_NAME = regex.compile(r"[\p{Latin}][\p{Latin}'’.]*(?:[ -][\p{Latin}][\p{Latin}'’.]*)*")
 _SENTENCE_ENDS = frozenset({".", "!", "?", ":", ";", "•"})
