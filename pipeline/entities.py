@@ -1079,9 +1079,9 @@ def extract_entities(
         matcher.add("alias", [nlp.make_doc(t) for t in labels])
         resolved = [with_more(found, alias_candidates(doc, matcher, labels)) for doc, found in zip(docs, resolved)]
 
-    out = []
+    out, with_model = [], any(isinstance(component, ModelEntities) for _, component in nlp.pipeline)
     for section, doc, text, found in zip(sections, docs, texts, resolved):
-        model_found = model_candidates(doc)
+        model_found = model_candidates(doc) if with_model else []
         for cand in fill_gaps(found, model_found) if model_found else found:
             out.append(Entity(section.section_id, text[cand.start : cand.end], cand.label, cand.start, cand.end,
                               cand.method))
