@@ -72,7 +72,8 @@ class TokenPatternMatcher:
         self._class_tests: list[frozenset[int]] = []  # class -> tests passed
         self._starts: Automaton | None = None
         self._ends: Automaton | None = None
-        self._split: dict[tuple[int, ...], tuple[list[tuple[Hashable, int]], tuple[int, ...]]] = {}
+        # state of the backward automaton -> its patterns of one length (key, tokens), and the others
+        self._split: dict[int, tuple[list[tuple[Hashable, int]], tuple[int, ...]]] = {}
 
     def add(self, key: Hashable, pattern: list[dict]) -> None:
         """Add a pattern under ``key`` (any hashable); several patterns may share a key."""
@@ -120,8 +121,9 @@ class TokenPatternMatcher:
         keys = [key for key, _ in self.patterns]
         out: set[Match] = set()
         ends = self._ends
-        for start, patterns in self._starts.accepting_positions(classes):
-            fixed, varying = self._split.get(patterns) or self._split_by_length(patterns)
+        split = self._split
+        for start, state in self._starts.accepting_positions(classes):
+            fixed, varying = split.get(state) or self._split_by_length(state)
             for key, length in fixed:
                 out.add((key, start, start + length))
             if varying:
@@ -130,12 +132,14 @@ class TokenPatternMatcher:
                         out.add((keys[p], start, end))
         return out
 
-    def _split_by_length(self, patterns: tuple[int, ...]) -> tuple[list[tuple[Hashable, int]], tuple[int, ...]]:
-        """Patterns of one length (key, tokens), whose match from a start is known once the
-        start is, and the others, whose ends a forward run finds."""
+    def _split_by_length(self, state: int) -> tuple[list[tuple[Hashable, int]], tuple[int, ...]]:
+        """The patterns a match of begins at a backward ``state``: those of one length (key,
+        tokens), whose match is known once its start is, and the others, whose ends a forward
+        run finds."""
+        patterns = self._starts.accepts[state]
         lengths = [sum(least for _, least, _ in self.patterns[p][1])
                    if all(least == most for _, least, most in self.patterns[p][1]) else None for p in patterns]
-        split = self._split[patterns] = (
+        split = self._split[state] = (
             [(self.patterns[p][0], n) for p, n in zip(patterns, lengths) if n],
             tuple(p for p, n in zip(patterns, lengths) if not n),
         )
@@ -188,15 +192,16 @@ class Automaton:
     def size(self) -> int:
         return len(self.sets) - 1
 
-    def accepting_positions(self, classes: list[int]) -> list[tuple[int, tuple[int, ...]]]:
-        """Reading ``classes`` from the end: (token, patterns a match of begins there)."""
+    def accepting_positions(self, classes: list[int]) -> list[tuple[int, int]]:
+        """Reading ``classes`` from the end: (token, state) wherever the state accepts, that
+        is where a match of its ``accepts`` patterns begins."""
         out = []
         state, moves, accepts = self.dead, self.moves, self.accepts
         for i in range(len(classes) - 1, -1, -1):
             cls = classes[i]
             state = moves[state].get(cls) or self._move(state, cls)
             if accepts[state]:
-                out.append((i, accepts[state]))
+                out.append((i, state))
         return out
 
     def run(self, patterns: tuple[int, ...], classes: list[int], start: int) -> list[tuple[int, tuple[int, ...]]]:
