@@ -18,7 +18,7 @@ from __future__ import annotations
 import itertools
 import sys
 import unicodedata
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -66,10 +66,17 @@ BODY_HEADS = frozenset({"Office", "Ministry", "Department", "Agency", "Council",
                         "Federation", "Confederation", "Union", "League", "Network", "Forum", "Fund", "Bank", "Board",
                         "Centre", "Center", "Service", "Unit", "Taskforce", "Alliance", "Platform", "Observatory"})
 # 'a'/'an', then capitalised words up to the end of the searched text (a name's start).
-_INDEFINITE_BEFORE = regex.compile(r"(?<!\w)[Aa]n?\s+(?:\p{Lu}[\w'’-]*\s+)*$")
+# Searched backwards ((?r)): the match must end where the name starts, so it is found from
+# there, not tried at each of the 200 characters before.
+_INDEFINITE_BEFORE = regex.compile(r"(?r)(?<!\w)[Aa]n?\s+(?:\p{Lu}[\w'’-]*\s+)*$")
 ACRONYM_JOINERS = frozenset({"to", "in", "at", "with"})  # inside a spelled-out name only ('Assistant to the President')
 _READABLE_NAME = regex.compile(r"[\p{Latin}][\p{Latin}'’.]*(?:[ -][\p{Latin}][\p{Latin}'’.]*)*")
 _SENTENCE_ENDS = frozenset({".", "!", "?", ":", ";", "•"})
+_NO_CONTEXT = (0, 0)
+_CAPS = ("N", "S")  # Words.caps of a capitalised word, by its stop-word mark
+_AND_FORMS = frozenset("".join(f) for f in itertools.product("aA", "nN", "dD"))  # what lowers to 'and'
+_NAME_RUN = regex.compile("N[NS]*")  # over Words.caps: a run of capitalised words a stop word does not open
+_CAPITALISED = regex.compile("[NS]")
 
 # spaCy splits "Nur-Sultan" and "UN-Habitat" at the hyphen; names must stay one token.
 _HYPHEN_INFIX = r"(?<=[{a}0-9])(?:-|–|—|--|---|——|~)(?=[{a}])".format(a=ALPHA)
@@ -114,15 +121,27 @@ def doc_text(doc: Doc) -> str:
 
 
 class Words(NamedTuple):
-    """A doc's tokens as plain lists: their texts, first characters and stop-word marks."""
+    """A doc's tokens as plain lists: their texts, start characters and stop-word marks, and
+    ``caps``, one character a token: 'N' for a capitalised word that is no stop word, 'S' for
+    a capitalised stop word, ' ' for any other (regexes over it find runs of names without a
+    Python step a token)."""
 
     text: list[str]
     start: list[int]
     stop: list[int]
+    caps: str
 
     def end(self, i: int) -> int:
         """The character after token ``i``."""
         return self.start[i] + len(self.text[i])
+
+    def tokens(self, start: int, end: int) -> tuple[int, int]:
+        """The tokens [first, last + 1) of characters [start, end), which lie on token
+        boundaries as every candidate's do (``Doc.char_span`` with 'expand' says the same)."""
+        first = bisect_right(self.start, start) - 1
+        if first >= 0 and start == self.end(first):  # in the whitespace after a token
+            first += 1
+        return first, bisect_right(self.start, end - 1)
 
 
 def doc_words(doc: Doc) -> Words:
@@ -131,19 +150,15 @@ def doc_words(doc: Doc) -> Words:
     words = doc.user_data.get(WORDS_KEY)
     if words is None:
         text = doc_text(doc)
-        rows = doc.to_array([IDX, LENGTH, IS_STOP]).tolist() if len(doc) else []
-        words = doc.user_data[WORDS_KEY] = Words(
-            [text[i : i + n] for i, n, _ in rows], [i for i, _, _ in rows], [stop for _, _, stop in rows]
-        )
+        start, length, stop = doc.to_array([IDX, LENGTH, IS_STOP]).T.tolist() if len(doc) else [[]] * 3
+        texts = [text[i : i + n] for i, n in zip(start, length)]
+        caps = "".join([_CAPS[s] if w[0].isupper() else " " for w, s in zip(texts, stop)])  # a token is never empty
+        words = doc.user_data[WORDS_KEY] = Words(texts, start, stop, caps)
     return words
 
 
 def _is_cap(token: Token) -> bool:
-    return _starts_upper(token.text)
-
-
-def _starts_upper(word: str) -> bool:
-    return word[:1].isupper()
+    return token.text[:1].isupper()
 
 
 def _is_name_part(token: Token) -> bool:
@@ -225,7 +240,8 @@ class Ruler:
         self.phrases = PhraseMatcher(nlp.vocab)
         self.tokens = TokenPatternMatcher(nlp.vocab)
         self.keys: dict[int, tuple[str, int]] = {}  # phrase match id -> (label, line)
-        self.hashes: dict[str, int] = {}  # label or line -> its hash in the vocab's strings
+        # (label, line) -> (hash of the label, hash of the line, line, label): the order of its spans
+        self.order: dict[tuple[str, int], tuple[int, int, int, str]] = {}
         phrases: dict[tuple[str, int], list[str]] = defaultdict(list)
         for p in entity_rules.patterns:
             for phrase in _as_phrases(nlp, p.pattern, entity_rules.connectors):
@@ -241,22 +257,19 @@ class Ruler:
             self.keys[self.vocab.strings.add(key)] = (label, line)
             self.phrases.add(key, list(nlp.tokenizer.pipe(texts)))
         for label, line in {(p.label, p.line) for p in entity_rules.patterns} | set(phrases):
-            self.hashes.update({label: self.vocab.strings.add(label), str(line): self.vocab.strings.add(str(line))})
+            self.order[(label, line)] = (self.vocab.strings.add(label), self.vocab.strings.add(str(line)), line, label)
 
-    def __call__(self, docs: list[Doc]) -> list[list[tuple[int, str, int, int]]]:
+    def __call__(self, docs: list[Doc], words: list[list[str]] | None = None) -> list[list[tuple[int, str, int, int]]]:
         """Per doc, every match as (line, label, start token, end token), in the order the
-        SpanRuler gave its spans (by characters, then the hashes of label and line)."""
-        out = []
-        for doc, found in zip(docs, self.tokens(docs)):
-            matches = {(line, label, start, end) for (label, line), start, end in found if start != end}
-            matches |= {(self.keys[m][1], self.keys[m][0], start, end) for m, start, end in self.phrases(doc)}
-            out.append(sorted(matches, key=self._span_order))
+        SpanRuler gave its spans (by characters, then the hashes of label and line: tokens
+        are never empty, so their order is that of the characters). ``words``: each doc's
+        token texts, when the caller has them."""
+        out, order, keys = [], self.order, self.keys
+        for doc, found in zip(docs, self.tokens(docs, words)):
+            matches = {(start, end) + order[key] for key, start, end in found if start != end}
+            matches.update([(start, end) + order[keys[m]] for m, start, end in self.phrases(doc)])
+            out.append([(line, label, start, end) for start, end, _, _, line, label in sorted(matches)])
         return out
-
-    def _span_order(self, match: tuple[int, str, int, int]) -> tuple:
-        """Tokens are never empty: their order is that of the characters."""
-        line, label, start, end = match
-        return start, end, self.hashes[label], self.hashes[str(line)]
 
 
 @lru_cache(maxsize=8)
@@ -441,15 +454,19 @@ def _subdivision_matcher(nlp: Language, generator: EntityGenerator, alpha_2: str
 
 class CityNames(NamedTuple):
     """A country's city names, and the first words of them sorted (a word no name starts
-    with is passed over in one bisection)."""
+    with is passed over in one bisection, then one look-up in ``starting``)."""
 
     names: frozenset[str]
     heads: tuple[str, ...]
+    starting: dict[str, bool]  # word -> may_start(word), as words are met
 
     def may_start(self, word: str) -> bool:
         """Whether some name starts with ``word`` (a token: no space inside)."""
-        at = bisect_left(self.heads, word)
-        return at < len(self.heads) and self.heads[at].startswith(word)
+        known = self.starting.get(word)
+        if known is None:
+            at = bisect_left(self.heads, word)
+            known = self.starting[word] = at < len(self.heads) and self.heads[at].startswith(word)
+        return known
 
 
 @lru_cache(maxsize=256)
@@ -457,7 +474,7 @@ def _city_name_set(generator: EntityGenerator, alpha_2: str) -> CityNames:
     """A country's city names, made the first time a profile needs that country (a set: looking
     names up costs less than building a PhraseMatcher of thousands of names)."""
     names = frozenset(city_names(alpha_2, generator))
-    return CityNames(names, tuple(sorted({n.split(" ")[0] for n in names})))
+    return CityNames(names, tuple(sorted({n.split(" ")[0] for n in names})), {})
 
 
 @lru_cache(maxsize=8)
@@ -491,40 +508,58 @@ def _alpha_2(name: str | None, rules: Rules) -> str | None:
 
 # -- candidates ------------------------------------------------------------------------
 def ruler_candidates(
-    doc: Doc, matches: list[tuple[int, str, int, int]], contexts: dict[int, tuple[int, int]], name_part_lines: set[int]
+    doc: Doc, matches: list[tuple[int, str, int, int]], contexts: dict[int, tuple[int, int]], name_part_lines: set[int],
+    connectors: frozenset[str],
 ) -> list[Candidate]:
     """The ruler's matches, context tokens cut off ('city of Almaty' -> 'Almaty')."""
     out, words = [], doc_words(doc)
-    for line, label, start, end in drop_and_connector_matches(doc, matches, name_part_lines):
-        before, after = contexts.get(line, (0, 0))
-        if start + before < end - after:
-            out.append(Candidate(words.start[start + before], words.end(end - after - 1), label, line))
+    starts, texts = words.start, words.text
+    for line, label, start, end in drop_and_connector_matches(doc, matches, name_part_lines, connectors):
+        before, after = contexts.get(line, _NO_CONTEXT)
+        first, last = start + before, end - after - 1
+        if first <= last:
+            out.append(Candidate(starts[first], starts[last] + len(texts[last]), label, line))
     return out
 
 
-def drop_and_connector_matches(doc: Doc, matches: list[tuple[int, str, int, int]], name_part_lines: set[int]) -> list:
+def drop_and_connector_matches(
+    doc: Doc, matches: list[tuple[int, str, int, int]], name_part_lines: set[int], connectors: frozenset[str]
+) -> list:
     """Matches of ``name_part`` lines with a connector right after 'and' inside: 'UNDP and the
     European Union' is two names (the Matcher tests ``name_part`` without its context)."""
-    out = []
-    connectors, words = doc._.name_connectors, doc_words(doc).text
+    out, cuts, words = [], None, doc_words(doc).text
     for match in matches:
         line, _, start, end = match
-        if line in name_part_lines and any(
-            words[i].lower() in connectors and words[i - 1].lower() == "and" for i in range(start + 1, end)
-        ):
-            continue
+        if line in name_part_lines and end - start > 1:
+            if cuts is None:  # connectors right after 'and', found once a doc
+                cuts = [i + 1 for i, word in enumerate(words[:-1]) if word in _AND_FORMS
+                        and words[i + 1].lower() in connectors]
+            at = bisect_right(cuts, start)
+            if at < len(cuts) and cuts[at] < end:
+                continue
         out.append(match)
     return out
 
 
+def _positions(words: list[str], word: str) -> list[int]:
+    """Where ``word`` stands in ``words`` (list.index searches without a Python step a word)."""
+    out, at = [], -1
+    try:
+        while True:
+            at = words.index(word, at + 1)
+            out.append(at)
+    except ValueError:
+        return out
+
+
 def gazetteer_candidates(doc: Doc, matchers: list[tuple[PhraseMatcher, EntityGenerator]]) -> list[Candidate]:
     """Names from per-profile lists (subdivisions, country aliases); a name starts with a capital."""
-    out = []
+    out, text, words = [], doc_text(doc), doc_words(doc)
     for matcher, generator in matchers:
         for _, start, end in matcher(doc):
-            span = doc[start:end]
-            if span.text[:1].isupper() and span.text not in generator.skip:
-                out.append(Candidate(span.start_char, span.end_char, generator.label, generator.line))
+            first, last = words.start[start], words.end(end - 1)
+            if text[first : first + 1].isupper() and text[first:last] not in generator.skip:
+                out.append(Candidate(first, last, generator.label, generator.line))
     return out
 
 
@@ -534,34 +569,29 @@ def drop_unlikely_cities(
     """Decision rule: a gazetteer city is no place when it is one word the profile also writes
     in lower case ('Time', 'Central' name towns), or when it is only part of a longer run of
     capitalised words (a name of something else: 'Federal Supreme Court', 'Victoria Falls')."""
-    out = []
+    out, words = [], doc_words(doc)
     for cand in candidates:
         if cand.priority in city_lines:
-            span = doc.char_span(cand.start, cand.end, alignment_mode="expand")
-            if span is None or (len(span) == 1 and span.text.lower() in lowercase) or _inside_name_run(span):
+            first, last = words.tokens(cand.start, cand.end)
+            if (last - first == 1 and words.text[first].lower() in lowercase) or _inside_name_run(words, first, last):
                 continue
         out.append(cand)
     return out
 
 
-def _inside_name_run(span) -> bool:
-    """A capitalised word right before (not a stop word: 'In', 'The') or right after the span."""
-    doc = span.doc
-    before = doc[span.start - 1] if span.start > 0 else None
-    after = doc[span.end] if span.end < len(doc) else None
-    return bool((before is not None and _is_cap(before) and not before.is_stop)
-                or (after is not None and _is_cap(after)))
+def _inside_name_run(words: Words, first: int, last: int) -> bool:
+    """A capitalised word right before tokens [first, last) (not a stop word: 'In', 'The') or right after."""
+    return (first > 0 and words.caps[first - 1] == "N") or (last < len(words.caps) and words.caps[last] != " ")
 
 
 def sentences(doc: Doc) -> list[tuple[int, int]]:
     """Token ranges of sentences (and clauses after ':' or ';')."""
-    out, start = [], 0
-    for token in doc:
-        if token.text in _SENTENCE_ENDS:
-            out.append((start, token.i + 1))
-            start = token.i + 1
-    if start < len(doc):
-        out.append((start, len(doc)))
+    out, start, words = [], 0, doc_words(doc).text
+    for i in (i for i, word in enumerate(words) if word in _SENTENCE_ENDS):
+        out.append((start, i + 1))
+        start = i + 1
+    if start < len(words):
+        out.append((start, len(words)))
     return out
 
 
@@ -569,23 +599,28 @@ def city_candidates(
     doc: Doc, start: int, end: int, names: list[CityNames], generator: EntityGenerator
 ) -> list[Candidate]:
     """The longest listed city name that starts at each capitalised token of doc[start:end]."""
-    text, words, out, i = doc_text(doc), doc_words(doc), [], start
-    while i < end:
-        hit = None
+    text, words, out, free = doc_text(doc), doc_words(doc), [], start  # tokens before ``free`` are taken
+    may_start = names[0].may_start if len(names) == 1 else lambda word: _may_start(names, word)
+    for capital in _CAPITALISED.finditer(words.caps, start, end):
+        i = capital.start()
         word = words.text[i]
-        if word[:1].isupper() and (" " in word or any(n.may_start(word) for n in names)):
-            first = words.start[i]
-            for last in range(min(i + MAX_CITY_TOKENS, end) - 1, i - 1, -1):
-                name = text[first : words.start[last] + len(words.text[last])]
-                if _listed(name, names):
-                    hit = (last + 1, Candidate(first, first + len(name), generator.label, generator.line))
-                    break
-        if hit:
-            i, cand = hit
-            out.append(cand)
-        else:
-            i += 1
+        if i < free or not (" " in word or may_start(word)):
+            continue
+        first = words.start[i]
+        for last in range(min(i + MAX_CITY_TOKENS, end) - 1, i - 1, -1):
+            name = text[first : words.start[last] + len(words.text[last])]
+            if _listed(name, names):
+                out.append(Candidate(first, first + len(name), generator.label, generator.line))
+                free = last + 1
+                break
     return out
+
+
+def _may_start(names: list[CityNames], word: str) -> bool:
+    for listed in names:
+        if listed.may_start(word):
+            return True
+    return False
 
 
 def _listed(name: str, names: list[CityNames]) -> bool:
@@ -605,10 +640,9 @@ def foreign_city_candidates(
     ``countries``: start of a country name in the doc -> its alpha-2 code; ``names_for``: a
     code -> that country's city names.
     """
-    out = []
+    out, words = [], doc_words(doc)
     for start, end in sentences(doc):
-        sent = doc[start:end]
-        codes = sorted({code for c, code in countries.items() if sent.start_char <= c < sent.end_char})
+        codes = sorted({code for c, code in countries.items() if words.start[start] <= c < words.end(end - 1)})
         if codes:
             out += city_candidates(doc, start, end, [names_for(code) for code in codes], generator)
     return out
@@ -621,14 +655,16 @@ def split_at_known_names(doc: Doc, candidates: list[Candidate], known_lines: set
     'UN-Habitat' then wins on its own); 'Ministry of Investment and Development' stays whole.
     """
     known = [c for c in candidates if c.priority in known_lines]
-    out = []
+    if not known:
+        return candidates
+    out, words = [], doc_words(doc)
     for cand in candidates:
         if cand.priority not in known_lines and cand.label not in NUMERIC_LABELS:
             for name in known:
                 if name.end == cand.end and name.start > cand.start:
-                    left = doc.char_span(cand.start, name.start, alignment_mode="expand")
-                    if left is not None and len(left) > 1 and left[-1].lower_ in ("and", ","):
-                        cand = Candidate(cand.start, left[-2].idx + len(left[-2]), cand.label, cand.priority)
+                    first, last = words.tokens(cand.start, name.start)
+                    if last - first > 1 and words.text[last - 1].lower() in ("and", ","):
+                        cand = Candidate(cand.start, words.end(last - 2), cand.label, cand.priority)
                         break
         out.append(cand)
     return out
@@ -639,13 +675,15 @@ def drop_bodies_named_after_places(doc: Doc, candidates: list[Candidate], place_
     'of' is one of the profile country's listed places (the place alone is kept, as 'the
     province of West Java' keeps 'West Java'); 'Department of Budget' stays a body."""
     places = {(c.start, c.end) for c in candidates if c.priority in place_lines}
-    out = []
+    if not places:
+        return candidates
+    out, words = [], doc_words(doc)
     for cand in candidates:
-        if cand.label == "ORG" and places:
-            span = doc.char_span(cand.start, cand.end, alignment_mode="expand")
-            if span is not None and len(span) > 2 and span[1].lower_ == "of":
-                rest = span[3:] if span[2].lower_ == "the" and len(span) > 3 else span[2:]
-                if (rest.start_char, rest.end_char) in places:
+        if cand.label == "ORG":
+            first, last = words.tokens(cand.start, cand.end)
+            if last - first > 2 and words.text[first + 1].lower() == "of":
+                rest = first + (3 if words.text[first + 2].lower() == "the" and last - first > 3 else 2)
+                if (words.start[rest], words.end(last - 1)) in places:
                     continue
         out.append(cand)
     return out
@@ -693,11 +731,11 @@ def drop_programme_names(
 ) -> list[Candidate]:
     """Decision rule: a place found by its shape right before a programme noun names that
     programme ('the Global Sustainable Municipality initiative'), not a place."""
-    out = []
+    out, words = [], doc_words(doc)
     for cand in candidates:
         if cand.priority in shape_lines and cand.label in PLACE_LABELS:
-            span = doc.char_span(cand.start, cand.end, alignment_mode="expand")
-            if span is not None and span.end < len(doc) and doc[span.end].text in programme_nouns:
+            _, last = words.tokens(cand.start, cand.end)
+            if last < len(words.text) and words.text[last] in programme_nouns:
                 continue
         out.append(cand)
     return out
@@ -710,26 +748,22 @@ def drop_common_words(
     profile also writes in lower case is that word, not a name ('Large cities ...'); so is
     a compound with a lower-case part ('Sub-metropolitan district councils ...'), which
     names of places never have ('Nur-Sultan', 'Sekondi-Takoradi')."""
-    out = []
+    out, words = [], doc_words(doc)
     for cand in candidates:
         if cand.priority in shape_priorities and cand.label in PLACE_LABELS:
-            span = doc.char_span(cand.start, cand.end, alignment_mode="expand")
-            first = span[0] if span is not None and len(span) else None
-            if first is not None and _opens_sentence(first) and (
-                first.lower_ in lowercase or any(part[:1].islower() for part in first.text.split("-")[1:])
+            first, _ = words.tokens(cand.start, cand.end)
+            word = words.text[first]
+            if (first == 0 or words.text[first - 1] in _SENTENCE_ENDS) and (
+                word.lower() in lowercase or any(part[:1].islower() for part in word.split("-")[1:])
             ):
                 continue
         out.append(cand)
     return out
 
 
-def _opens_sentence(token: Token) -> bool:
-    return token.i == 0 or token.doc[token.i - 1].text in (".", "!", "?", ":", ";", "•")
-
-
 def lowercase_words(docs: Iterable[Doc]) -> set[str]:
     """Words the profile writes in lower case somewhere: evidence they are common words."""
-    return {w for doc in docs for w in set(doc_words(doc).text) if w.isalpha() and w.islower()}
+    return {w for w in set().union(*(doc_words(doc).text for doc in docs)) if w.isalpha() and w.islower()}
 
 
 def longest_first(candidates: Iterable[Candidate]) -> list[Candidate]:
@@ -738,16 +772,25 @@ def longest_first(candidates: Iterable[Candidate]) -> list[Candidate]:
     candidates = set(candidates)
     if any(c.start >= c.end for c in candidates):  # an empty one overlaps only what it lies inside
         return _longest_first_pairwise(candidates)
+    in_order = sorted(candidates)
+    if all(a.end <= b.start for a, b in zip(in_order, in_order[1:])):
+        return in_order  # no overlaps (most sections): nothing to decide
     chosen: list[Candidate] = []
     starts: list[int] = []  # of the chosen, which never overlap: sorted by start, so by end too
     ends: list[int] = []
-    for cand in sorted(candidates, key=lambda c: (c.start - c.end, c.start, c.priority, c.label)):
+    # longest first, then the earlier start, rule line, label (tuples compare without a Python key)
+    for *_, cand in sorted([(c.start - c.end, c.start, c.priority, c.label, c) for c in in_order]):
         at = bisect_left(starts, cand.end)  # the chosen that start before cand ends
         if at == 0 or ends[at - 1] <= cand.start:
             chosen.append(cand)
             starts.insert(at, cand.start)
             ends.insert(at, cand.end)
-    return sorted(chosen, key=lambda c: c.start)
+    return sorted(chosen)  # no two start together
+
+
+def with_more(resolved: list[Candidate], more: list[Candidate]) -> list[Candidate]:
+    """``longest_first`` of resolved candidates and more: the resolved alone are already decided."""
+    return longest_first(resolved + more) if more else resolved
 
 
 def _longest_first_pairwise(candidates: set[Candidate]) -> list[Candidate]:
@@ -766,17 +809,7 @@ def fill_gaps(ruler: list[Candidate], model: Iterable[Candidate]) -> list[Candid
 
 def name_runs(doc: Doc) -> list[tuple[int, int]]:
     """Maximal runs of capitalised tokens (token indices), not opened by a stop word."""
-    runs, start, words = [], None, doc_words(doc)
-    for i, (word, stop) in enumerate(zip(words.text, words.stop)):
-        if _starts_upper(word) and (start is not None or not stop):
-            start = i if start is None else start
-            continue
-        if start is not None:
-            runs.append((start, i))
-        start = None
-    if start is not None:
-        runs.append((start, len(doc)))
-    return runs
+    return [run.span() for run in _NAME_RUN.finditer(doc_words(doc).caps)]
 
 
 def enumerations(doc: Doc) -> list[list[tuple[int, int]]]:
@@ -785,7 +818,8 @@ def enumerations(doc: Doc) -> list[list[tuple[int, int]]]:
     closed: list[bool] = []
     words = doc_words(doc).text
     for run in name_runs(doc):
-        between = [w.lower() for w in words[groups[-1][-1][1] : run[0]]] if groups else None
+        gap = run[0] - groups[-1][-1][1] if groups else None
+        between = [w.lower() for w in words[run[0] - gap : run[0]]] if gap is not None and gap <= 2 else None
         if between in ([","], ["and"], ["or"], [",", "and"], [",", "or"]):
             groups[-1].append(run)
             closed[-1] = between[-1] in ("and", "or")
@@ -804,7 +838,7 @@ def enumeration_candidates(doc: Doc, resolved: list[Candidate]) -> list[Candidat
     out, words = [], doc_words(doc)
     for group in enumerations(doc):
         members = [(words.start[s], words.end(e - 1)) for s, e in group]
-        inside = [c for c in resolved if any(c.overlaps(Candidate(s, e, "", 0)) for s, e in members)]
+        inside = [c for c in resolved if any(c.start < e and s < c.end for s, e in members)]
         if not inside or any(c.label not in PLACE_LABELS for c in inside):
             continue
         label = inside[0].label
@@ -823,43 +857,43 @@ def acronym_definitions(
     Planning (Bappenas)', '... for Transforming India (NITI Aayog)'; not a year, not a word
     ('(Amended)'), not a name the rules already know ('(Norway)').
     """
-    out = []
+    out, words, text = [], doc_words(doc), doc_text(doc)
     for cand in resolved:
-        if cand.label in NUMERIC_LABELS:
+        # the next token is '(' only where '(' follows at once or after one space
+        if cand.label in NUMERIC_LABELS or "(" not in text[cand.end : cand.end + 2]:
             continue
-        span = doc.char_span(cand.start, cand.end, alignment_mode="expand")
-        if span is None or (span.start > 0 and _is_cap(doc[span.start - 1]) and not doc[span.start - 1].is_stop):
+        first, paren = words.tokens(cand.start, cand.end)
+        window = words.text[paren : paren + MAX_MEMBER_TOKENS + 2]
+        if len(window) < 3 or window[0] != "(" or (first > 0 and words.caps[first - 1] == "N"):
             continue
-        tokens = list(doc[span.end : span.end + MAX_MEMBER_TOKENS + 2])
-        if len(tokens) < 3 or tokens[0].text != "(":
-            continue
-        close = next((i for i, t in enumerate(tokens) if t.text == ")"), None)
+        close = next((i for i, word in enumerate(window) if word == ")"), None)
         if close is None or close < 2:
             continue
-        inner = tokens[1:close]
-        span = doc[inner[0].i : inner[-1].i + 1]
-        if not all(_is_acronym(t.text) for t in inner) and not (
+        inner = range(paren + 1, paren + close)
+        start, end = words.start[inner[0]], words.end(inner[-1])
+        if not all(_is_acronym(words.text[i]) for i in inner) and not (
             cand.label in ("ORG", "LAW") and len(inner) <= 3
-            and all(_is_acronym(t.text) or _is_short_name(t, lowercase) for t in inner)
-            and not any(c.start < span.end_char and span.start_char < c.end for c in resolved)
+            and all(_is_acronym(words.text[i]) or _is_short_name(words.text[i], words.stop[i], lowercase)
+                    for i in inner)
+            and not any(c.start < end and start < c.end for c in resolved)
         ):
             continue
-        out.append((Candidate(span.start_char, span.end_char, cand.label, ALIAS_PRIORITY), span.text))
+        out.append((Candidate(start, end, cand.label, ALIAS_PRIORITY), text[start:end]))
     return out
 
 
-def spelled_out_acronyms(doc: Doc, resolved: list[Candidate]) -> list[Candidate]:
+def spelled_out_acronyms(doc: Doc, resolved: list[Candidate], connectors: frozenset[str]) -> list[Candidate]:
     """Decision rule: 'Office of the Senior Special Assistant to the President on SDGs
     (OSSAP-SDGs)': the capitalised words right before an acronym in parentheses whose
     initials spell it are a name, an ORG (a LAW when it ends in a plan or law word).
     Where a pattern already found a name there, it stands. Returns the name and the acronym."""
     out, words = [], doc_words(doc)
-    for paren in (i for i, word in enumerate(words.text[:-2]) if word == "(" and words.text[i + 2] == ")"):
+    for paren in (i for i in _positions(words.text, "(") if i + 2 < len(words.text) and words.text[i + 2] == ")"):
         acronym = words.text[paren + 1]
         letters = "".join(c for c in acronym if c.isupper())
         if not _is_acronym(acronym) or len(letters) < 3:
             continue
-        start = _spelled_out_start(doc, paren, letters)
+        start = _spelled_out_start(words.text, paren, letters, connectors)
         if start is None:
             continue
         label = _spelled_out_label(words.text[start:paren])
@@ -880,10 +914,10 @@ def _spelled_out_label(name: list[str]) -> str | None:
     return "ORG" if any(word in BODY_HEADS for word in name) else None
 
 
-def _spelled_out_start(doc: Doc, paren: int, letters: str) -> int | None:
+def _spelled_out_start(words: list[str], paren: int, letters: str, connectors: frozenset[str]) -> int | None:
     """The first token of the shortest run before ``paren`` whose capitalised words spell
     ``letters`` (a word in capitals gives all its capitals: 'SDGs' -> 'SDG')."""
-    spelled, words = "", doc_words(doc).text
+    spelled = ""
     for i in range(paren - 1, max(-1, paren - 3 * len(letters) - 4), -1):
         word = words[i]
         if word[:1].isupper():
@@ -893,16 +927,15 @@ def _spelled_out_start(doc: Doc, paren: int, letters: str) -> int | None:
                 return i
             if not letters.endswith(spelled):
                 return None
-        elif word.lower() not in doc._.name_connectors and word.lower() not in ACRONYM_JOINERS:
+        elif word.lower() not in connectors and word.lower() not in ACRONYM_JOINERS:
             return None
     return None
 
 
-def _is_short_name(token: Token, lowercase: set[str]) -> bool:
+def _is_short_name(text: str, stop: int, lowercase: set[str]) -> bool:
     """'Bappenas': a capitalised word of letters, not a stop word, never written in lower case."""
-    text = token.text
     return (len(text) >= 3 and text.isalpha() and text[0].isupper() and text[1:].islower()
-            and not token.is_stop and text.lower() not in lowercase)
+            and not stop and text.lower() not in lowercase)
 
 
 def context_definitions(
@@ -929,11 +962,12 @@ def _is_acronym(text: str) -> bool:
 
 
 def alias_candidates(doc: Doc, matcher: PhraseMatcher, labels: dict[str, str]) -> list[Candidate]:
-    out = []
+    out, words, text = [], doc_words(doc), doc_text(doc)
     for _, start, end in matcher(doc):
-        span = doc[start:end]
-        if span.text in labels:  # the matcher compares tokens; the text must be the same too
-            out.append(Candidate(span.start_char, span.end_char, labels[span.text], ALIAS_PRIORITY))
+        first, last = words.start[start], words.end(end - 1)
+        name = text[first:last]
+        if name in labels:  # the matcher compares tokens; the text must be the same too
+            out.append(Candidate(first, last, labels[name], ALIAS_PRIORITY))
     return out
 
 
@@ -942,6 +976,37 @@ def model_candidates(doc: Doc) -> list[Candidate]:
 
 
 # -- the stage ---------------------------------------------------------------------------
+class RuleLines(NamedTuple):
+    """The rule lines each decision rule asks about, by what they are."""
+
+    contexts: dict[int, tuple[int, int]]  # line -> its context tokens (before, after)
+    known: set[int]  # phrases and generated names
+    shapes: set[int]  # token patterns (and members of place lists)
+    name_parts: set[int]  # token patterns with a name_part token
+    cities: list[EntityGenerator]
+    city: set[int]
+    country: set[int]
+    gazetteer: set[int]  # subdivisions and cities
+
+
+@lru_cache(maxsize=8)
+def rule_lines(entity_rules: EntityRules) -> RuleLines:
+    """Sorted once per rule set (a few milliseconds a profile otherwise)."""
+    patterns, generators = entity_rules.patterns, entity_rules.generators
+    cities = [g for g in generators if g.source == "cities"]
+    return RuleLines(
+        {p.line: p.context for p in patterns if p.context != (0, 0)},
+        {p.line for p in patterns if isinstance(p.pattern, str)} | {g.line for g in generators},
+        {p.line for p in patterns if not isinstance(p.pattern, str)} | {ENUMERATION_PRIORITY},
+        {p.line for p in patterns if not isinstance(p.pattern, str)
+         and any((t.get("_") or {}).get("name_part") for t in p.pattern)},
+        cities,
+        {g.line for g in cities},
+        {g.line for g in generators if g.source == "countries"},
+        {g.line for g in generators if g.source in ("subdivisions", "cities")},
+    )
+
+
 def extract_entities(
     outline: Outline, rules: Rules, nlp: Language | None = None, *, model: str | None = None, iso3: str | None = None
 ) -> tuple[Entity, ...]:
@@ -951,17 +1016,17 @@ def extract_entities(
     """
     nlp = nlp or build_nlp(rules, model)
     entity_rules: EntityRules = rules.entities
-    contexts = {p.line: p.context for p in entity_rules.patterns if p.context != (0, 0)}
-    known_lines = {p.line for p in entity_rules.patterns if isinstance(p.pattern, str)}
-    known_lines |= {g.line for g in entity_rules.generators}
-    shape_lines = {p.line for p in entity_rules.patterns if not isinstance(p.pattern, str)} | {ENUMERATION_PRIORITY}
-    name_part_lines = {p.line for p in entity_rules.patterns if not isinstance(p.pattern, str)
-                       and any((t.get("_") or {}).get("name_part") for t in p.pattern)}
-    cities = [g for g in entity_rules.generators if g.source == "cities"]
-    city_lines = {g.line for g in cities}
-    country_lines = {g.line for g in entity_rules.generators if g.source == "countries"}
-    gazetteer_lines = {g.line for g in entity_rules.generators if g.source in ("subdivisions", "cities")}
+    contexts, known_lines, shape_lines, name_part_lines, cities, city_lines, country_lines, gazetteer_lines = (
+        rule_lines(entity_rules)
+    )
     alpha_2 = _profile_alpha_2(outline, rules, iso3)
+    codes: dict[str, str | None] = {}  # a country name as printed -> its alpha-2 code
+
+    def country_codes(name: str) -> str | None:
+        if name not in codes:
+            codes[name] = _alpha_2(name, rules)
+        return codes[name]
+
     matchers = [
         (_subdivision_matcher(nlp, g, alpha_2), g)
         for g in entity_rules.generators
@@ -971,14 +1036,15 @@ def extract_entities(
     docs = list(nlp.pipe(s.text for s in sections))
     for doc, section in zip(docs, sections):
         doc.user_data[TEXT_KEY] = section.text  # spaCy keeps the text: doc.text == section.text
-    ruler_matches = ruler_for(nlp, entity_rules)(docs)
+    ruler_matches = ruler_for(nlp, entity_rules)(docs, [doc_words(doc).text for doc in docs])
     lowercase = lowercase_words(docs)
     texts = [doc_text(doc) for doc in docs]
 
     # Pass 1: rule matches, cities of countries a sentence names, then the members of place lists.
     resolved = []
     for doc, matches in zip(docs, ruler_matches):
-        found = ruler_candidates(doc, matches, contexts, name_part_lines) + gazetteer_candidates(doc, matchers)
+        found = ruler_candidates(doc, matches, contexts, name_part_lines, entity_rules.connectors)
+        found += gazetteer_candidates(doc, matchers)
         found += [c for g in cities if alpha_2 for c in city_candidates(doc, 0, len(doc), [_city_name_set(g, alpha_2)], g)]
         found = split_at_known_names(doc, found, known_lines)
         found = drop_indefinite_names(doc, found, shape_lines, texts)
@@ -986,16 +1052,16 @@ def extract_entities(
         found = drop_bodies_named_after_places(doc, found, gazetteer_lines)
         found = drop_unlikely_cities(doc, drop_common_words(doc, found, shape_lines, lowercase), city_lines, lowercase)
         first = longest_first(found)
-        named = {c.start: _alpha_2(doc_text(doc)[c.start : c.end], rules) for c in first if c.priority in country_lines}
+        named = {c.start: country_codes(doc_text(doc)[c.start : c.end]) for c in first if c.priority in country_lines}
         named = {start: code for start, code in named.items() if code and code != alpha_2}
         for g in (g for g in cities if g.foreign and named):
             foreign = foreign_city_candidates(doc, named, lambda code, g=g: _city_name_set(g, code), g)
-            first = longest_first(first + drop_unlikely_cities(doc, foreign, city_lines, lowercase))
+            first = with_more(first, drop_unlikely_cities(doc, foreign, city_lines, lowercase))
         members = drop_common_words(doc, enumeration_candidates(doc, first), shape_lines, lowercase)
-        resolved.append(longest_first(first + members))
+        resolved.append(with_more(first, members))
 
     # Pass 1b: a name no pattern knows, defined by its acronym ('Office of the ... (OSSAP)').
-    resolved = [longest_first(found + spelled_out_acronyms(doc, found))
+    resolved = [with_more(found, spelled_out_acronyms(doc, found, entity_rules.connectors))
                 for doc, found in zip(docs, resolved)]
 
     # Pass 2: acronyms and short names defined anywhere in the profile, and names a context
@@ -1011,11 +1077,12 @@ def extract_entities(
     if labels:
         matcher = PhraseMatcher(nlp.vocab)
         matcher.add("alias", [nlp.make_doc(t) for t in labels])
-        resolved = [longest_first(found + alias_candidates(doc, matcher, labels)) for doc, found in zip(docs, resolved)]
+        resolved = [with_more(found, alias_candidates(doc, matcher, labels)) for doc, found in zip(docs, resolved)]
 
-    out = []
-    for section, doc, found in zip(sections, docs, resolved):
-        for cand in fill_gaps(found, model_candidates(doc)):
-            text = section.text[cand.start : cand.end]
-            out.append(Entity(section.section_id, text, cand.label, cand.start, cand.end, cand.method))
+    out, with_model = [], any(isinstance(component, ModelEntities) for _, component in nlp.pipeline)
+    for section, doc, text, found in zip(sections, docs, texts, resolved):
+        model_found = model_candidates(doc) if with_model else []
+        for cand in fill_gaps(found, model_found) if model_found else found:
+            out.append(Entity(section.section_id, text[cand.start : cand.end], cand.label, cand.start, cand.end,
+                              cand.method))
     return tuple(out)

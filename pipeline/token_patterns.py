@@ -1,12 +1,15 @@
-"""spaCy token patterns matched as regular expressions over one character per token.
+"""spaCy token patterns matched by one automaton over classes of words.
 
 spaCy's ``Matcher`` tries every pattern at every token and calls back into Python for
 each set ('IN') and 'REGEX' test: most of a profile's entity time. Yet nearly every test a
 pattern makes is a test of the word alone (its text, lower case, shape, stop word ...).
 So each distinct word is given a class once per process: the set of the patterns' token
-tests it passes, as spaCy's own ``Matcher`` decides on the word alone. A text becomes one
-character per token (its class), each pattern a regular expression whose token tests are
-classes of characters, and the regex engine scans a whole profile at once.
+tests it passes, as spaCy's own ``Matcher`` decides on the word alone. A doc becomes one
+class per token, and all patterns together one automaton over classes, built as texts
+need it: one pass from the end of a doc finds where some match of each pattern starts
+(every pattern at once), and a pass forward from each such start finds where those
+matches end. The passes cost one dictionary look-up a token, whatever the number of
+patterns (a regular expression a pattern scanned every token once per pattern).
 
 Same matches as spaCy's ``Matcher`` (no ``greedy``): every (start, end) whose tokens the
 pattern accepts. A pattern testing anything beyond the word (NORM, SPACY, extension
@@ -15,11 +18,9 @@ attributes) or using the '!' operator is left to a spaCy ``Matcher``.
 from __future__ import annotations
 
 import json
-from bisect import bisect_right
 from typing import Hashable
 
 import regex
-from spacy.attrs import ORTH
 from spacy.matcher import Matcher
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
@@ -31,9 +32,10 @@ WORD_ATTRS = frozenset({
     "IS_LEFT_PUNCT", "IS_RIGHT_PUNCT", "IS_CURRENCY", "LIKE_NUM", "LIKE_URL", "LIKE_EMAIL",
 })
 _COUNTS = regex.compile(r"\{(\d*)(,?)(\d*)\}")
-_FIRST_CLASS = 0x100  # class characters start here; the separator between docs is below
-_SEPARATOR = "\x00"
+MAX_AUTOMATON_STATES = 50_000  # built lazily; past this many (a pathological pattern set) start afresh
 Match = tuple[Hashable, int, int]  # (key, start token, end token)
+Step = tuple[int, int, "int | None"]  # (test, least repeats, most repeats or None: unbounded)
+NfaState = tuple[int, int, int]  # (pattern, step, tokens taken by that step)
 
 
 def quantifier(op: str | None) -> tuple[int, int | None] | None:
@@ -49,13 +51,6 @@ def quantifier(op: str | None) -> tuple[int, int | None] | None:
     return least, most
 
 
-def _repeat(least: int, most: int | None) -> str:
-    """A regex quantifier: '' for exactly once, '?', '*', '+', '{n,m}'."""
-    return {(1, 1): "", (0, 1): "?", (0, None): "*", (1, None): "+"}.get(
-        (least, most), f"{{{least},{'' if most is None else most}}}"
-    )
-
-
 def is_word_pattern(pattern: list[dict]) -> bool:
     """Every token of the pattern tests word attributes only, with an operator we translate."""
     return all(set(t) - {"OP"} <= WORD_ATTRS and quantifier(t.get("OP")) is not None for t in pattern)
@@ -66,15 +61,19 @@ class TokenPatternMatcher:
 
     def __init__(self, vocab: Vocab):
         self.vocab = vocab
-        self.patterns: list[tuple[Hashable, list[tuple[int, int, int | None]]]] = []  # key, (test, least, most)
+        self.patterns: list[tuple[Hashable, list[Step]]] = []
         self.tests: list[dict] = []
         self._test_ids: dict[str, int] = {}
         self._test_matcher = Matcher(vocab, validate=False)  # one-token patterns: which tests a word passes
         self._spacy = Matcher(vocab, validate=False)  # patterns that test more than the word
         self._spacy_keys: dict[int, Hashable] = {}
-        self._class_of: dict[int, str] = {}  # word (orth id) -> its class character
-        self._classes: dict[frozenset[int], str] = {}  # tests passed -> class character
-        self._compiled: list | None = None
+        self._class_of: dict[str, int] = {}  # word -> its class
+        self._classes: dict[frozenset[int], int] = {}  # tests passed -> class
+        self._class_tests: list[frozenset[int]] = []  # class -> tests passed
+        self._starts: Automaton | None = None
+        self._ends: Automaton | None = None
+        # state of the backward automaton -> its patterns of one length (key, tokens), and the others
+        self._split: dict[int, tuple[list[tuple[Hashable, int]], tuple[int, ...]]] = {}
 
     def add(self, key: Hashable, pattern: list[dict]) -> None:
         """Add a pattern under ``key`` (any hashable); several patterns may share a key."""
@@ -88,7 +87,7 @@ class TokenPatternMatcher:
             test = {k: v for k, v in token.items() if k != "OP"}
             steps.append((self._test_id(test), *quantifier(token.get("OP"))))
         self.patterns.append((key, steps))
-        self._compiled = None
+        self._starts = self._ends = None
 
     def _test_id(self, test: dict) -> int:
         name = json.dumps(test, sort_keys=True, ensure_ascii=False)
@@ -98,101 +97,160 @@ class TokenPatternMatcher:
             self._test_matcher.add(str(len(self.tests) - 1), [[test]])
             self._class_of.clear()  # words must be classified again for the new test
             self._classes.clear()
+            self._class_tests.clear()
+            self._starts = self._ends = None
         return self._test_ids[name]
 
-    def __call__(self, docs: list[Doc]) -> list[list[Match]]:
-        """Per doc, every (key, start, end) of every pattern, deduplicated, unordered."""
-        codes = self._codes(docs)  # classifies new words first, so the patterns are up to date
-        text = _SEPARATOR.join(codes) + _SEPARATOR
-        starts = [0]
-        for code in codes:
-            starts.append(starts[-1] + len(code) + 1)
-        backwards = text[::-1]
-        out: list[set[Match]] = [set() for _ in docs]
-        for key, pattern, reversed_pattern, extent, longest in self._patterns():
-            firsts = [found.start() for found in pattern.finditer(text, overlapped=True)]
-            if not firsts:
-                continue
-            # where some match ends: where the reversed pattern matches the reversed text
-            ends = sorted(len(text) - found.start() for found in reversed_pattern.finditer(backwards, overlapped=True))
-            for first in firsts:
-                doc = bisect_right(starts, first) - 1
-                last = extent.match(text, first).end()
-                if longest is not None:
-                    last = min(last, first + longest)
-                for end in ends[bisect_right(ends, first) : bisect_right(ends, last)]:
-                    if pattern.fullmatch(text, first, end):
-                        out[doc].add((key, first - starts[doc], end - starts[doc]))
+    def __call__(self, docs: list[Doc], words: list[list[str]] | None = None) -> list[list[Match]]:
+        """Per doc, every (key, start, end) of every pattern, deduplicated, unordered.
+        ``words``: each doc's token texts, when the caller has them already."""
+        if words is None:
+            words = [[token.text for token in doc] for doc in docs]
+        out = [self._matches(classes) for classes in self._class_lists(words)]
         if self._spacy_keys:
             for doc, found in zip(docs, out):
                 found.update((self._spacy_keys[m], s, e) for m, s, e in self._spacy(doc))
         return [list(found) for found in out]
 
-    # -- classes of words --------------------------------------------------------------
-    def _codes(self, docs: list[Doc]) -> list[str]:
-        """Each doc as one class character per token; words seen first are classified now."""
-        orths = [doc.to_array(ORTH).tolist() if len(doc) else [] for doc in docs]
-        class_of = self._class_of
-        new = list(dict.fromkeys(o for doc in orths for o in doc if o not in class_of))
-        if new:
-            self._classify(new)
-        self._patterns()  # may renumber the classes
-        class_of = self._class_of
-        return ["".join([class_of[o] for o in doc]) for doc in orths]
+    def _matches(self, classes: list[int]) -> set[Match]:
+        """Where some match starts, each pattern at once (backwards); then its ends (forwards)."""
+        if self._starts is None or self._ends is None or self._starts.size() + self._ends.size() > MAX_AUTOMATON_STATES:
+            self._starts = Automaton([steps[::-1] for _, steps in self.patterns], self._class_tests, anywhere=True)
+            self._ends = Automaton([steps for _, steps in self.patterns], self._class_tests, anywhere=False)
+            self._split = {}
+        keys = [key for key, _ in self.patterns]
+        out: set[Match] = set()
+        ends = self._ends
+        split = self._split
+        for start, state in self._starts.accepting_positions(classes):
+            fixed, varying = split.get(state) or self._split_by_length(state)
+            for key, length in fixed:
+                out.add((key, start, start + length))
+            if varying:
+                for end, found in ends.run(varying, classes, start):
+                    for p in found:
+                        out.add((keys[p], start, end))
+        return out
 
-    def _classify(self, orths: list[int]) -> None:
-        words = Doc(self.vocab, words=[self.vocab.strings[o] for o in orths])
-        passed: list[set[int]] = [set() for _ in orths]
-        for test, start, _ in self._test_matcher(words) if self.tests else ():
+    def _split_by_length(self, state: int) -> tuple[list[tuple[Hashable, int]], tuple[int, ...]]:
+        """The patterns a match of begins at a backward ``state``: those of one length (key,
+        tokens), whose match is known once its start is, and the others, whose ends a forward
+        run finds."""
+        patterns = self._starts.accepts[state]
+        lengths = [sum(least for _, least, _ in self.patterns[p][1])
+                   if all(least == most for _, least, most in self.patterns[p][1]) else None for p in patterns]
+        split = self._split[state] = (
+            [(self.patterns[p][0], n) for p, n in zip(patterns, lengths) if n],
+            tuple(p for p, n in zip(patterns, lengths) if not n),
+        )
+        return split
+
+    # -- classes of words --------------------------------------------------------------
+    def _class_lists(self, docs: list[list[str]]) -> list[list[int]]:
+        """Each doc (its token texts) as one class per token; words seen first are classified now."""
+        get = self._class_of.get
+        out = [[get(w) for w in doc] for doc in docs]
+        new = [w for doc, classes in zip(docs, out) if None in classes for w, c in zip(doc, classes) if c is None]
+        if new:
+            self._classify(list(dict.fromkeys(new)))
+            out = [[get(w) for w in doc] for doc in docs]
+        return out
+
+    def _classify(self, words: list[str]) -> None:
+        passed: list[set[int]] = [set() for _ in words]
+        for test, start, _ in self._test_matcher(Doc(self.vocab, words=words)) if self.tests else ():
             passed[start].add(int(self.vocab.strings[test]))
-        for orth, tests in zip(orths, passed):
+        for word, tests in zip(words, passed):
             tests = frozenset(tests)
             if tests not in self._classes:
-                self._classes[tests] = chr(_FIRST_CLASS + len(self._classes))
-                self._compiled = None
-            self._class_of[orth] = self._classes[tests]
-
-    def _patterns(self) -> list:
-        """Per pattern: its key, its regex and that of its tokens in reverse order, the regex of
-        any run of tokens it could span, and its longest match in tokens (None: unbounded).
-        Compiled again when new classes came."""
-        if self._compiled is None:
-            self._renumber_classes()
-            members: list[list[str]] = [[] for _ in self.tests]
-            for tests, char in self._classes.items():
-                for test in tests:
-                    members[test].append(char)
-            sets = [_char_set(chars) for chars in members]
-            self._compiled = []
-            for key, steps in self.patterns:
-                body = [sets[t] + _repeat(least, most) for t, least, most in steps]
-                extent = _char_set({c for t, _, _ in steps for c in members[t]}) + "*"
-                longest = None if any(most is None for _, _, most in steps) else sum(most for _, _, most in steps)
-                self._compiled.append((key, regex.compile("".join(body)), regex.compile("".join(body[::-1])),
-                                       regex.compile(extent), longest))
-        return self._compiled
-
-    def _renumber_classes(self) -> None:
-        """Class characters in the order of the tests they pass, the tests most classes pass
-        first: each test's characters then form few ranges, and the regexes compile fast."""
-        popular = sorted(range(len(self.tests)), key=lambda t: -sum(t in tests for tests in self._classes))
-        ordered = sorted(self._classes, key=lambda tests: [t not in tests for t in popular])
-        renamed = {self._classes[tests]: chr(_FIRST_CLASS + i) for i, tests in enumerate(ordered)}
-        self._classes = {tests: renamed[self._classes[tests]] for tests in ordered}
-        self._class_of = {orth: renamed[char] for orth, char in self._class_of.items()}
+                self._classes[tests] = len(self._class_tests)
+                self._class_tests.append(tests)
+            self._class_of[word] = self._classes[tests]
 
 
-def _char_set(chars) -> str:
-    """A regex set of class characters, consecutive ones as ranges; one that matches nothing
-    when there are none."""
-    codes = sorted(map(ord, chars))
-    if not codes:
-        return "(?:(?!))"
-    ranges: list[list[int]] = []
-    for code in codes:
-        if ranges and ranges[-1][1] == code - 1:
-            ranges[-1][1] = code
-        else:
-            ranges.append([code, code])
-    return "[" + "".join(chr(a) if a == b else f"{chr(a)}-{chr(b)}" for a, b in ranges) + "]"
+class Automaton:
+    """A deterministic automaton over word classes for a list of patterns, its states made
+    as texts reach them (subset construction; a state is the set of pattern positions).
 
+    ``anywhere``: a match may begin at any token (each state also holds every pattern's
+    start), for finding where matches are; else only where ``run`` starts it.
+    """
+
+    def __init__(self, patterns: list[list[Step]], class_tests: list[frozenset[int]], anywhere: bool):
+        self.patterns = patterns
+        self.class_tests = class_tests  # shared with the matcher: grows as it meets new classes
+        self.anywhere = anywhere
+        # State 0 stands for none, so that a state found is always true.
+        self.sets: list[frozenset[NfaState]] = [frozenset()]
+        self.ids: dict[frozenset[NfaState], int] = {}
+        self.moves: list[dict[int, int]] = [{}]  # state -> {class: next state}
+        self.accepts: list[tuple[int, ...]] = [()]  # state -> patterns a match of ends here
+        self.dead = self._state(frozenset())
+        self.begin = self._closure({(p, 0, 0) for p in range(len(patterns))})
+        self.begins: dict[tuple[int, ...], int] = {}
+
+    def size(self) -> int:
+        return len(self.sets) - 1
+
+    def accepting_positions(self, classes: list[int]) -> list[tuple[int, int]]:
+        """Reading ``classes`` from the end: (token, state) wherever the state accepts, that
+        is where a match of its ``accepts`` patterns begins."""
+        out = []
+        state, moves, accepts = self.dead, self.moves, self.accepts
+        for i in range(len(classes) - 1, -1, -1):
+            cls = classes[i]
+            state = moves[state].get(cls) or self._move(state, cls)
+            if accepts[state]:
+                out.append((i, state))
+        return out
+
+    def run(self, patterns: tuple[int, ...], classes: list[int], start: int) -> list[tuple[int, tuple[int, ...]]]:
+        """Reading forwards from ``start``, the patterns given only: (end, patterns a match ends at)."""
+        state = self.begins.get(patterns) or self._begin(patterns)
+        out, moves, accepts, dead = [], self.moves, self.accepts, self.dead
+        for i in range(start, len(classes)):
+            cls = classes[i]
+            state = moves[state].get(cls) or self._move(state, cls)
+            if state == dead:
+                break
+            if accepts[state]:
+                out.append((i + 1, accepts[state]))
+        return out
+
+    def _begin(self, patterns: tuple[int, ...]) -> int:
+        state = self.begins[patterns] = self._closure({(p, 0, 0) for p in patterns})
+        return state
+
+    def _move(self, state: int, cls: int) -> int:
+        tests = self.class_tests[cls]
+        current = self.sets[state] | self.sets[self.begin] if self.anywhere else self.sets[state]
+        taken = set()
+        for p, step, n in current:
+            steps = self.patterns[p]
+            if step < len(steps):
+                test, least, most = steps[step]
+                if test in tests and (most is None or n < most):
+                    taken.add((p, step, min(n + 1, least) if most is None else n + 1))
+        target = self._closure(taken)
+        self.moves[state][cls] = target
+        return target
+
+    def _closure(self, states: set[NfaState]) -> int:
+        """The state of these pattern positions and of all those reached by skipping steps
+        already taken often enough."""
+        todo, seen = list(states), set(states)
+        while todo:
+            p, step, n = todo.pop()
+            steps = self.patterns[p]
+            if step < len(steps) and n >= steps[step][1] and (p, step + 1, 0) not in seen:
+                seen.add((p, step + 1, 0))
+                todo.append((p, step + 1, 0))
+        return self._state(frozenset(seen))
+
+    def _state(self, nfa: frozenset[NfaState]) -> int:
+        if nfa not in self.ids:
+            self.ids[nfa] = len(self.sets)
+            self.sets.append(nfa)
+            self.moves.append({})
+            self.accepts.append(tuple(sorted({p for p, step, _ in nfa if step == len(self.patterns[p])})))
+        return self.ids[nfa]

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import shutil
 import time
+from pathlib import Path
 
 import pytest
+import regex
 import spacy
 from conftest import KAZ_HEADINGS, raw_sections, section
 from spacy.language import Language
@@ -438,3 +440,14 @@ def test_native_token_tests_mean_the_extensions(rules, word):
 def test_a_token_with_its_own_text_test_keeps_the_extension(rules):
     token = {"_": {"is_cap": True}, "TEXT": {"REGEX": "^A"}}
     assert E._native_token(token, rules.entities.connectors) == token
+
+
+def test_indefinite_article_found_backwards_as_forwards():
+    """_INDEFINITE_BEFORE searches backwards from a name's start; a forward search of the same
+    pattern must agree at every word start of a profile."""
+    forward = regex.compile(E._INDEFINITE_BEFORE.pattern.replace("(?r)", "", 1))
+    text = Path("raw/ghana.md").read_text(encoding="utf-8") + " an SDGs Liaison Office, a Regional Council"
+    starts = [m.start() for m in regex.finditer(r"(?<!\w)\w", text)] + [len(text)]
+    found = [E._after_indefinite_article(text, s) for s in starts]
+    assert found == [forward.search(text, max(0, s - 200), s) is not None for s in starts]
+    assert 10 < sum(found) < len(found)

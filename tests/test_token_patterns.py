@@ -1,4 +1,4 @@
-"""Token patterns as regexes over word classes: the same matches as spaCy's Matcher."""
+"""Token patterns as one automaton over word classes: the same matches as spaCy's Matcher."""
 from __future__ import annotations
 
 import random
@@ -50,6 +50,18 @@ def test_same_matches_as_spacy_on_random_texts():
         assert found == spacy_matches(nlp, PATTERNS, doc), doc.text
 
 
+def test_same_matches_when_the_automaton_starts_afresh(monkeypatch):
+    """Past MAX_AUTOMATON_STATES the automaton is built again: no match is lost or made."""
+    import pipeline.token_patterns as token_patterns
+
+    monkeypatch.setattr(token_patterns, "MAX_AUTOMATON_STATES", 3)
+    nlp = spacy.blank("en")
+    rng = random.Random(5)
+    docs = [Doc(nlp.vocab, words=[rng.choice(WORDS) for _ in range(rng.randint(0, 40))]) for _ in range(60)]
+    for doc, found in zip(docs, our_matches(nlp, PATTERNS, docs)):
+        assert found == spacy_matches(nlp, PATTERNS, doc), doc.text
+
+
 def test_words_seen_later_are_classified_then():
     nlp = spacy.blank("en")
     matcher = TokenPatternMatcher(nlp.vocab)
@@ -72,3 +84,28 @@ def test_patterns_beyond_the_word_go_to_spacy():
                                          ("{,4}", (0, 4)), ("!", None), ("{}", None)])
 def test_quantifier(op, expected):
     assert quantifier(op) == expected
+
+
+def test_shipped_entity_patterns_match_as_spacy_does():
+    """The token patterns of rules/entities.jsonl, as the ruler adds them, over random texts
+    of a profile's words and the words the patterns list: the matches spaCy's Matcher gives."""
+    from pathlib import Path
+
+    from pipeline.entities import _as_phrases, build_nlp
+    from pipeline.rules import load_rules
+
+    rules = load_rules()
+    nlp = build_nlp(rules)
+    patterns = [phrase for p in rules.entities.patterns
+                for phrase in _as_phrases(nlp, p.pattern, rules.entities.connectors) if not isinstance(phrase, str)]
+    listed = [w for pattern in patterns for token in pattern for test in token.values()
+              if isinstance(test, dict) for w in test.get("IN", ())]
+    profile = [t.text for t in nlp.make_doc(Path("raw/kazakhstan.md").read_text(encoding="utf-8")) if not t.is_space]
+    rng = random.Random(11)
+    words = sorted(set(profile)) + listed + ["2030", "1991", "15", "1,200", "%", "of", "the", "and", "Ministry"] * 20
+    docs = [Doc(nlp.vocab, words=[rng.choice(words) for _ in range(rng.randint(0, 80))]) for _ in range(200)]
+    docs += [nlp.make_doc(line) for line in Path("raw/kazakhstan.md").read_text(encoding="utf-8").splitlines()]
+    ours = our_matches(nlp, patterns, docs)
+    assert len(patterns) > 40 and sum(map(len, ours)) > 1000
+    for doc, found in zip(docs, ours):
+        assert found == spacy_matches(nlp, patterns, doc), doc.text
