@@ -72,7 +72,10 @@ def extract_footnotes(
                 lifted_after.add(len(kept) - 1)
             else:
                 kept.append(paragraph)
-        sections.append(section.with_paragraphs(_rejoin(kept, lifted_after, keep_hyphen_prefixes)))
+        if len(kept) == len(section.paragraphs):
+            sections.append(section)  # nothing lifted: the section as it was, its clean text kept
+        else:
+            sections.append(section.with_paragraphs(_rejoin(kept, lifted_after, keep_hyphen_prefixes)))
     if not explicit and notes:
         sections = _infer_plain_markers(sections, notes[0].number, notes[-1].number)
     outline = replace(outline, sections=tuple(sections))
@@ -335,8 +338,10 @@ def _infer_plain_markers(sections: list[Section], first: int, last: int) -> list
             for line in paragraph.lines:
                 line, expected = _infer_in_line(line, expected, last)
                 lines.append(line)
-            paragraphs.append(Paragraph(tuple(lines)))
-        out.append(section.with_paragraphs(paragraphs))
+            same = all(a is b for a, b in zip(lines, paragraph.lines))
+            paragraphs.append(paragraph if same else Paragraph(tuple(lines)))
+        same = all(a is b for a, b in zip(paragraphs, section.paragraphs))
+        out.append(section if same else section.with_paragraphs(paragraphs))  # unchanged: its clean text kept
     return out
 
 
