@@ -28,6 +28,7 @@ LIGATURES = {"ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "ﬁ": "fi", "ﬂ": "fl", 
 _run_key = itemgetter(UPRIGHT, FONT, SIZE, COLOUR)  # pdfplumber's grouping key: upright, then the extra attrs
 _across = {True: itemgetter(TOP), False: itemgetter(X0)}  # what clusters characters into lines
 _along = {True: itemgetter(X0), False: itemgetter(TOP, BOTTOM)}  # how a line's characters are sorted
+_x0, _x1, _top, _bottom, _text = itemgetter(X0), itemgetter(X1), itemgetter(TOP), itemgetter(BOTTOM), itemgetter(TEXT)
 
 
 def group_words(chars: list[tuple]) -> list[tuple]:
@@ -36,10 +37,79 @@ def group_words(chars: list[tuple]) -> list[tuple]:
     out: list[tuple] = []
     for _, run in groupby(chars, _run_key):
         run = list(run)
-        upright = run[0][UPRIGHT]
-        for line in _lines(run, upright):
-            _line_words(line, upright, out)
+        if run[0][UPRIGHT]:
+            _upright_words(_upright_lines(run), out)
+        else:
+            for line in _lines(run, False):
+                _line_words(line, False, out)
     return out
+
+
+def _upright_lines(run: list[tuple]) -> list[tuple]:
+    """The run's characters in pdfplumber's line order: clustered by top into lines (as
+    ``_lines`` clusters), each left to right, stable; a line's end is where the cluster changes.
+    One sort by (line, x0, place in the run) gives what sorting by line, then each line
+    by x0, gives. Returns (cluster, char) pairs."""
+    tops = sorted(set(map(_top, run)))
+    if len(tops) == 1:
+        return [(0, c) for c in sorted(run, key=_x0)]
+    cluster, last, n = {}, tops[0], 0
+    for v in tops:
+        if v > last + Y_TOLERANCE:
+            n += 1
+        cluster[v] = n
+        last = v
+    lines = list(map(cluster.__getitem__, map(_top, run)))
+    order = sorted(range(len(run)), key=list(zip(lines, map(_x0, run))).__getitem__)
+    return [(lines[i], run[i]) for i in order]
+
+
+def _upright_words(line_chars: list[tuple], out: list[tuple]) -> None:
+    """``_line_words`` for upright lines given as (line, char) pairs, written out for speed."""
+    word: list[tuple] = []
+    line = None
+    for n, c in line_chars:
+        if n != line:
+            if word:
+                out.append(_merged_upright(word))
+            word, line = [], n
+        text = c[TEXT]
+        if text.isspace():
+            if word:
+                out.append(_merged_upright(word))
+            word = []
+        elif not text:  # pdfplumber's punctuation split, with none given, still splits an empty text
+            if word:
+                out.append(_merged_upright(word))
+            out.append(_merged([c]))
+            word = []
+        elif not word:
+            word = [c]
+        else:
+            prev = word[-1]
+            if (c[X0] < prev[X0] or c[X0] > prev[X1] + X_TOLERANCE_RATIO * prev[SIZE]
+                    or abs(c[TOP] - prev[TOP]) > Y_TOLERANCE):
+                out.append(_merged_upright(word))
+                word = [c]
+            else:
+                word.append(c)
+    if word:
+        out.append(_merged_upright(word))
+
+
+def _merged_upright(chars: list[tuple]) -> tuple:
+    """``_merged`` for a word of an upright line: its characters go left to right, so the
+    first one's x0 is the least."""
+    first = chars[0]
+    if len(chars) == 1:
+        text = first[TEXT]
+        return (LIGATURES.get(text, text), first[X0], first[X1], first[TOP], first[BOTTOM],
+                first[FONT], first[SIZE], first[COLOUR], first[UPRIGHT])
+    text = "".join(map(_text, chars))
+    if not text.isascii():  # a ligature glyph is not ASCII
+        text = "".join([LIGATURES.get(c[TEXT], c[TEXT]) for c in chars])
+    return (text, first[X0], max(map(_x1, chars)), min(map(_top, chars)), max(map(_bottom, chars)),
+            first[FONT], first[SIZE], first[COLOUR], first[UPRIGHT])
 
 
 def _lines(run: list[tuple], upright: bool) -> list[list[tuple]]:
