@@ -140,20 +140,21 @@ def _upright_words(columns: CharColumns, runs: np.ndarray, positions: np.ndarray
     cut = np.ones(n, dtype=bool)
     cut[1:] = ((line[1:] != line[:-1]) | blank[1:] | blank[:-1] | (x0[1:] < x0[:-1])
                | (x0[1:] > x1[:-1] + X_TOLERANCE_RATIO * size[:-1]) | (np.abs(top[1:] - top[:-1]) > Y_TOLERANCE))
-    starts = np.flatnonzero(cut)  # a blank stands alone: a space is dropped below, an empty text is a word
-    ends = [*starts[1:].tolist(), n]
-    boxes = zip(x0[starts].tolist(), np.maximum.reduceat(x1, starts).tolist(), np.minimum.reduceat(top, starts).tolist(),
-                np.maximum.reduceat(bottom, starts).tolist())
-    keys = map(columns.styles.__getitem__, columns.style[where[starts]].tolist())
-    out = []
-    for start, end, run_id, skipped, (left, right, upper, lower), key in zip(
-            starts.tolist(), ends, run[starts].tolist(), space[starts].tolist(), boxes, keys):
-        if skipped:
-            continue
-        word = text[start] if end - start == 1 else "".join(text[start:end])
-        if not word.isascii():  # a ligature glyph is not ASCII
-            word = "".join([LIGATURES.get(t, t) for t in text[start:end]])
-        out.append((run_id, (word, left, right, upper, lower, key[1], key[2], key[3], key[0])))
+    starts = np.flatnonzero(cut)  # a blank stands alone: a space is dropped here, an empty text is a word
+    ends = np.append(starts[1:], n)
+    right, upper, lower = np.maximum.reduceat(x1, starts), np.minimum.reduceat(top, starts), np.maximum.reduceat(bottom, starts)
+    words = ~space[starts]
+    starts, ends, right, upper, lower = starts[words], ends[words], right[words], upper[words], lower[words]
+    page = "".join(text)
+    offsets = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, text), dtype=np.int64, count=n), out=offsets[1:])
+    texts = list(map(page.__getitem__, map(slice, offsets[starts].tolist(), offsets[ends].tolist())))
+    for k in [k for k, word in enumerate(texts) if not word.isascii()]:  # a ligature glyph is not ASCII
+        texts[k] = "".join([LIGATURES.get(t, t) for t in text[starts[k]:ends[k]]])
+    keys = list(map(columns.styles.__getitem__, columns.style[where[starts]].tolist()))
+    out = list(zip(run[starts].tolist(), zip(texts, x0[starts].tolist(), right.tolist(), upper.tolist(), lower.tolist(),
+                                              map(itemgetter(1), keys), map(itemgetter(2), keys), map(itemgetter(3), keys),
+                                              map(itemgetter(0), keys))))
     return out
 
 
