@@ -52,6 +52,11 @@ _char_matrix = _by_address("int(*)(void*, int, float*)", pdfium_c.FPDFText_GetMa
 _font_size = _by_address("double(*)(void*, int)", pdfium_c.FPDFText_GetFontSize)
 _fill_colour = _by_address("int(*)(void*, int, unsigned int*, unsigned int*, unsigned int*, unsigned int*)",
                            pdfium_c.FPDFText_GetFillColor)
+_count_page_objects = _by_address("int(*)(void*)", pdfium_c.FPDFPage_CountObjects)
+_page_object = _by_address("uintptr_t(*)(void*, int)", pdfium_c.FPDFPage_GetObject)
+_count_form_objects = _by_address("int(*)(uintptr_t)", pdfium_c.FPDFFormObj_CountObjects)
+_form_object = _by_address("uintptr_t(*)(uintptr_t, unsigned long)", pdfium_c.FPDFFormObj_GetObject)
+_object_type = _by_address("int(*)(uintptr_t)", pdfium_c.FPDFPageObj_GetType)
 LINE_END_HYPHEN = 0x2D  # PDFium reports a hyphen that ends a line as U+0002 or U+FFFE; its glyph is the hyphen's
 LINE_END_HYPHEN_CODES = ("\x02", "\ufffe")
 INFERRED_BREAK = re.compile("[ \r\n]")  # what PDFium may add itself between words and lines
@@ -309,27 +314,33 @@ def _text_order_and_paths(page_raw) -> tuple[dict[int, int], list[tuple]]:
     order: dict[int, int] = {}
     paths = []
     texts = 0
-    for obj, kind, matrix in _objects(page_raw):
+    for obj, kind, matrix in _objects(_ffi.cast("void*", ctypes.cast(page_raw, ctypes.c_void_p).value)):
         if kind == TEXT_OBJECT:
-            order[ctypes.cast(obj, ctypes.c_void_p).value or 0] = texts  # a form drawn twice: its last place
+            order[obj] = texts  # a form drawn twice: its last place
             texts += 1
         elif kind == PATH_OBJECT:
-            paths.append((obj, matrix))
+            paths.append((_as_object(obj), matrix))
     return order, paths
 
 
-def _objects(page_raw, matrix=IDENTITY, container=None):
-    """(object, type, matrix to page space) for every page object in content order, forms opened in place."""
-    count = (pdfium_c.FPDFFormObj_CountObjects(container) if container is not None
-             else pdfium_c.FPDFPage_CountObjects(page_raw))
-    for i in range(count):
-        obj = (pdfium_c.FPDFFormObj_GetObject(container, i) if container is not None
-               else pdfium_c.FPDFPage_GetObject(page_raw, i))
-        kind = pdfium_c.FPDFPageObj_GetType(obj)
+def _objects(page, matrix=IDENTITY, container: int | None = None):
+    """(object address, type, matrix to page space) for every page object in content order,
+    forms opened in place. Through cffi: a page holds hundreds of objects."""
+    if container is None:
+        objects = map(_page_object, repeat(page), range(_count_page_objects(page)))
+    else:
+        objects = map(_form_object, repeat(container), range(_count_form_objects(container)))
+    for obj in objects:
+        kind = _object_type(obj)
         if kind == FORM_OBJECT:
-            yield from _objects(page_raw, _times(_matrix(obj), matrix), obj)
+            yield from _objects(page, _times(_matrix(_as_object(obj)), matrix), obj)
         else:
             yield obj, kind, matrix
+
+
+def _as_object(address: int):
+    """A page object's address as the handle pypdfium2's functions take."""
+    return ctypes.cast(ctypes.c_void_p(address), pdfium_c.FPDF_PAGEOBJECT)
 
 
 # ---------------------------------------------------------------------------
