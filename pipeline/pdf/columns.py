@@ -108,17 +108,20 @@ def table_lines(page: RawPage, words: list[Word]) -> list[TextLine]:
     return out
 
 
-def reading_order(page: RawPage, words: list[Word], size: float, document_gutter: float | None = None) -> list[TextLine]:
+def reading_order(page: RawPage, words: list[Word], size: float, document_gutter: float | None = None,
+                  rows: list[list[Word]] | None = None) -> list[TextLine]:
     """Lines of a page in reading order: full-width elements in place, columns left then right.
 
     A row is full-width when it crosses the gutter, is title size or lies in a
     band that crosses it; the rows between two full-width elements form a
     segment read column by column. Ruled tables keep their place by their top.
+    ``rows``: the words' rows (``group_rows``), when the caller has them already.
     """
     tables = table_lines(page, words)
     in_table = {id(w) for line in tables for w in line.words}
     flow = [w for w in words if id(w) not in in_table]
-    rows = group_rows(flow)
+    if rows is None or in_table:
+        rows = group_rows(flow)
     band_boxes = bands(page)
     banded = {id(w): b for w in flow for b in band_boxes if b[0] <= w.x0 and w.x1 <= b[2] + 1 and b[1] <= w.cy <= b[3]}
     gutter = page_gutter([r for r in rows if not any(id(w) in banded for w in r)], page.width, document_gutter)
@@ -153,15 +156,16 @@ def reading_order(page: RawPage, words: list[Word], size: float, document_gutter
     return [line for _, lines in elements for line in lines]
 
 
-def document_gutter(pages: list[RawPage], bodies: list[list[Word]], size: float) -> float | None:
-    """The gutter of the document's body pages taken together (same page width only)."""
+def document_gutter(pages: list[RawPage], body_rows: list[list[list[Word]]], size: float) -> float | None:
+    """The gutter of the document's body pages taken together (same page width only);
+    ``body_rows``: each page's body words in rows (``group_rows``)."""
     widths = {round(p.width) for p in pages}
     if len(widths) != 1:
         return None
     rows = []
-    for page, words in zip(pages, bodies):
+    for page, page_rows in zip(pages, body_rows):
         inside = bands(page)
-        rows += [r for r in group_rows(words) if not any(
+        rows += [r for r in page_rows if not any(
             b[0] <= w.x0 and w.x1 <= b[2] + 1 and b[1] <= w.cy <= b[3] for w in r for b in inside
         ) and max(w.size for w in r) < 1.4 * size]
     return find_gutter(rows, pages[0].width) if rows else None
