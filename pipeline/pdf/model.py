@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from operator import attrgetter, itemgetter
+from operator import add, attrgetter, itemgetter
 
 from ..normalize import NO_EVIDENCE, HyphenEvidence
 
@@ -201,9 +201,10 @@ def group_rows(words) -> list[list[Word]]:
     not min/max calls (the same rows as ``min(bottoms) - max(tops)``)."""
     rows: list[list] = []  # [top, bottom, words]
     words = list(words)
-    keys = [(w.top + w.bottom, w.x0) for w in words]  # by centre (twice it: the same order), then left edge
-    for w in map(words.__getitem__, sorted(range(len(words)), key=keys.__getitem__)):
-        top, bottom = w.top, w.bottom
+    tops, bottoms = [w.top for w in words], [w.bottom for w in words]
+    keys = list(zip(map(add, tops, bottoms), [w.x0 for w in words]))  # by centre (twice it: the same order), then left edge
+    for i in sorted(range(len(words)), key=keys.__getitem__):
+        w, top, bottom = words[i], tops[i], bottoms[i]
         height = bottom - top
         for row in reversed(rows[-3:]):
             row_top, row_bottom = row[0], row[1]

@@ -136,6 +136,7 @@ class _Styles:
         self.fonts: dict[int, tuple] = {}
         self.matrix = _ffi.new("float[6]")
         self.rgba = _ffi.new("unsigned int[4]")
+        self.channels = [self.rgba + k for k in range(4)]
 
     def of(self, key: int, i: int) -> tuple[_TextStyle, int]:
         """The style of text object ``key``, asked through its character ``i``."""
@@ -146,9 +147,8 @@ class _Styles:
         font = self.fonts.get(font_key)
         if font is None:
             font = self.fonts[font_key] = self._font(font_key, i)
-        m, rgba = self.matrix, self.rgba
-        matrix = (m[0], m[1], m[2], m[3]) if _char_matrix(self.handle, i, m) else (0.0, 0.0, 0.0, 0.0)
-        rgb = (rgba[0], rgba[1], rgba[2]) if _fill_colour(self.handle, i, rgba, rgba + 1, rgba + 2, rgba + 3) else (0, 0, 0)
+        matrix = _ffi.unpack(self.matrix, 4) if _char_matrix(self.handle, i, self.matrix) else [0.0, 0.0, 0.0, 0.0]
+        rgb = _ffi.unpack(self.rgba, 3) if _fill_colour(self.handle, i, *self.channels) else [0, 0, 0]
         signature = (font_key, *matrix, _font_size(self.handle, i), *rgb)
         style = self.alike.get(signature)
         if style is None:
