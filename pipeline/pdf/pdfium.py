@@ -254,36 +254,36 @@ def _advances(textpage, style_objects: list, style: np.ndarray, codes: np.ndarra
     return np.array(values, dtype=float)[of_char]
 
 
-class _OriginBuffer:
-    """Where PDFium writes every character's origin: one buffer, and a pointer to each slot,
-    made once and grown as pages need (a pointer made per call would cost as much as the call)."""
+class _OriginSlots:
+    """Where PDFium writes characters' origins, a chunk at a time: one buffer, and a pointer
+    to each slot made once (a pointer made per call would cost as much as the call; made
+    per character of a page, as much memory as the page's characters)."""
+
+    CHUNK = 4096
 
     def __init__(self):
-        self.size = 0
-        self.buffer = self.xs = self.ys = None
+        self.buffer = _ffi.new("double[]", 2 * self.CHUNK)
+        self.xs = [self.buffer + 2 * i for i in range(self.CHUNK)]
+        self.ys = [self.buffer + 2 * i + 1 for i in range(self.CHUNK)]
 
-    def for_chars(self, count: int):
-        if count > self.size:
-            self.size = max(count, 2 * self.size, 4096)
-            self.buffer = _ffi.new("double[]", 2 * self.size)
-            self.xs = [self.buffer + 2 * i for i in range(self.size)]
-            self.ys = [self.buffer + 2 * i + 1 for i in range(self.size)]
-        return self
+    def origins(self, handle, count: int) -> tuple[np.ndarray, np.ndarray]:
+        both = np.empty(2 * count, dtype=np.float64)
+        for start in range(0, count, self.CHUNK):
+            n = min(self.CHUNK, count - start)
+            for _ in map(_char_origin, repeat(handle, n), range(start, start + n), self.xs, self.ys):
+                pass
+            both[2 * start: 2 * (start + n)] = np.frombuffer(_ffi.buffer(self.buffer, 16 * n), dtype=np.float64)
+        return both[0::2].copy(), both[1::2].copy()
 
 
-_origins = _OriginBuffer()
+_slots = _OriginSlots()
 
 
 def _per_char(handle, count: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Per character: its text object, whether its font maps it to no text, its origin (x, y)."""
-    every = range(count)
-    keys = np.array(list(map(_text_object, repeat(handle, count), every)), dtype=np.uint64)
-    unmapped = np.array(list(map(_unicode_map_error, repeat(handle, count), every)), dtype=np.int64)
-    slots = _origins.for_chars(count)
-    for _ in map(_char_origin, repeat(handle, count), every, slots.xs, slots.ys):
-        pass
-    origins = np.frombuffer(_ffi.buffer(slots.buffer, 16 * count), dtype=np.float64).reshape(count, 2).T.copy()
-    return keys, unmapped, origins[0], origins[1]
+    keys = np.fromiter(map(_text_object, repeat(handle, count), range(count)), dtype=np.uint64, count=count)
+    unmapped = np.fromiter(map(_unicode_map_error, repeat(handle, count), range(count)), dtype=np.int64, count=count)
+    return (keys, unmapped, *_slots.origins(handle, count))
 
 
 def _page_text(textpage, count: int) -> str:
