@@ -156,14 +156,15 @@ def reading_order(page: RawPage, words: list[Word], size: float, document_gutter
     return [line for _, lines in elements for line in lines]
 
 
-def document_gutter(pages: list[RawPage], body_rows: list[list[list[Word]]], size: float) -> float | None:
+def document_gutter(pages: list[RawPage], bodies: list[list[Word]], size: float,
+                    body_rows: list[list[list[Word]]] | None = None) -> float | None:
     """The gutter of the document's body pages taken together (same page width only);
-    ``body_rows``: each page's body words in rows (``group_rows``)."""
+    ``body_rows``: the bodies' words in rows (``group_rows``), when the caller has them already."""
     widths = {round(p.width) for p in pages}
     if len(widths) != 1:
         return None
     rows = []
-    for page, page_rows in zip(pages, body_rows):
+    for page, page_rows in zip(pages, body_rows if body_rows is not None else map(group_rows, bodies)):
         inside = bands(page)
         rows += [r for r in page_rows if not any(
             b[0] <= w.x0 and w.x1 <= b[2] + 1 and b[1] <= w.cy <= b[3] for w in r for b in inside

@@ -112,7 +112,7 @@ def _assemble(pages: list[RawPage], vocab: Vocabulary) -> PdfDocument:
     title_size = max(first_sizes) if first_sizes and max(first_sizes) >= 1.4 * body.size else None
     parts = page_parts(pages, body.size, vocab)
     body_rows = [group_rows(p.body) for p in parts]
-    gutter = document_gutter(pages, body_rows, body.size)
+    gutter = document_gutter(pages, [p.body for p in parts], body.size, body_rows)
     per_page: list[tuple[list[LayoutBlock], list[tuple[int, list[Token]]]]] = []
     for page, part, rows in zip(pages, parts, body_rows):
         lines = reading_order(page, part.body, body.size, gutter, rows)
