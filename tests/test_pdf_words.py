@@ -16,8 +16,8 @@ import pytest
 from pdfplumber.utils import dedupe_chars
 from pdfplumber.utils.text import WordExtractor
 
-from pipeline.pdf.backend import BACKENDS, deduped
-from pipeline.pdf.words import CHAR_FIELDS, WORD_OPTIONS, group_words
+from pipeline.pdf.backend import BACKENDS, deduped, doubled_glyphs
+from pipeline.pdf.words import CHAR_FIELDS, WORD_OPTIONS, CharColumns, group_words
 
 from conftest import ROOT
 
@@ -129,3 +129,33 @@ def test_doubled_glyphs_are_dropped_as_pdfplumber_drops_them(seed):
     kept = dedupe_chars(as_dicts(chars), tolerance=1)
     assert deduped(chars) == [tuple(d[k] for k in ("x0", "x1", "top", "bottom", "text", "fontname", "size", "non_stroking_color", "upright"))
                               for d in kept]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_columns_give_the_tuples_and_words_of_the_tuples(seed):
+    """CharColumns (what PDFium's reader makes) hold the same characters as the tuples, and
+    the same words come from either form."""
+    chars = _random_page(random.Random(seed), 400)
+    columns = CharColumns.of(chars)
+    assert list(columns) == chars and len(columns) == len(chars)
+    assert group_words(columns) == group_words(chars) == reference_words(chars)
+
+
+def test_a_coordinate_that_is_not_a_number_groups_as_pdfplumber_groups():
+    chars = _random_page(random.Random(7), 200)
+    chars[50] = (float("nan"),) + chars[50][1:]
+    assert group_words(chars) == reference_words(chars)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_doubled_glyphs_are_seen_alike_in_columns_and_tuples(seed):
+    """``doubled_glyphs`` over columns first asks whether any two characters share a rounded
+    spot; the answer is the tuples' either way (pages with doubles, and pages without)."""
+    rng = random.Random(seed)
+    plain = _random_page(rng, 300)
+    near = [(c[0] + rng.choice([0.0, 0.4]),) + c[1:2] + (c[2] + rng.choice([0.0, 0.3]),) + c[3:] for c in rng.sample(plain, 5)]
+    doubled = plain + near + rng.sample([c for c in plain if c[4].strip()], 3)  # three drawn twice on the spot
+    lone = [(10.0 * i, 10.0 * i + 5, 100.0, 110.0, "a", "F", 10.0, (0.0, 0.0, 0.0), True) for i in range(50)]
+    for chars in (plain, plain + near, doubled, lone):
+        assert doubled_glyphs(CharColumns.of(chars)) == doubled_glyphs(chars)
+    assert doubled_glyphs(CharColumns.of(doubled)) and not doubled_glyphs(CharColumns.of(lone))

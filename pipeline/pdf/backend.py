@@ -18,7 +18,9 @@ from pathlib import Path
 
 from functools import lru_cache
 from itertools import groupby
+from operator import itemgetter
 
+import numpy as np
 from pdfplumber.table import TableFinder, TableSettings
 from pdfplumber.utils import cluster_objects, curve_to_edges, line_to_edge, rect_to_edges
 
@@ -26,7 +28,7 @@ from ..errors import UnreadablePdf
 from ..normalize import fold_text
 from .model import RawPage, Word, colour
 from .tracking import join_tracked
-from .words import FONT, SIZE, TEXT, TOP, UPRIGHT, X0, group_words
+from .words import FONT, SIZE, TEXT, TOP, UPRIGHT, X0, CharColumns, group_words
 
 BACKENDS = ("pdfium", "pdfplumber")
 DEFAULT_BACKEND = "pdfium"  # gives the same tables as pdfplumber on every fixture (tests/test_pdf_parity.py)
@@ -47,7 +49,7 @@ class PageObjects:
     width: float
     height: float
     rotation: int
-    chars: list[tuple]  # words.CHAR_FIELDS
+    chars: list[tuple] | CharColumns  # words.CHAR_FIELDS, as tuples or columns
     rects: list[dict]
     lines: list[dict]
     curves: list[dict]
@@ -133,14 +135,14 @@ def glyph_text(text: str) -> str:
     return fold_text(text.replace("\x02", "-").replace("\ufffe", "-"))
 
 
-def page_words(chars: list[tuple]) -> list[Word]:
+def page_words(chars: list[tuple] | CharColumns) -> list[Word]:
     """Upright words with size, emphasis (from the font name) and colour.
 
     Characters are grouped into words by font, size and colour, which the backends
     give comparable (a size to a hundredth of a point, a colour as RGB).
     """
     if doubled_glyphs(chars):
-        chars = deduped(chars)
+        chars = deduped(list(chars))
     out = []
     for text, x0, x1, top, bottom, font, size, rgb, upright in group_words(chars):
         if not upright:
@@ -165,18 +167,30 @@ def doubled_glyphs(chars: list[tuple], least: int = 3) -> bool:
     """Whether some glyphs are printed twice on themselves: a 'fake bold' (the text drawn
     again half a point aside) that would read 'TThhee'. Checked first because
     dropping the doubles costs more than looking."""
-    keys = [(c[TEXT], round(c[X0]), round(c[TOP])) for c in chars]
+    if isinstance(chars, CharColumns) and not _stacked(chars):
+        return False
+    keys = list(zip(map(itemgetter(TEXT), chars), map(round, map(itemgetter(X0), chars)), map(round, map(itemgetter(TOP), chars))))
     if len(set(keys)) == len(keys):  # nothing stands twice in one place: most pages
         return False
     seen, doubled = set(), 0
-    for c in chars:
-        key = (c[TEXT], round(c[X0]), round(c[TOP]))
-        if key in seen and not c[TEXT].isspace():
+    for key in keys:
+        if key in seen and not key[0].isspace():
             doubled += 1
             if doubled >= least:
                 return True
         seen.add(key)
     return False
+
+
+def _stacked(chars: CharColumns) -> bool:
+    """Whether two characters stand on one spot (x0 and top rounded, as ``doubled_glyphs``
+    rounds them): without that no glyph is doubled; with it, ``doubled_glyphs`` looks closer."""
+    spots = chars.boxes[[X0, TOP]]
+    if not np.isfinite(spots).all():
+        return True  # Python's round refuses these: left to it
+    spots = np.rint(spots)  # half to even, as round()
+    by_spot = spots[:, np.lexsort(spots)]
+    return bool(((by_spot[:, 1:] == by_spot[:, :-1]).all(axis=0)).any())
 
 
 def deduped(chars: list[tuple], tolerance: float = 1) -> list[tuple]:

@@ -71,7 +71,7 @@ def heading_like(line: TextLine, body: Body, vocab: Vocabulary) -> bool:
     """Bold or coloured apart from the body text, short, and set off: a band, a
     bigger size, capitals, a bullet, a section number or a known section name
     ("1.1 National coordination mechanisms" in bold at body size)."""
-    words = [w for w in line.words if any(c.isalpha() for c in w.text) and not w.scale]
+    words = line.lettered
     if not words or len(line.text) > 200:
         return False
     coloured = len({w.color for w in words}) == 1 and words[0].color != body.color and not is_white(body.color)
@@ -226,7 +226,7 @@ def _extends(prev: LayoutBlock, line: TextLine, vocab: Vocabulary) -> bool:
 
 
 def _all_bold(line: TextLine) -> bool:
-    words = [w for w in line.words if any(c.isalpha() for c in w.text) and not w.scale]
+    words = line.lettered
     return bool(words) and all(w.bold for w in words)
 
 

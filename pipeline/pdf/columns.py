@@ -1,6 +1,8 @@
 """Columns and reading order: bands, the gutter, ruled-table rows, lines in order."""
 from __future__ import annotations
 
+import numpy as np
+
 from .model import RawPage, TextLine, Word, colour, group_rows, is_white
 
 
@@ -37,25 +39,24 @@ def find_gutter(rows: list[list[Word]], width: float) -> float | None:
 
 
 def _crossings_by_x(rows: list[list[Word]], lo: int, hi: int) -> list[int]:
-    """For each x in [lo, hi], the number of rows with a word (padded 3pt) over it."""
-    cover = [0] * (hi - lo + 2)
-    for row in rows:
-        spans = sorted((max(lo, int(w.x0) - 3), min(hi + 1, int(w.x1) + 4)) for w in row if w.x1 + 3 >= lo and w.x0 - 3 <= hi)
-        merged: list[list[int]] = []
-        for a, b in spans:
-            if merged and a <= merged[-1][1]:
-                merged[-1][1] = max(merged[-1][1], b)
-            else:
-                merged.append([a, b])
-        for a, b in merged:
-            if a < b:
-                cover[a - lo] += 1
-                cover[b - lo] -= 1
-    counts, running = [], 0
-    for c in cover[:-1]:
-        running += c
-        counts.append(running)
-    return counts
+    """For each x in [lo, hi], the number of rows with a word (padded 3pt) over it.
+
+    A word within 3 pt of the range covers the whole points from int(x0) - 3 up to, not
+    including, int(x1) + 4; a row counts once where its words overlap. Over arrays: the
+    rows of a document are thousands of words."""
+    width = hi - lo + 1
+    row_of = np.fromiter((r for r, row in enumerate(rows) for _ in row), dtype=np.int64)
+    x0 = np.fromiter((w.x0 for row in rows for w in row), dtype=float, count=len(row_of))
+    x1 = np.fromiter((w.x1 for row in rows for w in row), dtype=float, count=len(row_of))
+    near = (x1 + 3 >= lo) & (x0 - 3 <= hi)
+    start = np.maximum(lo, np.trunc(x0[near]).astype(np.int64) - 3) - lo
+    end = np.minimum(hi + 1, np.trunc(x1[near]).astype(np.int64) + 4) - lo
+    some = start < end
+    row_of, start, end = row_of[near][some], start[some], end[some]
+    steps = np.zeros((len(rows), width + 1), dtype=np.int64)
+    np.add.at(steps, (row_of, start), 1)
+    np.add.at(steps, (row_of, end), -1)
+    return (np.cumsum(steps, axis=1)[:, :width] > 0).sum(axis=0).tolist()
 
 
 def _column_right_of(rows: list[list[Word]], x: float) -> bool:
@@ -107,17 +108,20 @@ def table_lines(page: RawPage, words: list[Word]) -> list[TextLine]:
     return out
 
 
-def reading_order(page: RawPage, words: list[Word], size: float, document_gutter: float | None = None) -> list[TextLine]:
+def reading_order(page: RawPage, words: list[Word], size: float, document_gutter: float | None = None,
+                  rows: list[list[Word]] | None = None) -> list[TextLine]:
     """Lines of a page in reading order: full-width elements in place, columns left then right.
 
     A row is full-width when it crosses the gutter, is title size or lies in a
     band that crosses it; the rows between two full-width elements form a
     segment read column by column. Ruled tables keep their place by their top.
+    ``rows``: the words' rows (``group_rows``), when the caller has them already.
     """
     tables = table_lines(page, words)
     in_table = {id(w) for line in tables for w in line.words}
     flow = [w for w in words if id(w) not in in_table]
-    rows = group_rows(flow)
+    if rows is None or in_table:
+        rows = group_rows(flow)
     band_boxes = bands(page)
     banded = {id(w): b for w in flow for b in band_boxes if b[0] <= w.x0 and w.x1 <= b[2] + 1 and b[1] <= w.cy <= b[3]}
     gutter = page_gutter([r for r in rows if not any(id(w) in banded for w in r)], page.width, document_gutter)
@@ -152,15 +156,17 @@ def reading_order(page: RawPage, words: list[Word], size: float, document_gutter
     return [line for _, lines in elements for line in lines]
 
 
-def document_gutter(pages: list[RawPage], bodies: list[list[Word]], size: float) -> float | None:
-    """The gutter of the document's body pages taken together (same page width only)."""
+def document_gutter(pages: list[RawPage], bodies: list[list[Word]], size: float,
+                    body_rows: list[list[list[Word]]] | None = None) -> float | None:
+    """The gutter of the document's body pages taken together (same page width only);
+    ``body_rows``: the bodies' words in rows (``group_rows``), when the caller has them already."""
     widths = {round(p.width) for p in pages}
     if len(widths) != 1:
         return None
     rows = []
-    for page, words in zip(pages, bodies):
+    for page, page_rows in zip(pages, body_rows if body_rows is not None else map(group_rows, bodies)):
         inside = bands(page)
-        rows += [r for r in group_rows(words) if not any(
+        rows += [r for r in page_rows if not any(
             b[0] <= w.x0 and w.x1 <= b[2] + 1 and b[1] <= w.cy <= b[3] for w in r for b in inside
         ) and max(w.size for w in r) < 1.4 * size]
     return find_gutter(rows, pages[0].width) if rows else None

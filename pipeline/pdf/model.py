@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
+from operator import add, attrgetter, itemgetter
 
 from ..normalize import NO_EVIDENCE, HyphenEvidence
 
@@ -95,6 +96,11 @@ class TextLine:
     def text(self) -> str:
         return " ".join(w.text for w in self.words)
 
+    @cached_property
+    def lettered(self) -> tuple[Word, ...]:
+        """Its words that hold a letter (drawn scales left out): what emphasis is judged on."""
+        return tuple(w for w in self.words if not w.scale and has_letter(w.text))
+
 
 @dataclass(frozen=True)
 class Token:
@@ -171,6 +177,11 @@ def colour(value) -> tuple:
     return tuple(round(v, 2) for v in values)
 
 
+@lru_cache(maxsize=65536)
+def has_letter(text: str) -> bool:
+    return any(c.isalpha() for c in text)
+
+
 def is_white(color: tuple) -> bool:
     return bool(color) and all(isinstance(c, float) and c >= 0.95 for c in color)
 
@@ -189,8 +200,11 @@ def group_rows(words) -> list[list[Word]]:
     Called on every page by several steps, so written for speed: plain comparisons,
     not min/max calls (the same rows as ``min(bottoms) - max(tops)``)."""
     rows: list[list] = []  # [top, bottom, words]
-    for w in sorted(words, key=_row_order):
-        top, bottom = w.top, w.bottom
+    words = list(words)
+    tops, bottoms = [w.top for w in words], [w.bottom for w in words]
+    keys = list(zip(map(add, tops, bottoms), [w.x0 for w in words]))  # by centre (twice it: the same order), then left edge
+    for i in sorted(range(len(words)), key=keys.__getitem__):
+        w, top, bottom = words[i], tops[i], bottoms[i]
         height = bottom - top
         for row in reversed(rows[-3:]):
             row_top, row_bottom = row[0], row[1]
@@ -205,17 +219,8 @@ def group_rows(words) -> list[list[Word]]:
                 break
         else:
             rows.append([top, bottom, [w]])
-    rows.sort(key=_first)
+    rows.sort(key=_row_top)
     return [sorted(r[2], key=_left) for r in rows]
 
 
-def _row_order(w: Word) -> tuple[float, float]:
-    return (w.top + w.bottom, w.x0)  # by centre (twice it: the same order), then left edge
-
-
-def _first(row: list) -> float:
-    return row[0]
-
-
-def _left(w: Word) -> float:
-    return w.x0
+_row_top, _left = itemgetter(0), attrgetter("x0")

@@ -12,16 +12,19 @@ else a curve whose points are the segment ends). ``backend`` does the rest.
 from __future__ import annotations
 
 import ctypes
+import re
+from itertools import repeat
 from pathlib import Path
 
 import pypdfium2 as pdfium
+import numpy as np
 from cffi import FFI
 import pypdfium2.raw as pdfium_c
 from pdfminer.fontmetrics import FONT_METRICS  # the standard 14 fonts' metrics, as the reference reads them
 
 from ..errors import EncryptedPdf, InputTooLarge, UnreadablePdf
 from .backend import SUBSET_PREFIX, PageObjects
-from .words import TEXT, TOP, X0
+from .words import CharColumns
 
 TEXT_OBJECT, PATH_OBJECT, FORM_OBJECT = pdfium_c.FPDF_PAGEOBJ_TEXT, pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM
 MOVETO, BEZIERTO = pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_BEZIERTO
@@ -49,8 +52,16 @@ _char_matrix = _by_address("int(*)(void*, int, float*)", pdfium_c.FPDFText_GetMa
 _font_size = _by_address("double(*)(void*, int)", pdfium_c.FPDFText_GetFontSize)
 _fill_colour = _by_address("int(*)(void*, int, unsigned int*, unsigned int*, unsigned int*, unsigned int*)",
                            pdfium_c.FPDFText_GetFillColor)
+_count_page_objects = _by_address("int(*)(void*)", pdfium_c.FPDFPage_CountObjects)
+_page_object = _by_address("uintptr_t(*)(void*, int)", pdfium_c.FPDFPage_GetObject)
+_count_form_objects = _by_address("int(*)(uintptr_t)", pdfium_c.FPDFFormObj_CountObjects)
+_form_object = _by_address("uintptr_t(*)(uintptr_t, unsigned long)", pdfium_c.FPDFFormObj_GetObject)
+_object_type = _by_address("int(*)(uintptr_t)", pdfium_c.FPDFPageObj_GetType)
 LINE_END_HYPHEN = 0x2D  # PDFium reports a hyphen that ends a line as U+0002 or U+FFFE; its glyph is the hyphen's
 LINE_END_HYPHEN_CODES = ("\x02", "\ufffe")
+INFERRED_BREAK = re.compile("[ \r\n]")  # what PDFium may add itself between words and lines
+SURROGATE = re.compile("[\ud800-\udfff]")
+CID_CODE = 0x110000  # past Unicode: the code of '(cid:0)', a glyph its font maps to no text
 
 
 def page_objects(path: Path, max_pages: int) -> list[PageObjects]:
@@ -125,6 +136,7 @@ class _Styles:
         self.fonts: dict[int, tuple] = {}
         self.matrix = _ffi.new("float[6]")
         self.rgba = _ffi.new("unsigned int[4]")
+        self.channels = [self.rgba + k for k in range(4)]
 
     def of(self, key: int, i: int) -> tuple[_TextStyle, int]:
         """The style of text object ``key``, asked through its character ``i``."""
@@ -135,9 +147,8 @@ class _Styles:
         font = self.fonts.get(font_key)
         if font is None:
             font = self.fonts[font_key] = self._font(font_key, i)
-        m, rgba = self.matrix, self.rgba
-        matrix = (m[0], m[1], m[2], m[3]) if _char_matrix(self.handle, i, m) else (0.0, 0.0, 0.0, 0.0)
-        rgb = (rgba[0], rgba[1], rgba[2]) if _fill_colour(self.handle, i, rgba, rgba + 1, rgba + 2, rgba + 3) else (0, 0, 0)
+        matrix = _ffi.unpack(self.matrix, 4) if _char_matrix(self.handle, i, self.matrix) else [0.0, 0.0, 0.0, 0.0]
+        rgb = _ffi.unpack(self.rgba, 3) if _fill_colour(self.handle, i, *self.channels) else [0, 0, 0]
         signature = (font_key, *matrix, _font_size(self.handle, i), *rgb)
         style = self.alike.get(signature)
         if style is None:
@@ -167,73 +178,123 @@ def _descent(font, fontname: str) -> float:
     return value.value / 1000
 
 
-def _chars(textpage, page_top: float, order: dict[int, int]) -> list[tuple]:
-    """Characters as ``words.CHAR_FIELDS`` tuples, in content-stream order.
+def _chars(textpage, page_top: float, order: dict[int, int]) -> CharColumns:
+    """The page's characters, in content-stream order, as columns (``words.CharColumns``).
 
     The box is pdfminer's: from the origin, one advance wide; from the baseline's
     descent, one font size high. A glyph PDFium reports as several characters at
     one origin (a ligature whose text is 'ff') is one character, as in pdfminer.
     Characters PDFium adds itself (spaces and line breaks it infers) are left out,
     and the rest are put in content-stream order (``order``: text object -> index).
-    Per character PDFium is asked its text object and origin (and whether its font
-    maps it to text); the text of the page comes in one call, font, size and colour
-    once per text object.
+
+    PDFium is asked per character its text object, origin and whether its font maps
+    it to text (``_per_char``), the text of the page in one call, font, size and colour
+    once per text object (``_Styles``), a glyph's advance once per style and text. The
+    rest is done over arrays: a page has thousands of characters, a few hundred objects.
     """
     raw = textpage.raw
     count = pdfium_c.FPDFText_CountChars(raw)
-    texts = _page_text(raw, count)
-    if texts is None:
-        texts = [chr(pdfium_c.FPDFText_GetUnicode(raw, i)) for i in range(count)]
-    out: list[tuple] = []
-    runs: list[tuple[int, int]] = []  # (where in ``out`` a text object's characters start, its place in the stream)
+    if count <= 0:
+        return CharColumns(np.empty((5, 0)), [], np.empty(0, dtype=np.int64), [])
+    handle = _ffi.cast("void*", ctypes.cast(raw, ctypes.c_void_p).value)
+    text = _page_text(raw, count)
+    keys, unmapped, xs, ys = _per_char(handle, count)
+    inferred = np.zeros(count, dtype=bool)
+    inferred[[m.start() for m in INFERRED_BREAK.finditer(text) if _is_generated(handle, m.start())]] = True
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
+    texts = list(text)
+    for i in np.flatnonzero(unmapped == 1).tolist():
+        texts[i], codes[i] = "(cid:0)", CID_CODE
+    # a character at the origin of the one before, in the same text object: the same glyph
+    joined = np.zeros(count, dtype=bool)
+    joined[1:] = (keys[1:] == keys[:-1]) & (xs[1:] == xs[:-1]) & (ys[1:] == ys[:-1]) & ~inferred[1:] & ~inferred[:-1]
+    glyphs = texts
+    if joined.any():
+        glyphs = list(texts)
+        for i in reversed(np.flatnonzero(joined).tolist()):
+            glyphs[i - 1] += glyphs[i]
+    kept = np.flatnonzero(~(inferred | joined))
+    objects, first, of_char = np.unique(keys[kept], return_index=True, return_inverse=True)
     styles = _Styles(raw, order)
-    by_object, handle = styles.by_object, styles.handle
-    origin = _ffi.new("double[2]")
-    x_at, y_at = origin, origin + 1
-    text_object, char_origin, is_generated, map_error = _text_object, _char_origin, _is_generated, _unicode_map_error
-    prev_key = prev_x = prev_y = run_key = None
-    for i in range(count):
-        text = texts[i]
-        if text in " \r\n" and is_generated(handle, i):
-            prev_key = None
-            continue
-        if map_error(handle, i) == 1:
-            text = "(cid:0)"
-        key = text_object(handle, i)
-        char_origin(handle, i, x_at, y_at)
-        x, y = origin[0], origin[1]
-        if key == prev_key and x == prev_x and y == prev_y:
-            last = out[-1]
-            out[-1] = last[:TEXT] + (last[TEXT] + text,) + last[TEXT + 1:]  # one glyph, several characters of text
-            continue
-        prev_key, prev_x, prev_y = key, x, y
-        style, place = by_object.get(key) or styles.of(key, i)
-        if key != run_key:
-            runs.append((len(out), place))
-            run_key = key
-        advance = style.advances.get(text)
-        if advance is None:
-            advance = style.advances[text] = _advance(raw, i, style, text) * style.hscale
-        bottom = page_top - (y + style.descent)
-        out.append((x, x + advance, bottom - style.size, bottom, text,
-                    style.fontname, style.size, style.colour, style.upright))
-    for n in range(len(out) - 1):
-        char, after = out[n], out[n + 1]
-        if len(char[TEXT]) > 1 and after[TOP] == char[TOP] and after[X0] > char[X0]:
-            out[n] = (char[X0], after[X0]) + char[TOP:]  # a ligature's advance is its glyph's, not its first letter's
-    if any(a[1] > b[1] for a, b in zip(runs, runs[1:])):  # stable, as pdfminer's order is the stream's
-        ends = [start for start, _ in runs[1:]] + [len(out)]
-        out = [c for (start, _), end in sorted(zip(runs, ends), key=lambda r: r[0][1]) for c in out[start:end]]
-    return out
+    found = [styles.of(key, i) for key, i in zip(objects.tolist(), kept[first].tolist())]
+    style_objects = list(dict.fromkeys(style for style, _ in found))
+    style_index = {id(style): n for n, style in enumerate(style_objects)}
+    style = np.array([style_index[id(style)] for style, _ in found], dtype=np.int64)[of_char]
+    advance = _advances(raw, style_objects, style, codes[kept], [texts[i] for i in kept.tolist()], kept)
+    descent, size = (np.array([getattr(s, k) for s in style_objects], dtype=float)[style] for k in ("descent", "size"))
+    x0 = xs[kept]
+    x1 = x0 + advance
+    bottom = page_top - (ys[kept] + descent)
+    top = bottom - size
+    glyphs = [glyphs[i] for i in kept.tolist()]
+    for n in [n for n, glyph in enumerate(glyphs) if len(glyph) > 1] if joined.any() or CID_CODE in codes else []:
+        if n + 1 < len(glyphs) and top[n + 1] == top[n] and x0[n + 1] > x0[n]:
+            x1[n] = x0[n + 1]  # a ligature's advance is its glyph's, not its first letter's
+    boxes = np.vstack([x0, x1, top, bottom, size])
+    places = np.array([place for _, place in found], dtype=np.int64)[of_char]
+    if (places[1:] < places[:-1]).any():  # stable, as pdfminer's order is the stream's
+        stream = np.argsort(places, kind="stable")
+        boxes, style, glyphs = boxes[:, stream], style[stream], [glyphs[i] for i in stream.tolist()]
+    distinct: dict[tuple, int] = {}  # styles alike to the word grouper (words._run_key) are one
+    alike = [distinct.setdefault((s.upright, s.fontname, s.size, s.colour), len(distinct)) for s in style_objects]
+    return CharColumns(boxes, glyphs, np.array(alike, dtype=np.int64)[style], list(distinct))
 
 
-def _page_text(textpage, count: int) -> str | None:
-    """The text of every character index in one call; None when it does not line up one
-    code unit per character (a character beyond the BMP), to be asked per character."""
+def _advances(textpage, style_objects: list, style: np.ndarray, codes: np.ndarray, texts: list[str], index: np.ndarray) -> np.ndarray:
+    """Each character's advance on the page: per style and text, asked through the first
+    character that has them (``index``: the page's character index)."""
+    pairs, first, of_char = np.unique(style * (CID_CODE + 1) + codes, return_index=True, return_inverse=True)
+    values = []
+    for n, i in zip((pairs // (CID_CODE + 1)).tolist(), first.tolist()):
+        s, text = style_objects[n], texts[i]
+        value = s.advances.get(text)
+        if value is None:
+            value = s.advances[text] = _advance(textpage, int(index[i]), s, text) * s.hscale
+        values.append(value)
+    return np.array(values, dtype=float)[of_char]
+
+
+class _OriginSlots:
+    """Where PDFium writes characters' origins, a chunk at a time: one buffer, and a pointer
+    to each slot made once (a pointer made per call would cost as much as the call; made
+    per character of a page, as much memory as the page's characters)."""
+
+    CHUNK = 4096
+
+    def __init__(self):
+        self.buffer = _ffi.new("double[]", 2 * self.CHUNK)
+        self.xs = [self.buffer + 2 * i for i in range(self.CHUNK)]
+        self.ys = [self.buffer + 2 * i + 1 for i in range(self.CHUNK)]
+
+    def origins(self, handle, count: int) -> tuple[np.ndarray, np.ndarray]:
+        both = np.empty(2 * count, dtype=np.float64)
+        for start in range(0, count, self.CHUNK):
+            n = min(self.CHUNK, count - start)
+            for _ in map(_char_origin, repeat(handle, n), range(start, start + n), self.xs, self.ys):
+                pass
+            both[2 * start: 2 * (start + n)] = np.frombuffer(_ffi.buffer(self.buffer, 16 * n), dtype=np.float64)
+        return both[0::2].copy(), both[1::2].copy()
+
+
+_slots = _OriginSlots()
+
+
+def _per_char(handle, count: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per character: its text object, whether its font maps it to no text, its origin (x, y)."""
+    keys = np.fromiter(map(_text_object, repeat(handle, count), range(count)), dtype=np.uint64, count=count)
+    unmapped = np.fromiter(map(_unicode_map_error, repeat(handle, count), range(count)), dtype=np.int64, count=count)
+    return (keys, unmapped, *_slots.origins(handle, count))
+
+
+def _page_text(textpage, count: int) -> str:
+    """The text of every character index, one character each: in one call, or, when that
+    does not line up one code unit per character (a character beyond the BMP), per character."""
     buf = (ctypes.c_ushort * (count + 1))()
     written = pdfium_c.FPDFText_GetText(textpage, 0, count, buf)
     text = bytes(buf)[: 2 * max(0, written - 1)].decode("utf-16-le", "surrogatepass")
-    return text if len(text) == count and not any("\ud800" <= c <= "\udfff" for c in text) else None
+    if len(text) == count and not SURROGATE.search(text):
+        return text
+    return "".join(chr(pdfium_c.FPDFText_GetUnicode(textpage, i)) for i in range(count))
 
 
 def _advance(textpage, i: int, style: _TextStyle, text: str) -> float:
@@ -253,27 +314,33 @@ def _text_order_and_paths(page_raw) -> tuple[dict[int, int], list[tuple]]:
     order: dict[int, int] = {}
     paths = []
     texts = 0
-    for obj, kind, matrix in _objects(page_raw):
+    for obj, kind, matrix in _objects(_ffi.cast("void*", ctypes.cast(page_raw, ctypes.c_void_p).value)):
         if kind == TEXT_OBJECT:
-            order[ctypes.cast(obj, ctypes.c_void_p).value or 0] = texts  # a form drawn twice: its last place
+            order[obj] = texts  # a form drawn twice: its last place
             texts += 1
         elif kind == PATH_OBJECT:
-            paths.append((obj, matrix))
+            paths.append((_as_object(obj), matrix))
     return order, paths
 
 
-def _objects(page_raw, matrix=IDENTITY, container=None):
-    """(object, type, matrix to page space) for every page object in content order, forms opened in place."""
-    count = (pdfium_c.FPDFFormObj_CountObjects(container) if container is not None
-             else pdfium_c.FPDFPage_CountObjects(page_raw))
-    for i in range(count):
-        obj = (pdfium_c.FPDFFormObj_GetObject(container, i) if container is not None
-               else pdfium_c.FPDFPage_GetObject(page_raw, i))
-        kind = pdfium_c.FPDFPageObj_GetType(obj)
+def _objects(page, matrix=IDENTITY, container: int | None = None):
+    """(object address, type, matrix to page space) for every page object in content order,
+    forms opened in place. Through cffi: a page holds hundreds of objects."""
+    if container is None:
+        objects = map(_page_object, repeat(page), range(_count_page_objects(page)))
+    else:
+        objects = map(_form_object, repeat(container), range(_count_form_objects(container)))
+    for obj in objects:
+        kind = _object_type(obj)
         if kind == FORM_OBJECT:
-            yield from _objects(page_raw, _times(_matrix(obj), matrix), obj)
+            yield from _objects(page, _times(_matrix(_as_object(obj)), matrix), obj)
         else:
             yield obj, kind, matrix
+
+
+def _as_object(address: int):
+    """A page object's address as the handle pypdfium2's functions take."""
+    return ctypes.cast(ctypes.c_void_p(address), pdfium_c.FPDF_PAGEOBJECT)
 
 
 # ---------------------------------------------------------------------------

@@ -111,10 +111,11 @@ def _assemble(pages: list[RawPage], vocab: Vocabulary) -> PdfDocument:
     first_sizes = [w.size for w in pages[0].words]
     title_size = max(first_sizes) if first_sizes and max(first_sizes) >= 1.4 * body.size else None
     parts = page_parts(pages, body.size, vocab)
-    gutter = document_gutter(pages, [p.body for p in parts], body.size)
+    body_rows = [group_rows(p.body) for p in parts]
+    gutter = document_gutter(pages, [p.body for p in parts], body.size, body_rows)
     per_page: list[tuple[list[LayoutBlock], list[tuple[int, list[Token]]]]] = []
-    for page, part in zip(pages, parts):
-        lines = reading_order(page, part.body, body.size, gutter)
+    for page, part, rows in zip(pages, parts, body_rows):
+        lines = reading_order(page, part.body, body.size, gutter, rows)
         blocks = page_blocks(lines, body, title_size if page.number == 1 else None, vocab)
         per_page.append((blocks, footnotes(part.footnote_rows, vocab)))
     _join_across_pages(per_page, vocab)

@@ -104,15 +104,19 @@ def token_text(tokens: list[Token], emphasis: bool = True) -> CleanText:
             continue
         if not t.text or (text and _PRIVATE_USE_ONLY.fullmatch(t.text)):
             continue
-        for kind, on in (("bold", emphasis and t.bold), ("italic", emphasis and t.italic)):
-            if not on:
-                close(kind)
+        bold, italic = emphasis and t.bold, emphasis and t.italic
+        if open_at:
+            if not bold:
+                close("bold")
+            if not italic:
+                close("italic")
         if t.space_before and text:
             text.append(" ")
             length += 1
-        for kind, on in (("bold", emphasis and t.bold), ("italic", emphasis and t.italic)):
-            if on and kind not in open_at:
-                open_at[kind] = length
+        if bold and "bold" not in open_at:
+            open_at["bold"] = length
+        if italic and "italic" not in open_at:
+            open_at["italic"] = length
         text.append(t.text)
         length += len(t.text)
         word_end = length
