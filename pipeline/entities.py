@@ -378,11 +378,16 @@ def subdivision_names(alpha_2: str, generator: EntityGenerator) -> set[str]:
     """ISO 3166-2 names of one country's subdivisions, with their readable variants, and each
     name after a ``prefixes`` word: ISO prints 'Kalimantan Timur' and 'Kalimantan', English
     'East Kalimantan'."""
+    out = base_subdivision_names(alpha_2, generator)
+    return out | {f"{prefix} {name}" for prefix in generator.prefixes for name in out}
+
+
+def base_subdivision_names(alpha_2: str, generator: EntityGenerator) -> set[str]:
+    """The names and variants of ``subdivision_names``, without a ``prefixes`` word put before."""
     out: set[str] = set()
     for sub in pycountry.subdivisions.get(country_code=alpha_2) or ():
         out |= name_variants(sub.name, generator.strip)
-    out -= generator.skip
-    return out | {f"{prefix} {name}" for prefix in generator.prefixes for name in out}
+    return out - generator.skip
 
 
 # -- cities from GeoNames ----------------------------------------------------------------
@@ -418,7 +423,7 @@ def city_names(alpha_2: str, generator: EntityGenerator) -> set[str]:
 def _readable_alternate(name: str) -> bool:
     if not _READABLE_NAME.fullmatch(name) or name.isupper():
         return False
-    words = regex.split(r"[ -]", name)
+    words = _NAME_SEPARATOR.split(name)
     return words[0][:1].isupper() and all(w[:1].isupper() and w[1:] == w[1:].lower() or w.islower() and len(w) <= 3
                                           for w in words)
 
@@ -441,15 +446,40 @@ def name_variants(name: str, strip: frozenset[str] = frozenset()) -> set[str]:
 
 
 def _fold_accents(text: str) -> str:
+    if text.isascii():
+        return text  # most names: no accent to fold
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
+_NAME_SEPARATOR = regex.compile(r"[ -]")
+
+
+class Gazetteer(NamedTuple):
+    """A phrase matcher of names, and the words that make a name of a match they stand before."""
+
+    matcher: PhraseMatcher
+    prefixes: frozenset[str] = frozenset()
+
+    def __call__(self, doc: Doc) -> list[tuple[int, int]]:
+        """(start, end) tokens of every name in ``doc``, sorted, each once."""
+        found = {(start, end) for _, start, end in self.matcher(doc)}
+        if self.prefixes:
+            words = doc_words(doc).text
+            found |= {(start - 1, end) for start, end in found if start and words[start - 1] in self.prefixes}
+        return sorted(found)
+
+
 @lru_cache(maxsize=256)  # as many countries as _city_name_set: a worker sees many, each again later
-def _subdivision_matcher(nlp: Language, generator: EntityGenerator, alpha_2: str) -> PhraseMatcher:
+def _subdivision_matcher(nlp: Language, generator: EntityGenerator, alpha_2: str) -> Gazetteer:
+    """The names of ``subdivision_names``. A ``prefixes`` word that is one token is matched
+    before a name, not as part of a phrase: every prefix times every name was a country's
+    thousands of phrases to tokenize (the words of "East Kalimantan" are those of "East"
+    then those of "Kalimantan": spaCy splits at spaces first)."""
     matcher = PhraseMatcher(nlp.vocab)
-    names = sorted(subdivision_names(alpha_2, generator))
+    one_token = all(len(doc) == 1 for doc in nlp.tokenizer.pipe(sorted(generator.prefixes)))
+    names = sorted(base_subdivision_names(alpha_2, generator) if one_token else subdivision_names(alpha_2, generator))
     matcher.add(str(generator.line), list(nlp.tokenizer.pipe(names)))  # a third faster than make_doc each
-    return matcher
+    return Gazetteer(matcher, generator.prefixes if one_token else frozenset())
 
 
 class CityNames(NamedTuple):
@@ -552,11 +582,11 @@ def _positions(words: list[str], word: str) -> list[int]:
         return out
 
 
-def gazetteer_candidates(doc: Doc, matchers: list[tuple[PhraseMatcher, EntityGenerator]]) -> list[Candidate]:
+def gazetteer_candidates(doc: Doc, matchers: list[tuple[Gazetteer, EntityGenerator]]) -> list[Candidate]:
     """Names from per-profile lists (subdivisions, country aliases); a name starts with a capital."""
     out, text, words = [], doc_text(doc), doc_words(doc)
-    for matcher, generator in matchers:
-        for _, start, end in matcher(doc):
+    for gazetteer, generator in matchers:
+        for start, end in gazetteer(doc):
             first, last = words.start[start], words.end(end - 1)
             if text[first : first + 1].isupper() and text[first:last] not in generator.skip:
                 out.append(Candidate(first, last, generator.label, generator.line))
@@ -1031,7 +1061,7 @@ def extract_entities(
         (_subdivision_matcher(nlp, g, alpha_2), g)
         for g in entity_rules.generators
         if g.source == "subdivisions" and alpha_2
-    ] + [(_alias_matcher(nlp, _country_aliases(rules)), g) for g in entity_rules.generators if g.source == "countries"]
+    ] + [(Gazetteer(_alias_matcher(nlp, _country_aliases(rules))), g) for g in entity_rules.generators if g.source == "countries"]
     sections = [s for s in outline.sections if s.text]
     docs = list(nlp.pipe(s.text for s in sections))
     for doc, section in zip(docs, sections):

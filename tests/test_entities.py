@@ -451,3 +451,27 @@ def test_indefinite_article_found_backwards_as_forwards():
     found = [E._after_indefinite_article(text, s) for s in starts]
     assert found == [forward.search(text, max(0, s - 200), s) is not None for s in starts]
     assert 10 < sum(found) < len(found)
+
+
+@pytest.mark.parametrize("alpha_2", ["ID", "KZ", "NG", "FR", "US"])
+def test_subdivision_prefixes_matched_before_a_name_find_the_phrases_of_every_prefixed_name(alpha_2):
+    """The subdivision gazetteer matches a prefix word before a name, instead of holding
+    every prefix times every name as a phrase: on text that names the subdivisions with and
+    without each prefix, it finds exactly the (start, end) a matcher of all the phrases finds."""
+    from spacy.matcher import PhraseMatcher
+
+    rules = load_rules()
+    nlp = E.build_nlp(rules)
+    generator = next(g for g in rules.entities.generators if g.source == "subdivisions")
+    gazetteer = E._subdivision_matcher(nlp, generator, alpha_2)
+    assert gazetteer.prefixes == generator.prefixes  # the shipped prefixes are one token each
+    every = PhraseMatcher(nlp.vocab)
+    every.add("x", list(nlp.tokenizer.pipe(sorted(E.subdivision_names(alpha_2, generator)))))
+    names = sorted(E.base_subdivision_names(alpha_2, generator))[:60]
+    prefixes = sorted(generator.prefixes)
+    text = ". ".join(f"In {name}, {prefixes[i % len(prefixes)]} {name} and {prefixes[(i + 3) % len(prefixes)]}-{name}"
+                     f" or the {name} {prefixes[i % len(prefixes)]}" for i, name in enumerate(names))
+    doc = nlp.make_doc(text)
+    expected = sorted({(start, end) for _, start, end in every(doc)})
+    assert gazetteer(doc) == expected
+    assert any(doc[start].text in generator.prefixes for start, _ in expected)  # prefixed names were found
