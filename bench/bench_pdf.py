@@ -18,7 +18,7 @@ same run and over the same pages:
 Prints pages/second for each and the ratios, best of ``--rounds`` rounds that take every
 measure in turn (a busy spell slows one round's measures alike). Before timing, one file
 warms imports and caches; the first round then loads each further country's place names
-(about 40 ms a country, once per process: a batch of many countries pays it for each,
+(about 15-20 ms a country, once per process: a batch pays it once for each country it meets,
 which bench_batch counts), so with 2 rounds or more the best round is a warm one. ``--backends pdfium``
 times (c) and (d) with PDFium only (and skips (e)): quicker while working on that backend.
 """
