@@ -7,13 +7,11 @@ nearest to it in its clause (rule ``nearest_year_same_clause``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 import regex
 
 from .document import Footnote, Outline
 from .rules import PriorityRules, Rules, VnrRules, bounded
-from .rules.core import alternation
 from .sentences import sentence_bounds
 
 _URL = regex.compile(r"(?:https?://|www\.)\S+", regex.IGNORECASE)
@@ -97,12 +95,13 @@ def _years_in(text: str, rules: VnrRules) -> list[int]:
 
 
 _FOUR_DIGITS = regex.compile(r"(?<!\d)\d{4}(?!\d)")
+_DIGITS_4 = regex.compile(r"\d{4}")
 
 
 def _may_hold_year(window: str, rules: VnrRules) -> bool:
     """Whether any four digits in a row in the window (a mention's ``years`` may start or
     end inside a longer run) make a year ``_years_in`` would take."""
-    return any(rules.min_year <= int(d) <= rules.max_year for d in regex.findall(r"\d{4}", window, overlapped=True))
+    return any(rules.min_year <= int(d) <= rules.max_year for d in _DIGITS_4.findall(window, overlapped=True))
 
 
 # -- SDG priorities ---------------------------------------------------------------------
@@ -114,27 +113,18 @@ def extract_sdg_priorities(
     vnr: VnrRules = rules.vnrs
     known = section_vnr_years(outline, rules) if known is None else known
     rows: set[SdgPriority] = set()
-    cues = _any_of(vnr.priorities.cues)
     for section in outline.sections:
         before = ""  # section text up to the current sentence: a fallback for the year
         for start, end in sentence_bounds(section.text, rules.normalize.abbreviations):
             sentence = section.text[start:end]
             lists = goal_lists(sentence, vnr.priorities)  # rarer than a cue, and found faster
-            if lists and any(bounded("search", cue, sentence, "vnrs: priorities.cues") for cue in cues):
+            if lists and any(bounded("search", cue, sentence, "vnrs: priorities.cues") for cue in vnr.priorities.cues):
                 for goals in lists:
                     year = nearest_year(sentence, goals, vnr) or fallback_year(before, known, vnr)
                     if year is not None:
                         rows.update(SdgPriority(year, goal) for goal in goals.goals)
             before += " " + sentence
     return tuple(sorted(rows, key=lambda r: (r.year, r.sdg)))
-
-
-@lru_cache(maxsize=8)
-def _any_of(patterns: tuple[regex.Pattern, ...]) -> tuple[regex.Pattern, ...]:
-    """Patterns as one alternation (one search a sentence instead of one per cue), or as
-    they are when they have groups or cannot be joined."""
-    joined = alternation(list(patterns)) if not any(p.groups for p in patterns) else None
-    return (joined,) if joined is not None else patterns
 
 
 def goal_lists(sentence: str, rules: PriorityRules) -> list[GoalList]:
