@@ -43,6 +43,14 @@ SECTION_KEY = "territorial_organization"
 _INT32_MAX = 2**31 - 1
 _YEARS = (1800, 2100)
 _PLAIN_DIGITS = regex.compile(r"\d+")
+# Fixed patterns called on each count, phrase or unit (compiled once: a module-level
+# ``regex.sub(pattern, ...)`` looks its pattern up again, several microseconds a call).
+_NOT_DIGIT = regex.compile(r"\D")
+_DIGIT = regex.compile(r"\d")
+_LIST_GOES_ON = regex.compile(r"\s*(?:,|and\b|or\b|&)", regex.IGNORECASE)
+_WORD_START = regex.compile(r"(?<!\S)\S")
+_CLOSING_PAREN = regex.compile(r"\s*\)")
+_SUBJECT_WORD = regex.compile(r"[^\W\d_][\w-]*")
 
 # The words after a count: quotes are see-through, other punctuation ends the phrase.
 _TOKEN = regex.compile(r"\s*(?:(?P<quote>[\"“”„‘’'«»])|(?P<word>[^\W\d_](?:[\w’'-]*[^\W_])?)|(?P<other>\S))")
@@ -300,7 +308,7 @@ def _looks_plural(word: str) -> bool:
 def parse_count(printed: str, rules: AdminUnitRules) -> int:
     """17, 2,186, 2 186, seventeen, twenty-six, one hundred and five -> int."""
     if printed[0].isdigit():
-        return int(regex.sub(r"\D", "", printed))
+        return int(_NOT_DIGIT.sub("", printed))
     total = current = 0
     for m in rules.number_word.finditer(printed):
         kind, value = rules.number_values[" ".join(m.group().lower().split())]
@@ -494,13 +502,13 @@ _LINK_BEFORE_COUNT = regex.compile(r"\s*(?:,\s*)?(?:(?:and|or|&)\s+)?(?:[^\W\d_]
 def _count_follows(text: str, end: int, limit: int, rules: AdminUnitRules) -> bool:
     """A list link (and maybe a qualifier) and then another count follow ``end``."""
     m = _LINK_BEFORE_COUNT.match(text, end, limit)
-    if not m or m.end() == end or not regex.match(r"\s*(?:,|and\b|or\b|&)", text[end:limit], regex.IGNORECASE):
+    if not m or m.end() == end or not _LIST_GOES_ON.match(text[end:limit]):
         return False
     return any(rules.count.match(text, p, limit) for p in _word_starts(text, end, m.end()))
 
 
 def _word_starts(text: str, start: int, end: int) -> list[int]:
-    return [m.start() for m in regex.finditer(r"(?<!\S)\S", text[:end], pos=start)] + [end]
+    return [m.start() for m in _WORD_START.finditer(text[:end], pos=start)] + [end]
 
 
 @functools.lru_cache(maxsize=1)
@@ -600,7 +608,7 @@ def _is_term_gap(gap: str, rules: AdminUnitRules) -> bool:
 def read_parenthesis(content: str, italic: bool, count: int, rules: AdminUnitRules) -> tuple[str | None, tuple[str, ...]]:
     """(local term, members) a parenthesis gives: "(oblasts)" a term, "(Astana, Almaty and Shymkent)" members."""
     content = " ".join(_QUOTES.sub("", content).split()).strip(" .,;:")
-    if not content or regex.search(r"\d", content):
+    if not content or _DIGIT.search(content):
         return None, ()  # a nested count or a date, read on its own
     prefix = rules.member_prefix.match(content)
     if prefix:
@@ -849,7 +857,7 @@ _IN_PARENTHESIS = regex.compile(r"\s*\(\s*$")
 def _unit_before(text: str, c: CountCandidate, rules: AdminUnitRules) -> CountCandidate | None:
     """"regional councils, of which there are eleven", "municipalities (324)": the words before."""
     s0 = c.sentence.start
-    close = regex.match(r"\s*\)", text[c.end : c.sentence.end])
+    close = _CLOSING_PAREN.match(text[c.end : c.sentence.end])
     gap = _IN_PARENTHESIS.search(text, s0, c.start) if close else None
     if gap is None:
         gap = rules.unit_elsewhere["there_are"].search(text, s0, c.start)
@@ -1047,7 +1055,7 @@ def _below_divided(
     if division is None:
         return None
     subject = text[c.sentence.start : division.start()]
-    named = {w for word in regex.findall(r"[^\W\d_][\w-]*", subject.lower()) for w in _singulars(word)}
+    named = {w for word in _SUBJECT_WORD.findall(subject.lower()) for w in _singulars(word)}
     for j in range(i - 1, -1, -1):
         if parents[j] is None and placed[j] is not None and _singulars(accepted[j].phrase.unit_type.split()[-1]) & named:
             return _one_below(placed[j])
