@@ -71,6 +71,7 @@ BODY_HEADS = frozenset({"Office", "Ministry", "Department", "Agency", "Council",
 _INDEFINITE_BEFORE = regex.compile(r"(?r)(?<!\w)[Aa]n?\s+(?:\p{Lu}[\w'’-]*\s+)*$")
 ACRONYM_JOINERS = frozenset({"to", "in", "at", "with"})  # inside a spelled-out name only ('Assistant to the President')
 _READABLE_NAME = regex.compile(r"[\p{Latin}][\p{Latin}'’.]*(?:[ -][\p{Latin}][\p{Latin}'’.]*)*")
+_NAME_SEPARATOR = regex.compile(r"[ -]")  # between the words of a readable name
 _SENTENCE_ENDS = frozenset({".", "!", "?", ":", ";", "•"})
 _NO_CONTEXT = (0, 0)
 _CAPS = ("N", "S")  # Words.caps of a capitalised word, by its stop-word mark
@@ -450,8 +451,6 @@ def _fold_accents(text: str) -> str:
         return text  # most names: no accent to fold
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
-
-_NAME_SEPARATOR = regex.compile(r"[ -]")
 
 
 class Gazetteer(NamedTuple):

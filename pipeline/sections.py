@@ -349,8 +349,8 @@ def _ends_in_page_number(text: str) -> bool:
 def _title_key(title: str, bullets: str | None) -> str:
     """What an entry and its heading share: the words of the title without bullet, number,
     glued note number or case (``bullets``: the rules' bullet characters; None for a
-    heading's title, which has neither bullet nor number). Cached: every heading's title
-    is keyed twice, as a heading and as a possible entry."""
+    heading's title, which has neither bullet nor number). Cached: the standard section
+    titles recur in every profile of a batch."""
     text = title.strip()
     if bullets is not None:
         text = text.lstrip(bullets + " ")
