@@ -189,3 +189,27 @@ def test_broken_rule_file_reports_every_error_with_line(tmp_path):
     ]
     for prefix, words in expected_prefixes:
         assert any(e.startswith(prefix) and words in e for e in errors), (prefix, words, errors)
+
+
+@pytest.mark.parametrize("text", [
+    "No address here.", "See https://hlpf.un.org/countries/kenya/voluntary-national-review-2020 (2020).",
+    "VNR at WWW.UN.ORG/VNR/2019, then HTTP://x.org/2022.", "Www.Example.org/2021 and ftp://host/2018",
+    "a www-page, a http: link, ww. and :// alone", "",
+])
+def test_url_blanking_screen_gives_what_the_pattern_alone_gives(text):
+    from pipeline.vnrs import _URL, _blank_urls
+    assert _blank_urls(text) == _URL.sub(lambda m: " " * len(m.group()), text)
+
+
+def test_url_blanking_runs_the_pattern_on_every_raw_profile_text_alike(rules, outline_of):
+    from pipeline.vnrs import _URL, _blank_urls
+    blanked = 0
+    for path in sorted(Path("raw").glob("*.[mt][dx]*")):
+        if path.name == "README.md":
+            continue
+        fmt = "markdown" if path.suffix == ".md" else "text"
+        notes = outline_of(path.read_text(encoding="utf-8"), fmt)
+        for text in [t for s in notes.outline.sections for t in (s.title, s.text)] + [f.text for f in notes.footnotes]:
+            assert _blank_urls(text) == _URL.sub(lambda m: " " * len(m.group()), text)
+            blanked += _blank_urls(text) != text
+    assert blanked >= 5  # the footnotes print URLs: the screen is tried both ways
