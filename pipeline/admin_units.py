@@ -1160,14 +1160,17 @@ def _cue_tier(cue: TierCue, tier_total: int | None, stated: bool) -> str | None:
 
 def find_state_structure(text: str, rules: AdminUnitRules) -> tuple[str | None, str | None]:
     """``unitary`` or ``federal`` as the text first states it (``first_in_text``), and a warning on conflict."""
-    found = sorted(
-        (m.start(), i, structure)
-        for i, (structure, pattern) in enumerate(rules.state_structure)
-        for m in [pattern.search(text, timeout=PATTERN_TIMEOUT)]
-        if m
-    )
+    indices: dict[str, list[int]] = {}
+    for i, (structure, _) in enumerate(rules.state_structure):
+        indices.setdefault(structure, []).append(i)
+    found = []  # (start, rule index, structure): the first statement of each structure
+    for structure, kind in indices.items():
+        first = first_match(text, tuple(rules.state_structure[i][1] for i in kind))
+        if first is not None:
+            found.append((first[1].start(), kind[first[0]], structure))
     if not found:
         return None, None
+    found.sort()
     kinds = {structure for _, _, structure in found}
     warning = None
     if len(kinds) > 1:
@@ -1179,19 +1182,64 @@ def find_subnational_tiers(text: str, rules: AdminUnitRules) -> int | None:
     """The number of subnational tiers the text first states ("three-tiered" -> 3).
 
     A count whose tiers are then listed with the national one ("a three-tier federal
-    system: federal, state and local") counts one subnational tier fewer.
+    system: federal, state and local") counts one subnational tier fewer. The first
+    statement in the text decides unless its number is no tier count (1-9); then
+    the first statement of each pattern is read in text order.
     """
+    first = first_match(text, rules.subnational_tiers)
+    if first is None:
+        return None
+    value = _tier_count(text, first[1], rules)
+    if 1 <= value <= 9:
+        return value
     found = sorted(
-        (m.start(), i, m.group("n"), m.end())
+        (m.start(), i, m)
         for i, pattern in enumerate(rules.subnational_tiers)
         for m in [pattern.search(text, timeout=PATTERN_TIMEOUT)]
         if m
     )
-    for _, _, printed, end in found:
-        value = parse_count(printed, rules)
-        listed = rules.national_tier_listed
-        if listed is not None and listed.match(text, end, timeout=PATTERN_TIMEOUT):
-            value -= 1
+    for _, _, m in found:
+        value = _tier_count(text, m, rules)
         if 1 <= value <= 9:
             return value
     return None
+
+
+def _tier_count(text: str, m: regex.Match, rules: AdminUnitRules) -> int:
+    value = parse_count(m.group("n"), rules)
+    listed = rules.national_tier_listed
+    if listed is not None and listed.match(text, m.end(), timeout=PATTERN_TIMEOUT):
+        value -= 1
+    return value
+
+
+def first_match(text: str, patterns: tuple[regex.Pattern, ...]) -> tuple[int, regex.Match] | None:
+    """(index, match) of the pattern whose first match in ``text`` starts first, the lower
+    index on a tie: what searching each pattern and sorting the matches gives first.
+
+    One search of the patterns joined does it (``_joined``): its match starts where the
+    first match of any starts, and there the first alternative that matches wins, with
+    the match that pattern's own search gives. A pattern each where they cannot be joined.
+    """
+    joined = _joined(patterns)
+    if joined is None:
+        found = [(m.start(), i, m) for i, p in enumerate(patterns) for m in [p.search(text, timeout=PATTERN_TIMEOUT)] if m]
+        return min(found, key=lambda f: f[:2])[1:] if found else None
+    m = joined.search(text, timeout=PATTERN_TIMEOUT)
+    if m is None:
+        return None
+    return next(i for i in range(len(patterns)) if m.start(f"{_ALTERNATIVE}{i}") >= 0), m
+
+
+_ALTERNATIVE = "_alternative"  # group prefix of the joined patterns
+
+
+@functools.lru_cache(maxsize=32)
+def _joined(patterns: tuple[regex.Pattern, ...]) -> regex.Pattern | None:
+    """The patterns as one alternation, alternative ``i`` in the group ``_alternative<i>``."""
+    if any(name.startswith(_ALTERNATIVE) for p in patterns for name in p.groupindex):
+        return None
+    try:
+        return alternation(list(patterns), _ALTERNATIVE)
+    except regex.error:
+        return None  # e.g. a group name repeated with a different meaning

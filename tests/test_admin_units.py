@@ -817,3 +817,38 @@ def test_the_not_counts_screen_passes_only_numbers_no_rule_rejects(rules):
         else:
             rejected += 1
     assert screened > 200 and rejected > 50  # both answers were put to the test
+
+
+def _sample_texts() -> list[str]:
+    """Every sample the mechanism tests hold a faster way to the plain one on: each raw
+    profile whole, each of its paragraphs, and every sentence of the admin corpus."""
+    texts = []
+    for path in sorted((ROOT / "raw").iterdir()):
+        if path.suffix in (".md", ".txt") and path.name != "README.md":
+            whole = path.read_text(encoding="utf-8")
+            texts += [whole] + [p for p in whole.split("\n\n") if p.strip()]
+    with open(ROOT / "tests" / "corpus" / "admin_sentences.jsonl", encoding="utf-8") as lines:
+        texts += [json.loads(line)["sentence"] for line in lines if line.strip()]
+    return texts
+
+
+def test_first_match_is_the_first_of_each_pattern_searched_alone(rules):
+    """One search of the patterns joined finds what searching each pattern and taking the
+    earliest match (the lower index on a tie) finds: the same pattern, the same match."""
+    from pipeline.admin_units import first_match
+
+    r = rules.admin_units
+    groups = [r.subnational_tiers, tuple(p for _, p in r.state_structure), tuple(c.pattern for c in r.tier_cues)]
+    hits = 0
+    for text in _sample_texts():
+        for patterns in groups:
+            found = [(m.start(), i, m) for i, p in enumerate(patterns) for m in [p.search(text)] if m]
+            expected = min(found, key=lambda f: f[:2]) if found else None
+            got = first_match(text, patterns)
+            if expected is None:
+                assert got is None
+                continue
+            hits += 1
+            assert got[0] == expected[1] and got[1].span() == expected[2].span()
+            assert got[1].groupdict().get("n") == expected[2].groupdict().get("n")
+    assert hits > 150  # the samples put the joined search to the test
