@@ -341,34 +341,43 @@ def reject_reason(text: str, start: int, end: int, value: int, rules: AdminUnitR
 
 def _no_rule_can_hold(text: str, start: int, end: int, not_counts: tuple[NotCountRule, ...]) -> bool:
     """Whether no ``not_counts`` rule can hold for the number at [start, end): none of their
-    ``before`` patterns finds a match, nor any ``after`` of a rule without one. Two calls
+    ``before`` patterns finds a match, nor any ``after`` of a rule without one. Three calls
     answer for the usual number, a real count, which each rule in turn took two dozen."""
-    before, after_only = _not_count_screens(not_counts)
-    if before is None or after_only is None:
+    backward, forward, after_only = _not_count_screens(not_counts)
+    if backward is None or forward is None or after_only is None:
         return False  # the patterns could not be joined: every rule is tried
-    return (not before.search(text, max(0, start - 60), start, timeout=PATTERN_TIMEOUT)
+    window = max(0, start - 60)
+    return (not backward.search(text, window, start, timeout=PATTERN_TIMEOUT)
+            and not forward.search(text, window, start, timeout=PATTERN_TIMEOUT)
             and not after_only.match(text, end, timeout=PATTERN_TIMEOUT))
 
 
 _COMMITS = regex.compile(r"\(\?>|[*+?}]\+")  # an atomic group, a possessive quantifier
+_ENDS_IN_RUN = regex.compile(r"\{\d*,\d*\}\s*\$\s*$")  # "[^.;]{0,60}$": any text up to the number
 
 
 @functools.lru_cache(maxsize=8)
-def _not_count_screens(not_counts: tuple[NotCountRule, ...]) -> tuple[regex.Pattern | None, regex.Pattern | None]:
-    """The ``before`` patterns of the rules joined, and the ``after`` patterns of the rules
-    that have no ``before`` (a pattern that never matches when there are none).
+def _not_count_screens(
+    not_counts: tuple[NotCountRule, ...],
+) -> tuple[regex.Pattern | None, regex.Pattern | None, regex.Pattern | None]:
+    """The ``before`` patterns of the rules joined in two, and the ``after`` patterns of the
+    rules that have no ``before`` (a pattern that never matches where there are none).
 
-    The joined ``before`` runs right to left (``regex.REVERSE``): the patterns end at the
-    number (``$``), so a search from there fails at once where none can. Whether it finds
-    a match does not depend on the direction, but for atomic groups and possessive
-    quantifiers, which commit to the first way they match: with those it runs forwards."""
+    Most ``before`` patterns end in words right before the number (``\\s+$``): joined, they
+    run right to left (``regex.REVERSE``) and fail at once where the number stands alone.
+    Those that end in a run of any text ("former ... [^.;]{0,60}$") would try their words
+    at every place of the run that way: they are joined apart and run forwards, as are
+    atomic groups and possessive quantifiers, which commit to the first way they match.
+    Whether a pattern finds a match in the window does not depend on the direction."""
     befores = [r.before for r in not_counts if r.before is not None]
+    forwards = [p for p in befores if _COMMITS.search(p.pattern) or _ENDS_IN_RUN.search(p.pattern)]
+    backwards = [p for p in befores if p not in forwards]
     afters = [r.after for r in not_counts if r.before is None and r.after is not None]
     never = regex.compile(r"(?!)")
-    before = alternation(befores) if befores else never
-    if before is not None and befores and not _COMMITS.search(before.pattern):
-        before = regex.compile(before.pattern, before.flags | regex.REVERSE)
-    return before, (alternation(afters) if afters else never)
+    backward = alternation(backwards) if backwards else never
+    if backward is not None and backwards:
+        backward = regex.compile(backward.pattern, backward.flags | regex.REVERSE)
+    return backward, (alternation(forwards) if forwards else never), (alternation(afters) if afters else never)
 
 
 def is_territorial(sentence: str, rules: AdminUnitRules) -> bool:
