@@ -27,6 +27,8 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import functools
+import itertools
+import re
 from dataclasses import dataclass
 
 import regex
@@ -468,20 +470,22 @@ def read_generic_phrase(text: str, pos: int, limit: int, count: int, rules: Admi
     small cities", ``share_coordinated_head``); it is a phrase of its own only
     when they share none.
     """
-    tokens = _tokens(text, pos, limit)
+    tokens = TokensAhead(text, pos, limit)
     words: list[tuple[str, int, int]] = []
     chunk = 0
     open_conjunct = False
     stopped_on = ""
-    for k, (tok, start, end) in enumerate(tokens):
+    for k in itertools.count():
+        if (token := tokens.get(k)) is None:
+            break
+        tok, start, end = token
         lower = tok.lower()
-        following = tokens[k + 1][0] if k + 1 < len(tokens) else ""
         if _QUOTES.fullmatch(tok):
             continue
         if lower in ("and", "or", ",") and words and _count_follows(text, words[-1][2], limit, rules):
             open_conjunct = True  # "878 amphoe and 7,255 tambon": the next count has its own phrase
             break
-        if lower in ("and", "or", ",") and chunk == 1 and words and _WORD.fullmatch(following) and following.lower() not in rules.stop_words:
+        if lower in ("and", "or", ",") and chunk == 1 and words and _is_phrase_word(tokens.get(k + 1), rules):
             chunk = 0
             continue
         if not words and lower in rules.skip_before_phrase:
@@ -489,11 +493,13 @@ def read_generic_phrase(text: str, pos: int, limit: int, count: int, rules: Admi
         if not _WORD.fullmatch(tok) or lower in rules.stop_words or lower in rules.number_values:
             stopped_on = lower
             break
-        if words and rules.verb_endings.search(lower) and not (_WORD.fullmatch(following) and following.lower() not in rules.stop_words):
+        if words and rules.verb_endings.search(lower) and not _is_phrase_word(tokens.get(k + 1), rules):
             break  # "secretariats divided in": a clause opens (not "disputed territories")
         words.append((lower, start, end))
         chunk += 1
-    if not words or len(words) > rules.max_modifiers + 1:
+        if len(words) > rules.max_modifiers + 1:
+            return None  # longer than a noun phrase, whatever follows
+    if not words:
         return None
     head, head_start, end = words[-1]
     if _singulars(head) & rules.not_unit_nouns or rules.adjective_endings.search(head):
@@ -520,17 +526,66 @@ def _word_starts(text: str, start: int, end: int) -> list[int]:
     return [m.start() for m in _WORD_START.finditer(text[:end], pos=start)] + [end]
 
 
+def _is_phrase_word(token: tuple[str, int, int] | None, rules: AdminUnitRules) -> bool:
+    """The token is a word that may go on a noun phrase (a word, no stop word)."""
+    return token is not None and bool(_WORD.fullmatch(token[0])) and token[0].lower() not in rules.stop_words
+
+
 @functools.lru_cache(maxsize=1)
 def _tokenizer():
     """spaCy's rule-based English tokenizer (a blank pipeline: no model)."""
     return spacy.blank("en").tokenizer
 
 
+@functools.lru_cache(maxsize=1)
+def _special_case_tokens() -> frozenset[str]:
+    """The tokens by which spaCy matches its special cases in a doc: each special case as
+    prefixes, suffixes and infixes alone split it (a tokenizer with no special cases)."""
+    plain = spacy.blank("en").tokenizer
+    plain.rules = {}
+    return frozenset(token.text for rule in _tokenizer().rules for token in plain(rule))
+
+
+_CHUNK = re.compile(r"\S+")  # what spaCy splits a text into first: runs of characters not str.isspace() (re's \s)
+_CHUNKS_AHEAD = 3  # a phrase after a count stops within a few words: tokenized this far first
+
+
+class TokensAhead:
+    """The tokens of ``text[pos:limit]`` (``_tokens``), tokenized as far as they are read.
+
+    spaCy tokenizes each run of non-space characters on its own; only its special cases
+    (":)", "a.m.") are then matched, by their tokens, across runs. So the tokens of a first
+    stretch that ends after a run are those of the whole text, up to that run, when the
+    run's last token is no token of a special case: no special case then spans the cut. The rest is tokenized whole
+    when a token past the stretch is asked for.
+    """
+
+    def __init__(self, text: str, pos: int, limit: int):
+        self._text, self._pos, self._limit = text, pos, limit
+        cut = next((run.end() for i, run in enumerate(_CHUNK.finditer(text, pos, limit)) if i + 1 == _CHUNKS_AHEAD), limit)
+        doc = _tokenizer()(text[pos:cut])
+        self._complete = cut == limit
+        if not self._complete and (not len(doc) or doc[-1].text in _special_case_tokens()):
+            doc, self._complete = _tokenizer()(text[pos:limit]), True  # a special case might span the cut
+        self._tokens = _token_spans(doc, pos)
+
+    def get(self, k: int) -> tuple[str, int, int] | None:
+        """Token ``k`` (text, start, end), None past the last."""
+        if k >= len(self._tokens) and not self._complete:
+            self._tokens, self._complete = _tokens(self._text, self._pos, self._limit), True
+        return self._tokens[k] if k < len(self._tokens) else None
+
+
 def _tokens(text: str, pos: int, limit: int) -> list[tuple[str, int, int]]:
     """Tokens of ``text[pos:limit]`` with offsets into ``text``; a hyphen inside a word
     ("sub-counties", "commune-level") joins its parts again."""
+    return _token_spans(_tokenizer()(text[pos:limit]), pos)
+
+
+def _token_spans(doc, pos: int) -> list[tuple[str, int, int]]:
+    """(text, start, end) of the tokens of a spaCy doc of the text from ``pos`` (``_tokens``)."""
     out: list[tuple[str, int, int]] = []
-    for tok in _tokenizer()(text[pos:limit]):
+    for tok in doc:
         if tok.is_space:
             continue
         start, end = pos + tok.idx, pos + tok.idx + len(tok.text)

@@ -874,3 +874,27 @@ def test_the_count_pattern_word_start_guard_changes_no_match(rules):
         assert spans == [m.span() for m in unguarded.finditer(text)]
         found += len(spans)
     assert found > 1000
+
+
+def test_tokens_ahead_are_the_tokens_of_the_whole_rest(rules):
+    """Tokenized a stretch at a time, the tokens after a count are those of the whole rest of
+    the sentence, token by token: after every other number end and word start of the samples, and
+    where a special case (":)", "a.m.", "'em") stands at the cut."""
+    from pipeline.admin_units import TokensAhead, _CHUNKS_AHEAD, _tokens
+
+    import regex
+
+    texts = _sample_texts() + [
+        "with 3 regions :) and more", "about 5 a.m. districts here", "four 'em councils and", "12 : ) x y z",
+        "7 provinces (oblasts), 2 cities.[1] and", "9 sub - counties : - ) go on", "40 and/or 50 wards and so on",
+    ]
+    starts = regex.compile(r"(?<=\d)(?!\d)|(?<!\S)(?=\S)")
+    checked = 0
+    for text in texts:
+        for start in sorted({m.start() for m in starts.finditer(text)})[::2] if len(text) < 3000 else []:
+            limit = min(len(text), start + 400)
+            whole = _tokens(text, start, limit)
+            ahead = TokensAhead(text, start, limit)
+            assert [ahead.get(k) for k in range(len(whole) + 1)] == whole + [None]
+            checked += len(whole) > 2 * _CHUNKS_AHEAD
+    assert checked > 1000
