@@ -33,6 +33,8 @@ from dataclasses import dataclass
 
 import regex
 import spacy
+from spacy.tokenizer import Tokenizer
+from spacy.vocab import Vocab
 
 from .document import Outline, Section, Span
 from .errors import ExtractionTimeout
@@ -541,9 +543,10 @@ def _tokenizer():
 def _special_case_tokens() -> frozenset[str]:
     """The tokens by which spaCy matches its special cases in a doc: each special case as
     prefixes, suffixes and infixes alone split it (a tokenizer with no special cases)."""
-    plain = spacy.blank("en").tokenizer
-    plain.rules = {}
-    return frozenset(token.text for rule in _tokenizer().rules for token in plain(rule))
+    tokenizer = _tokenizer()
+    plain = Tokenizer(Vocab(), rules={}, prefix_search=tokenizer.prefix_search, suffix_search=tokenizer.suffix_search,
+                      infix_finditer=tokenizer.infix_finditer, token_match=tokenizer.token_match, url_match=tokenizer.url_match)
+    return frozenset(token.text for rule in tokenizer.rules for token in plain(rule))
 
 
 _CHUNK = re.compile(r"\S+")  # what spaCy splits a text into first: runs of characters not str.isspace() (re's \s)

@@ -40,7 +40,7 @@ class UnitNoun:
     plural: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one rule is itself: the stage keys its joined screens by the rules, hashed per number
 class NotCountRule:
     """A reason a number is no unit count, judged on the text around it."""
 
