@@ -279,12 +279,14 @@ def parse_admin_unit_rules(rules_dir: Path, check: RuleChecker) -> AdminUnitRule
     core = f"(?:{digits}|{words})"
     flags = regex.IGNORECASE
     # A count starts a word: a digit or a number word's first letter, after no word
-    # character. A leading \b, implied by the rest, says so to the regex engine, which then
-    # passes over the inside of words at once (a third of the scan); only where every
-    # number word starts with a word character, as every case variant of a letter is one.
+    # character. Two guards the rest implies say so to the regex engine, which then
+    # passes over the inside of words, and over words that start with no such letter, at
+    # once (half the scan): a leading \b, only where every number word starts with a
+    # word character (every case variant of a letter is one), and the first characters.
     starts_word = r"\b" if all(regex.match(r"\w", w) for w in values) else ""
+    first_character = rf"(?=[\d{regex.escape(''.join(sorted({w[0] for w in values})))}])"
     count = regex.compile(
-        rf"{starts_word}(?<![\w.,-])(?:{digits}(?![\w]|[.,]\d|-[^\W\d_])|{words}(?![\w-]))", flags
+        rf"{starts_word}(?<![\w.,-]){first_character}(?:{digits}(?![\w]|[.,]\d|-[^\W\d_])|{words}(?![\w-]))", flags
     )
 
     qualifiers = {" ".join(q.lower().split()): " ".join(q.lower().split()) for q in check.strings(data, "qualifiers")}
