@@ -855,10 +855,10 @@ def test_first_match_is_the_first_of_each_pattern_searched_alone(rules):
 
 
 def test_the_count_pattern_guards_change_no_match(rules):
-    """The count pattern's guards (a leading \\b, then a lookahead for the first characters)
-    are implied by the rest: every character a number word can start with, in any case, is
-    a word character and one the lookahead lets pass; and the pattern without them finds
-    the same counts in every sample."""
+    """The count pattern's guards (a leading \\b, then a lookahead for the first characters,
+    which the tier-count patterns' number has too) are implied by the rest: every character
+    a number word can start with, in any case, is a word character and one the lookahead
+    lets pass; and the patterns without them find the same counts in every sample."""
     import regex
 
     r = rules.admin_units
@@ -872,11 +872,15 @@ def test_the_count_pattern_guards_change_no_match(rules):
     assert all(passes.match(c) for c in literal_starts)
     unguarded = regex.compile(r.count.pattern[2:].replace(guard, "", 1), r.count.flags)
     assert "(?=" not in unguarded.pattern[:20]
+    tier_counts = [(p, regex.compile(p.pattern.replace("(?P<n>" + guard, "(?P<n>", 1), p.flags)) for p in r.subnational_tiers]
+    assert all(guard not in plain.pattern for _, plain in tier_counts)
     found = 0
     for text in _sample_texts():
         spans = [m.span() for m in r.count.finditer(text)]
         assert spans == [m.span() for m in unguarded.finditer(text)]
         found += len(spans)
+        for pattern, plain in tier_counts:  # the tier-count patterns' {number} has the lookahead too
+            assert [(m.span(), m.group("n")) for m in pattern.finditer(text)] == [(m.span(), m.group("n")) for m in plain.finditer(text)]
     assert found > 1000
 
 

@@ -282,7 +282,8 @@ def parse_admin_unit_rules(rules_dir: Path, check: RuleChecker) -> AdminUnitRule
     # character. Two guards the rest implies say so to the regex engine, which then
     # passes over the inside of words, and over words that start with no such letter, at
     # once (half the scan): a leading \b, only where every number word starts with a
-    # word character (every case variant of a letter is one), and the first characters.
+    # word character (every case variant of a letter is one), and the first characters
+    # (also in the tier-count patterns' {number}).
     starts_word = r"\b" if all(regex.match(r"\w", w) for w in values) else ""
     first_character = rf"(?=[\d{regex.escape(''.join(sorted({w[0] for w in values})))}])"
     count = regex.compile(
@@ -384,7 +385,7 @@ def parse_admin_unit_rules(rules_dir: Path, check: RuleChecker) -> AdminUnitRule
         if not isinstance(source, str) or source.count("{number}") != 1:
             check.error(line, "a subnational_tiers pattern must contain '{number}' exactly once")
             continue
-        pattern = check.pattern(source.replace("{number}", f"(?P<n>{core})"), line)
+        pattern = check.pattern(source.replace("{number}", f"(?P<n>{first_character}{core})"), line)
         if pattern is not None:
             tier_counts.append(pattern)
 
