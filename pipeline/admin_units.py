@@ -1227,17 +1227,14 @@ def _cue_tier(cue: TierCue, tier_total: int | None, stated: bool) -> str | None:
 
 def find_state_structure(text: str, rules: AdminUnitRules) -> tuple[str | None, str | None]:
     """``unitary`` or ``federal`` as the text first states it (``first_in_text``), and a warning on conflict."""
-    indices: dict[str, list[int]] = {}
-    for i, (structure, _) in enumerate(rules.state_structure):
-        indices.setdefault(structure, []).append(i)
-    found = []  # (start, rule index, structure): the first statement of each structure
-    for structure, kind in indices.items():
-        first = first_match(text, tuple(rules.state_structure[i][1] for i in kind))
-        if first is not None:
-            found.append((first[1].start(), kind[first[0]], structure))
+    found = sorted(
+        (m.start(), i, structure)
+        for i, (structure, pattern) in enumerate(rules.state_structure)
+        for m in [pattern.search(text, timeout=PATTERN_TIMEOUT)]
+        if m
+    )
     if not found:
         return None, None
-    found.sort()
     kinds = {structure for _, _, structure in found}
     warning = None
     if len(kinds) > 1:
