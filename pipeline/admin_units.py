@@ -606,14 +606,17 @@ def _token_spans(doc, pos: int) -> list[tuple[str, int, int]]:
 
 def _words_after(text: str, pos: int, limit: int, most: int) -> list[tuple[str, int, int]]:
     """Up to ``most`` lower-cased words after ``pos``, stopping at punctuation other than quotes."""
-    words = []
-    while len(words) < most:
-        m = _TOKEN.match(text, pos, limit)
-        if m is None or m.group("other"):
+    words: list[tuple[str, int, int]] = []
+    if most < 1:
+        return words
+    for m in _TOKEN.finditer(text, pos, limit):  # back to back: each match takes the next character that is no space
+        kind = m.lastgroup
+        if kind == "other":
             break
-        if m.group("word"):
+        if kind == "word":
             words.append((m.group("word").lower(), m.start("word"), m.end("word")))
-        pos = m.end()
+            if len(words) == most:
+                break
     return words
 
 

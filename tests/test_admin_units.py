@@ -906,3 +906,30 @@ def test_tokens_ahead_are_the_tokens_of_the_whole_rest(rules):
             assert [ahead.get(k) for k in range(len(whole) + 1)] == whole + [None]
             checked += len(whole) > 2 * _CHUNKS_AHEAD
     assert checked > 1000
+
+
+def test_words_after_read_in_one_scan_as_match_by_match(rules):
+    """The words after a place, read with one scan, are those read match by match from there:
+    at every seventh place of every sample, for several word counts."""
+    from pipeline.admin_units import _TOKEN, _words_after
+
+    def match_by_match(text, pos, limit, most):
+        words = []
+        while len(words) < most:
+            m = _TOKEN.match(text, pos, limit)
+            if m is None or m.group("other"):
+                break
+            if m.group("word"):
+                words.append((m.group("word").lower(), m.start("word"), m.end("word")))
+            pos = m.end()
+        return words
+
+    read = 0
+    for text in _sample_texts():
+        for pos in range(0, len(text), 7):
+            for most in (0, 1, 4, 9):
+                limit = min(len(text), pos + 150)
+                words = _words_after(text, pos, limit, most)
+                assert words == match_by_match(text, pos, limit, most)
+                read += len(words)
+    assert read > 10000
