@@ -559,8 +559,8 @@ class TokensAhead:
     spaCy tokenizes each run of non-space characters on its own; only its special cases
     (":)", "a.m.") are then matched, by their tokens, across runs. So the tokens of a first
     stretch that ends after a run are those of the whole text, up to that run, when the
-    run's last token is no token of a special case: no special case then spans the cut. The rest is tokenized whole
-    when a token past the stretch is asked for.
+    run's last token is no token of a special case: no special case then spans the cut.
+    The rest is tokenized whole when a token past the stretch is asked for.
     """
 
     def __init__(self, text: str, pos: int, limit: int):
@@ -1273,6 +1273,7 @@ def find_subnational_tiers(text: str, rules: AdminUnitRules) -> int | None:
 
 
 def _tier_count(text: str, m: regex.Match, rules: AdminUnitRules) -> int:
+    """The number a tier-count statement gives, less the national tier when it lists it."""
     value = parse_count(m.group("n"), rules)
     listed = rules.national_tier_listed
     if listed is not None and listed.match(text, m.end(), timeout=PATTERN_TIMEOUT):
