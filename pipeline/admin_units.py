@@ -27,10 +27,14 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import functools
+import itertools
+import re
 from dataclasses import dataclass
 
 import regex
 import spacy
+from spacy.tokenizer import Tokenizer
+from spacy.vocab import Vocab
 
 from .document import Outline, Section, Span
 from .errors import ExtractionTimeout
@@ -341,34 +345,43 @@ def reject_reason(text: str, start: int, end: int, value: int, rules: AdminUnitR
 
 def _no_rule_can_hold(text: str, start: int, end: int, not_counts: tuple[NotCountRule, ...]) -> bool:
     """Whether no ``not_counts`` rule can hold for the number at [start, end): none of their
-    ``before`` patterns finds a match, nor any ``after`` of a rule without one. Two calls
+    ``before`` patterns finds a match, nor any ``after`` of a rule without one. Three calls
     answer for the usual number, a real count, which each rule in turn took two dozen."""
-    before, after_only = _not_count_screens(not_counts)
-    if before is None or after_only is None:
+    backward, forward, after_only = _not_count_screens(not_counts)
+    if backward is None or forward is None or after_only is None:
         return False  # the patterns could not be joined: every rule is tried
-    return (not before.search(text, max(0, start - 60), start, timeout=PATTERN_TIMEOUT)
+    window = max(0, start - 60)
+    return (not backward.search(text, window, start, timeout=PATTERN_TIMEOUT)
+            and not forward.search(text, window, start, timeout=PATTERN_TIMEOUT)
             and not after_only.match(text, end, timeout=PATTERN_TIMEOUT))
 
 
 _COMMITS = regex.compile(r"\(\?>|[*+?}]\+")  # an atomic group, a possessive quantifier
+_ENDS_IN_RUN = regex.compile(r"\{\d*,\d*\}\s*\$\s*$")  # "[^.;]{0,60}$": any text up to the number
 
 
 @functools.lru_cache(maxsize=8)
-def _not_count_screens(not_counts: tuple[NotCountRule, ...]) -> tuple[regex.Pattern | None, regex.Pattern | None]:
-    """The ``before`` patterns of the rules joined, and the ``after`` patterns of the rules
-    that have no ``before`` (a pattern that never matches when there are none).
+def _not_count_screens(
+    not_counts: tuple[NotCountRule, ...],
+) -> tuple[regex.Pattern | None, regex.Pattern | None, regex.Pattern | None]:
+    """The ``before`` patterns of the rules joined in two, and the ``after`` patterns of the
+    rules that have no ``before`` (a pattern that never matches where there are none).
 
-    The joined ``before`` runs right to left (``regex.REVERSE``): the patterns end at the
-    number (``$``), so a search from there fails at once where none can. Whether it finds
-    a match does not depend on the direction, but for atomic groups and possessive
-    quantifiers, which commit to the first way they match: with those it runs forwards."""
+    Most ``before`` patterns end in words right before the number (``\\s+$``): joined, they
+    run right to left (``regex.REVERSE``) and fail at once where the number stands alone.
+    Those that end in a run of any text ("former ... [^.;]{0,60}$") would try their words
+    at every place of the run that way: they are joined apart and run forwards, as are
+    atomic groups and possessive quantifiers, which commit to the first way they match.
+    Whether a pattern finds a match in the window does not depend on the direction."""
     befores = [r.before for r in not_counts if r.before is not None]
+    forwards = [p for p in befores if _COMMITS.search(p.pattern) or _ENDS_IN_RUN.search(p.pattern)]
+    backwards = [p for p in befores if p not in forwards]
     afters = [r.after for r in not_counts if r.before is None and r.after is not None]
     never = regex.compile(r"(?!)")
-    before = alternation(befores) if befores else never
-    if before is not None and befores and not _COMMITS.search(before.pattern):
-        before = regex.compile(before.pattern, before.flags | regex.REVERSE)
-    return before, (alternation(afters) if afters else never)
+    backward = alternation(backwards) if backwards else never
+    if backward is not None and backwards:
+        backward = regex.compile(backward.pattern, backward.flags | regex.REVERSE)
+    return backward, (alternation(forwards) if forwards else never), (alternation(afters) if afters else never)
 
 
 def is_territorial(sentence: str, rules: AdminUnitRules) -> bool:
@@ -459,20 +472,22 @@ def read_generic_phrase(text: str, pos: int, limit: int, count: int, rules: Admi
     small cities", ``share_coordinated_head``); it is a phrase of its own only
     when they share none.
     """
-    tokens = _tokens(text, pos, limit)
+    tokens = TokensAhead(text, pos, limit)
     words: list[tuple[str, int, int]] = []
     chunk = 0
     open_conjunct = False
     stopped_on = ""
-    for k, (tok, start, end) in enumerate(tokens):
+    for k in itertools.count():
+        if (token := tokens.get(k)) is None:
+            break
+        tok, start, end = token
         lower = tok.lower()
-        following = tokens[k + 1][0] if k + 1 < len(tokens) else ""
         if _QUOTES.fullmatch(tok):
             continue
         if lower in ("and", "or", ",") and words and _count_follows(text, words[-1][2], limit, rules):
             open_conjunct = True  # "878 amphoe and 7,255 tambon": the next count has its own phrase
             break
-        if lower in ("and", "or", ",") and chunk == 1 and words and _WORD.fullmatch(following) and following.lower() not in rules.stop_words:
+        if lower in ("and", "or", ",") and chunk == 1 and words and _is_phrase_word(tokens.get(k + 1), rules):
             chunk = 0
             continue
         if not words and lower in rules.skip_before_phrase:
@@ -480,11 +495,13 @@ def read_generic_phrase(text: str, pos: int, limit: int, count: int, rules: Admi
         if not _WORD.fullmatch(tok) or lower in rules.stop_words or lower in rules.number_values:
             stopped_on = lower
             break
-        if words and rules.verb_endings.search(lower) and not (_WORD.fullmatch(following) and following.lower() not in rules.stop_words):
+        if words and rules.verb_endings.search(lower) and not _is_phrase_word(tokens.get(k + 1), rules):
             break  # "secretariats divided in": a clause opens (not "disputed territories")
         words.append((lower, start, end))
         chunk += 1
-    if not words or len(words) > rules.max_modifiers + 1:
+        if len(words) > rules.max_modifiers + 1:
+            return None  # longer than a noun phrase, whatever follows
+    if not words:
         return None
     head, head_start, end = words[-1]
     if _singulars(head) & rules.not_unit_nouns or rules.adjective_endings.search(head):
@@ -511,17 +528,67 @@ def _word_starts(text: str, start: int, end: int) -> list[int]:
     return [m.start() for m in _WORD_START.finditer(text[:end], pos=start)] + [end]
 
 
+def _is_phrase_word(token: tuple[str, int, int] | None, rules: AdminUnitRules) -> bool:
+    """The token is a word that may go on a noun phrase (a word, no stop word)."""
+    return token is not None and bool(_WORD.fullmatch(token[0])) and token[0].lower() not in rules.stop_words
+
+
 @functools.lru_cache(maxsize=1)
 def _tokenizer():
     """spaCy's rule-based English tokenizer (a blank pipeline: no model)."""
     return spacy.blank("en").tokenizer
 
 
+@functools.lru_cache(maxsize=1)
+def _special_case_tokens() -> frozenset[str]:
+    """The tokens by which spaCy matches its special cases in a doc: each special case as
+    prefixes, suffixes and infixes alone split it (a tokenizer with no special cases)."""
+    tokenizer = _tokenizer()
+    plain = Tokenizer(Vocab(), rules={}, prefix_search=tokenizer.prefix_search, suffix_search=tokenizer.suffix_search,
+                      infix_finditer=tokenizer.infix_finditer, token_match=tokenizer.token_match, url_match=tokenizer.url_match)
+    return frozenset(token.text for rule in tokenizer.rules for token in plain(rule))
+
+
+_CHUNK = re.compile(r"\S+")  # what spaCy splits a text into first: runs of characters not str.isspace() (re's \s)
+_CHUNKS_AHEAD = 3  # a phrase after a count stops within a few words: tokenized this far first
+
+
+class TokensAhead:
+    """The tokens of ``text[pos:limit]`` (``_tokens``), tokenized as far as they are read.
+
+    spaCy tokenizes each run of non-space characters on its own; only its special cases
+    (":)", "a.m.") are then matched, by their tokens, across runs. So the tokens of a first
+    stretch that ends after a run are those of the whole text, up to that run, when the
+    run's last token is no token of a special case: no special case then spans the cut.
+    The rest is tokenized whole when a token past the stretch is asked for.
+    """
+
+    def __init__(self, text: str, pos: int, limit: int):
+        self._text, self._pos, self._limit = text, pos, limit
+        cut = next((run.end() for i, run in enumerate(_CHUNK.finditer(text, pos, limit)) if i + 1 == _CHUNKS_AHEAD), limit)
+        doc = _tokenizer()(text[pos:cut])
+        self._complete = cut == limit
+        if not self._complete and (not len(doc) or doc[-1].text in _special_case_tokens()):
+            doc, self._complete = _tokenizer()(text[pos:limit]), True  # a special case might span the cut
+        self._tokens = _token_spans(doc, pos)
+
+    def get(self, k: int) -> tuple[str, int, int] | None:
+        """Token ``k`` (text, start, end), None past the last."""
+        if k >= len(self._tokens) and not self._complete:
+            self._tokens, self._complete = _tokens(self._text, self._pos, self._limit), True
+        return self._tokens[k] if k < len(self._tokens) else None
+
+
 def _tokens(text: str, pos: int, limit: int) -> list[tuple[str, int, int]]:
     """Tokens of ``text[pos:limit]`` with offsets into ``text``; a hyphen inside a word
     ("sub-counties", "commune-level") joins its parts again."""
+    return _token_spans(_tokenizer()(text[pos:limit]), pos)
+
+
+def _token_spans(doc, pos: int) -> list[tuple[str, int, int]]:
+    """(text, start, end) of the tokens of a spaCy doc of the text from ``pos`` (``_tokens``)."""
     out: list[tuple[str, int, int]] = []
-    for tok in _tokenizer()(text[pos:limit]):
+    for tok in doc:
         if tok.is_space:
             continue
         start, end = pos + tok.idx, pos + tok.idx + len(tok.text)
@@ -539,14 +606,17 @@ def _tokens(text: str, pos: int, limit: int) -> list[tuple[str, int, int]]:
 
 def _words_after(text: str, pos: int, limit: int, most: int) -> list[tuple[str, int, int]]:
     """Up to ``most`` lower-cased words after ``pos``, stopping at punctuation other than quotes."""
-    words = []
-    while len(words) < most:
-        m = _TOKEN.match(text, pos, limit)
-        if m is None or m.group("other"):
+    words: list[tuple[str, int, int]] = []
+    if most < 1:
+        return words
+    for m in _TOKEN.finditer(text, pos, limit):  # back to back: each match takes the next character that is no space
+        kind = m.lastgroup
+        if kind == "other":
             break
-        if m.group("word"):
+        if kind == "word":
             words.append((m.group("word").lower(), m.start("word"), m.end("word")))
-        pos = m.end()
+            if len(words) == most:
+                break
     return words
 
 
@@ -1179,19 +1249,65 @@ def find_subnational_tiers(text: str, rules: AdminUnitRules) -> int | None:
     """The number of subnational tiers the text first states ("three-tiered" -> 3).
 
     A count whose tiers are then listed with the national one ("a three-tier federal
-    system: federal, state and local") counts one subnational tier fewer.
+    system: federal, state and local") counts one subnational tier fewer. The first
+    statement in the text decides unless its number is no tier count (1-9); then
+    the first statement of each pattern is read in text order.
     """
+    first = first_match(text, rules.subnational_tiers)
+    if first is None:
+        return None
+    value = _tier_count(text, first[1], rules)
+    if 1 <= value <= 9:
+        return value
     found = sorted(
-        (m.start(), i, m.group("n"), m.end())
+        (m.start(), i, m)
         for i, pattern in enumerate(rules.subnational_tiers)
         for m in [pattern.search(text, timeout=PATTERN_TIMEOUT)]
         if m
     )
-    for _, _, printed, end in found:
-        value = parse_count(printed, rules)
-        listed = rules.national_tier_listed
-        if listed is not None and listed.match(text, end, timeout=PATTERN_TIMEOUT):
-            value -= 1
+    for _, _, m in found:
+        value = _tier_count(text, m, rules)
         if 1 <= value <= 9:
             return value
     return None
+
+
+def _tier_count(text: str, m: regex.Match, rules: AdminUnitRules) -> int:
+    """The number a tier-count statement gives, less the national tier when it lists it."""
+    value = parse_count(m.group("n"), rules)
+    listed = rules.national_tier_listed
+    if listed is not None and listed.match(text, m.end(), timeout=PATTERN_TIMEOUT):
+        value -= 1
+    return value
+
+
+def first_match(text: str, patterns: tuple[regex.Pattern, ...]) -> tuple[int, regex.Match] | None:
+    """(index, match) of the pattern whose first match in ``text`` starts first, the lower
+    index on a tie: what searching each pattern and sorting the matches gives first.
+
+    One search of the patterns joined does it (``_joined``): its match starts where the
+    first match of any starts, and there the first alternative that matches wins, with
+    the match that pattern's own search gives. A pattern each where they cannot be joined.
+    """
+    joined = _joined(patterns)
+    if joined is None:
+        found = [(m.start(), i, m) for i, p in enumerate(patterns) for m in [p.search(text, timeout=PATTERN_TIMEOUT)] if m]
+        return min(found, key=lambda f: f[:2])[1:] if found else None
+    m = joined.search(text, timeout=PATTERN_TIMEOUT)
+    if m is None:
+        return None
+    return next(i for i in range(len(patterns)) if m.start(f"{_ALTERNATIVE}{i}") >= 0), m
+
+
+_ALTERNATIVE = "_alternative"  # group prefix of the joined patterns
+
+
+@functools.lru_cache(maxsize=32)
+def _joined(patterns: tuple[regex.Pattern, ...]) -> regex.Pattern | None:
+    """The patterns as one alternation, alternative ``i`` in the group ``_alternative<i>``."""
+    if any(name.startswith(_ALTERNATIVE) for p in patterns for name in p.groupindex):
+        return None
+    try:
+        return alternation(list(patterns), _ALTERNATIVE)
+    except regex.error:
+        return None  # e.g. a group name repeated with a different meaning

@@ -817,3 +817,119 @@ def test_the_not_counts_screen_passes_only_numbers_no_rule_rejects(rules):
         else:
             rejected += 1
     assert screened > 200 and rejected > 50  # both answers were put to the test
+
+
+def _sample_texts() -> list[str]:
+    """Every sample the mechanism tests hold a faster way to the plain one on: each raw
+    profile whole, each of its paragraphs, and every sentence of the admin corpus."""
+    texts = []
+    for path in sorted((ROOT / "raw").iterdir()):
+        if path.suffix in (".md", ".txt") and path.name != "README.md":
+            whole = path.read_text(encoding="utf-8")
+            texts += [whole] + [p for p in whole.split("\n\n") if p.strip()]
+    with open(ROOT / "tests" / "corpus" / "admin_sentences.jsonl", encoding="utf-8") as lines:
+        texts += [json.loads(line)["sentence"] for line in lines if line.strip()]
+    return texts
+
+
+def test_first_match_is_the_first_of_each_pattern_searched_alone(rules):
+    """One search of the patterns joined finds what searching each pattern and taking the
+    earliest match (the lower index on a tie) finds: the same pattern, the same match."""
+    from pipeline.admin_units import first_match
+
+    r = rules.admin_units
+    groups = [r.subnational_tiers, tuple(p for _, p in r.state_structure), tuple(c.pattern for c in r.tier_cues)]
+    hits = 0
+    for text in _sample_texts():
+        for patterns in groups:
+            found = [(m.start(), i, m) for i, p in enumerate(patterns) for m in [p.search(text)] if m]
+            expected = min(found, key=lambda f: f[:2]) if found else None
+            got = first_match(text, patterns)
+            if expected is None:
+                assert got is None
+                continue
+            hits += 1
+            assert got[0] == expected[1] and got[1].span() == expected[2].span()
+            assert got[1].groupdict().get("n") == expected[2].groupdict().get("n")
+    assert hits > 150  # the samples put the joined search to the test
+
+
+def test_the_count_pattern_guards_change_no_match(rules):
+    """The count pattern's guards (a leading \\b, then a lookahead for the first characters,
+    which the tier-count patterns' number has too) are implied by the rest: every character
+    a number word can start with, in any case, is a word character and one the lookahead
+    lets pass; and the patterns without them find the same counts in every sample."""
+    import regex
+
+    r = rules.admin_units
+    firsts = "".join(sorted({w[0] for w in r.number_values}))
+    guard = rf"(?=[\d{regex.escape(firsts)}])"
+    assert r.count.pattern.startswith(r"\b(?<![\w.,-])" + guard)
+    every_character = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    literal_starts = set(regex.findall("|".join(regex.escape(f) for f in firsts), every_character, regex.IGNORECASE))
+    assert len(literal_starts) >= 2 * len(firsts) and all(regex.fullmatch(r"\w", c) for c in literal_starts)
+    passes = regex.compile(guard, regex.IGNORECASE)
+    assert all(passes.match(c) for c in literal_starts)
+    unguarded = regex.compile(r.count.pattern[2:].replace(guard, "", 1), r.count.flags)
+    assert "(?=" not in unguarded.pattern[:20]
+    tier_counts = [(p, regex.compile(p.pattern.replace("(?P<n>" + guard, "(?P<n>", 1), p.flags)) for p in r.subnational_tiers]
+    assert all(guard not in plain.pattern for _, plain in tier_counts)
+    found = 0
+    for text in _sample_texts():
+        spans = [m.span() for m in r.count.finditer(text)]
+        assert spans == [m.span() for m in unguarded.finditer(text)]
+        found += len(spans)
+        for pattern, plain in tier_counts:  # the tier-count patterns' {number} has the lookahead too
+            assert [(m.span(), m.group("n")) for m in pattern.finditer(text)] == [(m.span(), m.group("n")) for m in plain.finditer(text)]
+    assert found > 1000
+
+
+def test_tokens_ahead_are_the_tokens_of_the_whole_rest(rules):
+    """Tokenized a stretch at a time, the tokens after a count are those of the whole rest of
+    the sentence, token by token: after every other number end and word start of the samples, and
+    where a special case (":)", "a.m.", "'em") stands at the cut."""
+    from pipeline.admin_units import TokensAhead, _CHUNKS_AHEAD, _tokens
+
+    import regex
+
+    texts = _sample_texts() + [
+        "with 3 regions :) and more", "about 5 a.m. districts here", "four 'em councils and", "12 : ) x y z",
+        "7 provinces (oblasts), 2 cities.[1] and", "9 sub - counties : - ) go on", "40 and/or 50 wards and so on",
+    ]
+    starts = regex.compile(r"(?<=\d)(?!\d)|(?<!\S)(?=\S)")
+    checked = 0
+    for text in texts:
+        for start in sorted({m.start() for m in starts.finditer(text)})[::2] if len(text) < 3000 else []:
+            limit = min(len(text), start + 400)
+            whole = _tokens(text, start, limit)
+            ahead = TokensAhead(text, start, limit)
+            assert [ahead.get(k) for k in range(len(whole) + 1)] == whole + [None]
+            checked += len(whole) > 2 * _CHUNKS_AHEAD
+    assert checked > 1000
+
+
+def test_words_after_read_in_one_scan_as_match_by_match(rules):
+    """The words after a place, read with one scan, are those read match by match from there:
+    at every seventh place of every sample, for several word counts."""
+    from pipeline.admin_units import _TOKEN, _words_after
+
+    def match_by_match(text, pos, limit, most):
+        words = []
+        while len(words) < most:
+            m = _TOKEN.match(text, pos, limit)
+            if m is None or m.group("other"):
+                break
+            if m.group("word"):
+                words.append((m.group("word").lower(), m.start("word"), m.end("word")))
+            pos = m.end()
+        return words
+
+    read = 0
+    for text in _sample_texts():
+        for pos in range(0, len(text), 7):
+            for most in (0, 1, 4, 9):
+                limit = min(len(text), pos + 150)
+                words = _words_after(text, pos, limit, most)
+                assert words == match_by_match(text, pos, limit, most)
+                read += len(words)
+    assert read > 10000

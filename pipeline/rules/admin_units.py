@@ -40,7 +40,7 @@ class UnitNoun:
     plural: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one rule is itself: the stage keys its joined screens by the rules, hashed per number
 class NotCountRule:
     """A reason a number is no unit count, judged on the text around it."""
 
@@ -278,8 +278,16 @@ def parse_admin_unit_rules(rules_dir: Path, check: RuleChecker) -> AdminUnitRule
     words = f"{word}(?:{joiner}{word})*"
     core = f"(?:{digits}|{words})"
     flags = regex.IGNORECASE
+    # A count starts a word: a digit or a number word's first letter, after no word
+    # character. Two guards the rest implies say so to the regex engine, which then
+    # passes over the inside of words, and over words that start with no such letter, at
+    # once (half the scan): a leading \b, only where every number word starts with a
+    # word character (every case variant of a letter is one), and the first characters
+    # (also in the tier-count patterns' {number}).
+    starts_word = r"\b" if all(regex.match(r"\w", w) for w in values) else ""
+    first_character = rf"(?=[\d{regex.escape(''.join(sorted({w[0] for w in values})))}])"
     count = regex.compile(
-        rf"(?<![\w.,-])(?:{digits}(?![\w]|[.,]\d|-[^\W\d_])|{words}(?![\w-]))", flags
+        rf"{starts_word}(?<![\w.,-]){first_character}(?:{digits}(?![\w]|[.,]\d|-[^\W\d_])|{words}(?![\w-]))", flags
     )
 
     qualifiers = {" ".join(q.lower().split()): " ".join(q.lower().split()) for q in check.strings(data, "qualifiers")}
@@ -377,7 +385,7 @@ def parse_admin_unit_rules(rules_dir: Path, check: RuleChecker) -> AdminUnitRule
         if not isinstance(source, str) or source.count("{number}") != 1:
             check.error(line, "a subnational_tiers pattern must contain '{number}' exactly once")
             continue
-        pattern = check.pattern(source.replace("{number}", f"(?P<n>{core})"), line)
+        pattern = check.pattern(source.replace("{number}", f"(?P<n>{first_character}{core})"), line)
         if pattern is not None:
             tier_counts.append(pattern)
 
