@@ -314,7 +314,7 @@ def parse_count(printed: str, rules: AdminUnitRules) -> int:
     if printed[0].isdigit():
         return int(_NOT_DIGIT.sub("", printed))
     total = current = 0
-    for m in rules.number_word.finditer(printed):
+    for m in rules.number_word.finditer(printed, timeout=PATTERN_TIMEOUT):
         kind, value = rules.number_values[" ".join(m.group().lower().split())]
         if kind == "scales" and value == 100:
             current = (current or 1) * value
@@ -495,7 +495,7 @@ def read_generic_phrase(text: str, pos: int, limit: int, count: int, rules: Admi
         if not _WORD.fullmatch(tok) or lower in rules.stop_words or lower in rules.number_values:
             stopped_on = lower
             break
-        if words and rules.verb_endings.search(lower) and not _is_phrase_word(tokens.get(k + 1), rules):
+        if words and rules.verb_endings.search(lower, timeout=PATTERN_TIMEOUT) and not _is_phrase_word(tokens.get(k + 1), rules):
             break  # "secretariats divided in": a clause opens (not "disputed territories")
         words.append((lower, start, end))
         chunk += 1
@@ -504,7 +504,7 @@ def read_generic_phrase(text: str, pos: int, limit: int, count: int, rules: Admi
     if not words:
         return None
     head, head_start, end = words[-1]
-    if _singulars(head) & rules.not_unit_nouns or rules.adjective_endings.search(head):
+    if _singulars(head) & rules.not_unit_nouns or rules.adjective_endings.search(head, timeout=PATTERN_TIMEOUT):
         return None
     if _singulars(stopped_on) & rules.not_unit_nouns:
         return None  # "three lower tiers": the phrase's real head is a non-unit stop word
@@ -521,7 +521,7 @@ def _count_follows(text: str, end: int, limit: int, rules: AdminUnitRules) -> bo
     m = _LINK_BEFORE_COUNT.match(text, end, limit)
     if not m or m.end() == end or not _LIST_GOES_ON.match(text[end:limit]):
         return False
-    return any(rules.count.match(text, p, limit) for p in _word_starts(text, end, m.end()))
+    return any(rules.count.match(text, p, limit, timeout=PATTERN_TIMEOUT) for p in _word_starts(text, end, m.end()))
 
 
 def _word_starts(text: str, start: int, end: int) -> list[int]:
@@ -672,7 +672,7 @@ def _local_term_and_members(
 def _is_term_gap(gap: str, rules: AdminUnitRules) -> bool:
     """", or", " known as" between a unit and an italic local word."""
     gap = gap.lstrip(" ,")
-    return any(p.fullmatch(gap) for p in rules.local_term_prefixes)
+    return any(p.fullmatch(gap, timeout=PATTERN_TIMEOUT) for p in rules.local_term_prefixes)
 
 
 def read_parenthesis(content: str, italic: bool, count: int, rules: AdminUnitRules) -> tuple[str | None, tuple[str, ...]]:
@@ -680,12 +680,12 @@ def read_parenthesis(content: str, italic: bool, count: int, rules: AdminUnitRul
     content = " ".join(_QUOTES.sub("", content).split()).strip(" .,;:")
     if not content or _DIGIT.search(content):
         return None, ()  # a nested count or a date, read on its own
-    prefix = rules.member_prefix.match(content)
+    prefix = rules.member_prefix.match(content, timeout=PATTERN_TIMEOUT)
     if prefix:
         members = _members(content[prefix.end() :])
         return None, members if all(_capitalised(m) for m in members) else ()
     for p in rules.local_term_prefixes:
-        m = p.match(content)
+        m = p.match(content, timeout=PATTERN_TIMEOUT)
         if m:
             return _term(content[m.end() :], rules), ()
     members = _members(content)
@@ -876,7 +876,7 @@ def adopt_earlier_unit(text: str, candidates: list[CountCandidate], rules: Admin
         window = max(c.sentence.start, c.start - 30)
         marked = rules.nesting_marker_adjacent.search(text, window, _before_qualifier(text, window, c, rules), timeout=PATTERN_TIMEOUT)
         only = rules.same_unit_subset.search(text, window, c.start, timeout=PATTERN_TIMEOUT)
-        if earlier is not None and (rules.unit_elsewhere["of_which"].match(text, c.end, c.sentence.end) or only or marked):
+        if earlier is not None and (rules.unit_elsewhere["of_which"].match(text, c.end, c.sentence.end, timeout=PATTERN_TIMEOUT) or only or marked):
             out[i] = _adopt(c, earlier.phrase, subset=True)
             continue
         phrase = _unit_after(text, c, candidates[i + 1 :], rules) or _unit_before(text, c, rules) or _changed_to(text, c, candidates[:i], rules)
@@ -893,8 +893,8 @@ def _adopt(c: CountCandidate, phrase: UnitPhrase, subset: bool) -> CountCandidat
 
 def _unit_after(text: str, c: CountCandidate, following: list[CountCandidate], rules: AdminUnitRules) -> CountCandidate | None:
     """"N of the (M) X" or "N are X": the unit read after the link."""
-    of_the = rules.unit_elsewhere["of_the"].match(text, c.end, c.sentence.end)
-    m = of_the or rules.unit_elsewhere["are"].match(text, c.end, c.sentence.end)
+    of_the = rules.unit_elsewhere["of_the"].match(text, c.end, c.sentence.end, timeout=PATTERN_TIMEOUT)
+    m = of_the or rules.unit_elsewhere["are"].match(text, c.end, c.sentence.end, timeout=PATTERN_TIMEOUT)
     if m is None or (of_the and c.printed.lower() == "one"):
         return None  # "one of the five centrally governed cities" names a member, counts nothing
     nxt = following[0] if following and following[0].sentence == c.sentence else None
@@ -910,9 +910,10 @@ def _changed_to(text: str, c: CountCandidate, earlier: list[CountCandidate], rul
     """"the number of districts was reduced from 106 to 30", "reduced 271 municipalities to 98":
     a count after "to" counts the unit whose number changed."""
     ways = rules.unit_elsewhere
-    if not ways["changed_to"].search(text, max(c.sentence.start, c.start - 10), c.start) or not ways["change"].search(text, c.sentence.start, c.start):
+    changed_to = ways["changed_to"].search(text, max(c.sentence.start, c.start - 10), c.start, timeout=PATTERN_TIMEOUT)
+    if not changed_to or not ways["change"].search(text, c.sentence.start, c.start, timeout=PATTERN_TIMEOUT):
         return None
-    number_of = ways["number_of"].search(text, c.sentence.start, c.start)
+    number_of = ways["number_of"].search(text, c.sentence.start, c.start, timeout=PATTERN_TIMEOUT)
     if number_of is not None:
         phrase, reason = read_unit_phrase(text, number_of.end(), c.sentence.end, 2, (), rules, True)
         if reason is None and phrase is not None:
@@ -930,7 +931,7 @@ def _unit_before(text: str, c: CountCandidate, rules: AdminUnitRules) -> CountCa
     close = _CLOSING_PAREN.match(text[c.end : c.sentence.end])
     gap = _IN_PARENTHESIS.search(text, s0, c.start) if close else None
     if gap is None:
-        gap = rules.unit_elsewhere["there_are"].search(text, s0, c.start)
+        gap = rules.unit_elsewhere["there_are"].search(text, s0, c.start, timeout=PATTERN_TIMEOUT)
         if gap is None or not text[gap.start() : gap.end()].lstrip(", ").lower().startswith("of which"):
             return None
     words = [w for w in _WORD.finditer(text, max(s0, gap.start() - 60), gap.start())]
@@ -946,7 +947,7 @@ def _unit_before(text: str, c: CountCandidate, rules: AdminUnitRules) -> CountCa
     run.reverse()
     start, end = run[0].start(), run[-1].end()
     head = run[-1].group().lower()
-    if _singulars(head) & rules.not_unit_nouns or rules.adjective_endings.search(head):
+    if _singulars(head) & rules.not_unit_nouns or rules.adjective_endings.search(head, timeout=PATTERN_TIMEOUT):
         return None
     lowered = tuple(w.group().lower() for w in run)
     noun = next((rules.unit_nouns[lowered[k:]] for k in range(len(lowered)) if lowered[k:] in rules.unit_nouns), None)
@@ -1018,7 +1019,8 @@ def _in_open_parenthesis(text: str, parent: CountCandidate, c: CountCandidate) -
 def _is_list_link(gap: str, rules: AdminUnitRules) -> bool:
     if rules.shared_heads is None:
         return False
-    return bool(rules.shared_heads.list_link.fullmatch(gap) or rules.shared_heads.last_link.fullmatch(gap))
+    links = rules.shared_heads
+    return bool(links.list_link.fullmatch(gap, timeout=PATTERN_TIMEOUT) or links.last_link.fullmatch(gap, timeout=PATTERN_TIMEOUT))
 
 
 def _same_head(a: CountCandidate, b: CountCandidate) -> bool:
