@@ -278,6 +278,8 @@ def test_inline_lookahead_loses_no_token():
     for _ in range(3000):
         line = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
         assert [m.span() for m in module._INLINE.finditer(line)] == [m.span() for m in bare.finditer(line)], line
+        # ... and so does the scan that tries the pattern only where _TOKEN_OPENER finds an opening
+        assert [m.span() for m in module._inline_tokens(line)] == [m.span() for m in bare.finditer(line)], line
 
 
 def test_hyphen_evidence_prints_a_word_where_it_is_a_word_or_compound_of_its_own():
@@ -297,3 +299,64 @@ def test_hyphen_evidence_prints_a_word_where_it_is_a_word_or_compound_of_its_own
     assert len(asked) > 500
     for word in asked:
         assert evidence.prints(word) == (word in written), word
+
+
+def _random_lines(pieces: list[str], count: int, seed: int = 11) -> list[str]:
+    import random
+
+    rng = random.Random(seed)
+    return ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 10))) for _ in range(count)]
+
+
+_LINE_PIECES = ["#", "## ", "|", " | ", "---", ":--", "-", "+", "+---+", "<tr>", "<td>", "</table>", "<sup>4</sup>",
+                "[^3]:", "![alt](x.png)", "!", "[", "]", "*", "_", "\\", "&amp;", "²", "http://a.org", "ftp://b",
+                "h", "f", "word", " ", "  ", "\t", "\f", "\u00a0", "\u2003", "\x1c", "\uf0b7", "\u25aa", "▶",
+                "\ufb01", "\u00ad", "\u200b", "\u2010", "é", "’", "1.", "\ue000"]
+
+
+def test_a_line_pattern_is_tried_only_where_its_lead_allows_it():
+    """text_lines tries a line pattern only when the line's first character that is no space
+    (its lead) is one the pattern can open with: on random lines, no pattern matches a line
+    whose lead the gate leaves out, so no match is lost."""
+    from pipeline import normalize as module
+
+    gates = [(module._IMAGE_LINE, "!"), (module._TABLE_RULE, module._TABLE_LEADS),
+             (module._HTML_TABLE_FRAME, module._TABLE_LEADS), (module._TABLE_ROW, "|"), (module._HTML_ROW, "<"),
+             (module._HEADING, "#"), (module._NOTE_DEFINITION, module._DEFINITION_LEADS), (module._GRID_BORDER, "+"),
+             (module._ITEM, None)]
+    lines = _random_lines(_LINE_PIECES, 20000)
+    for pattern, leads in gates:
+        for line in lines:
+            lead = module._lead(line)
+            if pattern.match(line):
+                assert lead and (leads is None or lead in leads), (pattern.pattern, line)
+                if pattern is module._ITEM:
+                    assert pattern.match(line).group(2) == lead
+                if pattern is module._GRID_BORDER:
+                    assert line.strip(" \t\f")[:1] == "+"
+
+
+def test_cheap_gates_agree_with_the_patterns_they_skip():
+    """A gate only says where its pattern or table may change a line: the markup and marker
+    gates fire wherever the character classes they replaced did, fold_text and bullet_item
+    return a line without the characters they change untouched."""
+    import re
+
+    from pipeline import normalize as module
+
+    old_markup = re.compile(r"[<>\[\]!*_\\&^⁰¹²³⁴⁵⁶⁷⁸⁹]|https?://|ftp://")
+    old_marker = re.compile(r"\[\^|[⁰¹²³⁴⁵⁶⁷⁸⁹]")
+    for line in _random_lines(_LINE_PIECES + ["^", ">", "[^", "https", "://"], 20000):
+        assert bool(module._MAY_HOLD_MARKUP.search(line)) == bool(old_markup.search(line)), line
+        assert bool(module._MAY_HOLD_MARKER.search(line)) == bool(old_marker.search(line)), line
+        assert module.fold_text(line) == module._INNER_SOFT_HYPHEN.sub("", line).translate(module._FOLD), line
+        assert module.bullet_item(line, "▶\uf0b7\u25aa") == _bullet_item_ungated(line, "▶\uf0b7\u25aa"), line
+
+
+def _bullet_item_ungated(text: str, bullets: str) -> str:
+    from pipeline import normalize as module
+
+    item = module._ITEM.match(text)
+    if item and item.group(2) in bullets:
+        text = f"{item.group(1)}{item.group(2)} {text[item.end():]}"
+    return module._PRIVATE_USE.sub("", text)
