@@ -11,7 +11,9 @@ from bisect import bisect_right
 from dataclasses import dataclass, replace
 from functools import cached_property
 
-_WS = re.compile(r"\s+")
+# The runs of whitespace collapsing shortens: at an edge, or inner of two or more
+# (r"\A\s+|\s+\Z|\s{2,}", written to open with a character class, which the engine skips to in C).
+_SHORTENED_WS = re.compile(r"\s(?:\s+|\Z|(?<=\A\s))")
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,12 @@ class Line:
     def is_blank(self) -> bool:
         return not self.text.strip()
 
+    @cached_property
+    def clean(self) -> CleanText:
+        """The line whitespace-collapsed (``collapse``), markers and spans moved along: read
+        by the outline (headings, contents) and its paragraph alike, computed once."""
+        return collapse(self.text, self.markers, self.spans)
+
     def drop_prefix(self, n: int) -> "Line":
         """The line without its first ``n`` characters (a list bullet), offsets moved."""
         return replace(
@@ -150,12 +158,17 @@ def collapse(text: str, markers=(), spans=()) -> CleanText:
     An offset inside a collapsed run stays before its space ("Shymkent).<sup>1</sup> At"
     puts marker 1 right after the full stop).
     """
-    if not markers and not spans:
-        return CleanText(" ".join(text.split()))
-    runs = [(m.start(), m.end()) for m in _WS.finditer(text)]
-    if not runs:
-        return CleanText(text, tuple(markers), tuple(sp for sp in spans if sp.end > sp.start))
     new_text = " ".join(text.split())
+    if not markers and not spans:
+        return CleanText(new_text)
+    # Only the runs collapsing shortens move offsets: an inner run of one character becomes
+    # one space in place. Most lines have none, as their length tells without a search.
+    runs = [m.span() for m in _SHORTENED_WS.finditer(text)] if len(new_text) < len(text) else []
+    if not runs:
+        if " " in text or new_text != text:  # whitespace, kept in place: an offset past the end stops at it
+            markers = [m if m.offset <= len(text) else Marker(len(text), m.number) for m in markers]
+            spans = [sp if sp.end <= len(text) else Span(min(sp.start, len(text)), len(text), sp.kind) for sp in spans]
+        return CleanText(new_text, tuple(markers), tuple(sp for sp in spans if sp.end > sp.start))
     starts = [start for start, _ in runs]
     # Characters removed before each run: leading and trailing runs vanish, inner ones keep one space.
     removed_before, total = [], 0
@@ -167,7 +180,7 @@ def collapse(text: str, markers=(), spans=()) -> CleanText:
     def move(offset: int) -> int:
         i = bisect_right(starts, offset) - 1
         if i < 0:
-            return offset
+            return offset  # before the first shortened run: where it was (and inside the text)
         start, end = runs[i]
         if offset < end:  # inside a run: before its space
             return min(start - removed_before[i], len(new_text))
@@ -183,6 +196,8 @@ def collapse(text: str, markers=(), spans=()) -> CleanText:
 
 def join_clean(parts: list[CleanText], sep: str = " ") -> CleanText:
     """Concatenate clean texts, shifting each part's offsets."""
+    if len(parts) == 1 and (parts[0].text or parts[0].markers):
+        return parts[0]  # one part (a one-line paragraph, a one-paragraph section): itself, nothing to shift
     text, markers, spans, pos = [], [], [], 0
     for part in parts:
         if not part.text and not part.markers:
@@ -218,7 +233,7 @@ class Paragraph:
 
 def join_lines(lines: tuple[Line, ...]) -> CleanText:
     """Join the lines of one paragraph with single spaces (hyphenation is mended in normalize)."""
-    return join_clean([collapse(line.text, line.markers, line.spans) for line in lines])
+    return join_clean([line.clean for line in lines])
 
 
 @dataclass(frozen=True)
@@ -271,7 +286,10 @@ class Section:
         return max(pages + ([self.heading_page] if self.heading_page else []), default=None)
 
     def with_paragraphs(self, paragraphs) -> "Section":
-        return replace(self, paragraphs=tuple(paragraphs))
+        # Every field by name rather than dataclasses.replace, which costs three times more;
+        # test_document_model holds the two to the same result.
+        return Section(self.section_id, self.number, self.title, self.key, self.level, self.parent_id, self.ordinal,
+                       tuple(paragraphs), self.heading_markers, self.heading_page, self.heading_lineno)
 
 
 @dataclass(frozen=True)

@@ -49,7 +49,7 @@ def classify_heading(line: Line, rules: HeadingRules) -> HeadingLine | None:
     """Decide whether one line is a heading, from numbering, case, bullets and known names."""
     if line.kind not in _MAY_BE_HEADING:
         return None  # the PDF reader typed it as a paragraph, list item, table row or footnote
-    text = collapse(line.text).text
+    text = line.clean.text
     if not text or len(text) > _MAX_HEADING_CHARS:
         return None
     bullet = text[0] in rules.bullet_chars
@@ -59,6 +59,8 @@ def classify_heading(line: Line, rules: HeadingRules) -> HeadingLine | None:
         number, body = section_number(body)
         if _is_sentence(body):
             return None  # prose, whatever it names (only a bulleted head may end like a sentence)
+        if number is None and (_FOOTNOTE_START.match(text) or not _has_letters(body)):
+            return None  # a note ('3. See ...') or no words: no heading, whatever rule it would match
     known = _known(body, rules)
     key = known.key if known else None
     if bullet:
@@ -69,8 +71,7 @@ def classify_heading(line: Line, rules: HeadingRules) -> HeadingLine | None:
     else:
         # Without "#", capitals alone make a heading only on a line that opens like one:
         # "(VNR).3", the tail of a wrapped sentence, is no heading.
-        shaped = line.heading_depth is not None or known is not None or (_is_upper(body) and body[:1].isalnum())
-        is_heading = shaped and not _is_sentence(body) and not _FOOTNOTE_START.match(text) and _has_letters(body)
+        is_heading = line.heading_depth is not None or known is not None or (_is_upper(body) and body[:1].isalnum())
     if not is_heading:
         return None
     return HeadingLine(line, number, body, key, bullet, known.number if known else None)
@@ -90,7 +91,7 @@ def continued_heading(heading: HeadingLine, nxt: Line, rules: HeadingRules) -> H
     if (heading.bullet or (heading.number is None and heading.key is None) or nxt.heading_depth is not None
             or nxt.kind is not None):  # a typed heading came whole from the PDF reader
         return None
-    rest = collapse(nxt.text).text
+    rest = nxt.clean.text
     if (not rest or "\t" in nxt.text or "   " in nxt.text.strip() or rest[0] in rules.bullet_chars
             or SECTION_NUMBER.match(rest) or _FOOTNOTE_START.match(rest)):
         return None
@@ -115,10 +116,17 @@ _ANY_WORD = "QQQ"  # a word no heading name contains: a rule that still matches 
 
 def _known(title: str, rules: HeadingRules):
     known = rules.match(title)
-    if known is None:
+    if known is None and _may_end_in_note(title):
         bare = GLUED_NOTE.sub("", title)
         known = rules.match(bare) if bare != title else None
     return known
+
+
+def _may_end_in_note(text: str) -> bool:
+    """Whether GLUED_NOTE may match: it ends the text (or its last line) with a digit or ']'.
+    A look at the end instead of a search that tries the pattern at every position."""
+    last = text[-2:-1] if text.endswith("\n") else text[-1:]
+    return last == "]" or last.isdigit()
 
 
 def _joined(line: Line, nxt: Line) -> Line:
@@ -133,13 +141,24 @@ def _joined(line: Line, nxt: Line) -> Line:
 def _is_upper(text: str) -> bool:
     """Mostly capitals: "LRGs INVOLVEMENT IN SDG LOCALIZATION" is, a sentence is not
     (the plural 's' of an acronym, 'VLRs', counts as a capital)."""
-    letters = [c for c in text if c.isalpha()]
-    if len(letters) < 3:
+    letters, upper = _letters_and_capitals(text)
+    if letters < 3:
         return False
-    upper = sum(c.isupper() for c in letters)
-    return upper >= 0.8 * len(letters) or upper + len(_ACRONYM_PLURAL.findall(text)) >= 0.8 * len(letters)
+    return upper >= 0.8 * letters or upper + len(_ACRONYM_PLURAL.findall(text)) >= 0.8 * letters
 
 
+def _letters_and_capitals(text: str) -> tuple[int, int]:
+    """How many letters ``text`` has, and how many of them are capitals. An ASCII text is
+    counted by deleting the other bytes (in C, five times faster than a loop of Python)."""
+    if text.isascii():
+        data = text.encode("ascii")
+        return len(data.translate(None, _ASCII_NON_LETTERS)), len(data.translate(None, _ASCII_NON_CAPITALS))
+    letters = [c for c in text if c.isalpha()]
+    return len(letters), sum(c.isupper() for c in letters)
+
+
+_ASCII_NON_LETTERS = bytes(c for c in range(128) if not chr(c).isalpha())
+_ASCII_NON_CAPITALS = bytes(c for c in range(128) if not chr(c).isupper())
 _ACRONYM_PLURAL = re.compile(r"(?<=[A-Z][A-Z])s\b")
 
 
@@ -275,6 +294,9 @@ def contents_entries(items: list[HeadingLine | Line], rules: HeadingRules) -> tu
     warnings: list[str] = []
     i = 0
     while i < len(items):
+        if entries[i] is None:  # a blank line or no entry: a run starting at the next entry is found there
+            i += 1
+            continue
         run, end = _entry_run(items, entries, i)
         while run and not run[-1].paged and not reappears(run[-1], run[-1].index + 1):
             end = run.pop().index  # a real heading right below the table of contents
@@ -316,7 +338,7 @@ def _wrapped_entry(items, entries: list[Entry | None], i: int, rules: HeadingRul
     nxt = entries[i + 1]
     if items[i].is_blank or nxt is None or not nxt.paged or entries[i] is not None and entries[i].paged:
         return None
-    head = collapse((items[i].line if isinstance(items[i], HeadingLine) else items[i]).text).text
+    head = (items[i].line if isinstance(items[i], HeadingLine) else items[i]).clean.text
     title = f"{head} {nxt.title}"
     if len(title) > _MAX_HEADING_CHARS or _is_sentence(title) or _is_contents_label(head, rules):
         return None
@@ -335,7 +357,7 @@ def _entry(item: HeadingLine | Line, index: int, rules: HeadingRules) -> Entry |
         bare = _TRAILING_PAGE.sub("", text) if text[-1:].isdigit() and len(text) <= _MAX_HEADING_CHARS else text
         heading = bare != text and classify_heading(replace(line, text=bare, markers=(), spans=()), rules)
         return Entry(index, collapse(bare).text, frozenset({_title_key(bare, rules.bullet_chars)}), True) if heading else None
-    title = collapse(text).text
+    title = line.clean.text
     return Entry(index, title, frozenset({_title_key(title, rules.bullet_chars), _title_key(_TRAILING_PAGE.sub("", title), rules.bullet_chars)}), False)
 
 
@@ -365,7 +387,7 @@ def _label_above(items, index: int, rules: HeadingRules) -> int | None:
         i -= 1
     if i < 0:
         return None
-    text = items[i].title if isinstance(items[i], HeadingLine) else collapse(items[i].text).text
+    text = items[i].title if isinstance(items[i], HeadingLine) else items[i].clean.text
     return i if _is_contents_label(text, rules) else None
 
 
@@ -395,7 +417,7 @@ def take_title(blocks, rules: HeadingRules):
     title_at = next((i for i in front if i not in skipped), None)
     if title_at is None and _title_line(blocks, rules):
         line = blocks[0].lines[0]
-        return title_case(collapse(line.text).text), line.lineno, blocks[1:]
+        return title_case(line.clean.text), line.lineno, blocks[1:]
     rest = [b for j, b in enumerate(blocks) if j != title_at and j not in skipped]
     if title_at is None:
         return None, None, rest
@@ -409,7 +431,7 @@ def _title_line(blocks, rules: HeadingRules) -> bool:
         return False
     if len(blocks[0].lines) != 1:
         return False
-    text = collapse(blocks[0].lines[0].text).text
+    text = blocks[0].lines[0].clean.text
     return (0 < len(text.split()) <= _MAX_TITLE_WORDS and text[:1].isupper() and text[-1] not in ".!?:;,"
             and not any(p.fullmatch(text) for p in rules.title_skip))
 

@@ -104,3 +104,48 @@ def test_a_table_row_alone_on_the_next_page_keeps_the_columns_of_the_table(engin
         (1, ("4.1.2 Completion rate", "", "98.1 (2022)")),
         (2, ("11.b.2 Local disaster risk strategies", "", "41.5 (2022)")),
     ]
+
+
+def test_derived_values_agree_with_the_long_way_round(rules):
+    """A line's clean text is the line collapsed; a paragraph's and a section's clean text
+    join their parts (one part: itself); with_paragraphs is dataclasses.replace. Over every
+    line and section of the raw profiles."""
+    from dataclasses import fields, replace
+    from pathlib import Path
+
+    from pipeline.document import Paragraph, collapse, join_clean
+    from pipeline.ingest import InputLimits, read_source
+
+    raw = Path(__file__).resolve().parent.parent / "raw"
+    for path in sorted(p for p in raw.iterdir() if p.suffix in (".md", ".txt") and p.name != "README.md"):
+        outline = build_outline(normalize(read_source(path, raw, InputLimits(), rules), rules), rules)
+        for section in outline.sections:
+            for paragraph in section.paragraphs:
+                for line in paragraph.lines:
+                    assert line.clean == collapse(line.text, line.markers, line.spans)
+                parts = [collapse(line.text, line.markers, line.spans) for line in paragraph.lines]
+                assert paragraph.clean == _join_shifting_every_part(parts)
+            assert section.clean == _join_shifting_every_part([p.clean for p in section.paragraphs])
+            moved = section.with_paragraphs(section.paragraphs[::-1])
+            expected = replace(section, paragraphs=section.paragraphs[::-1])
+            assert [getattr(moved, f.name) for f in fields(moved)] == [getattr(expected, f.name) for f in fields(expected)]
+    assert join_clean([collapse("", (), ())]) == join_clean([]) == _join_shifting_every_part([])
+    assert Paragraph(()).clean.text == ""
+
+
+def _join_shifting_every_part(parts):
+    """join_clean without its one-part shortcut."""
+    from pipeline.document import CleanText, Marker, Span
+
+    text, markers, spans, pos = [], [], [], 0
+    for part in parts:
+        if not part.text and not part.markers:
+            continue
+        if text:
+            text.append(" ")
+            pos += 1
+        text.append(part.text)
+        markers += [Marker(m.offset + pos, m.number) for m in part.markers]
+        spans += [Span(s.start + pos, s.end + pos, s.kind) for s in part.spans]
+        pos += len(part.text)
+    return CleanText("".join(text), tuple(markers), tuple(spans))

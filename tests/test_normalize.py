@@ -211,6 +211,60 @@ def test_collapse_agrees_with_the_character_by_character_definition():
         assert (got.text, got.markers, got.spans) == _collapse_reference(text, markers, spans), repr(text)
 
 
+def _collapse_run_by_run(text, markers, spans):
+    """collapse as it was before only the shortened runs were looked at: every run of
+    whitespace found, each offset moved past the runs before it."""
+    import re
+    from bisect import bisect_right
+
+    if not markers and not spans:
+        return " ".join(text.split()), (), ()
+    runs = [(m.start(), m.end()) for m in re.finditer(r"\s+", text)]
+    if not runs:
+        return text, tuple(markers), tuple(sp for sp in spans if sp.end > sp.start)
+    new_text = " ".join(text.split())
+    starts = [start for start, _ in runs]
+    removed_before, total = [], 0
+    for start, end in runs:
+        removed_before.append(total)
+        total += (end - start) - (0 if start == 0 or end == len(text) else 1)
+
+    def move(offset):
+        i = bisect_right(starts, offset) - 1
+        if i < 0:
+            return offset
+        start, end = runs[i]
+        if offset < end:
+            return min(start - removed_before[i], len(new_text))
+        edge = start == 0 or end == len(text)
+        return min(offset - removed_before[i] - (end - start) + (0 if edge else 1), len(new_text))
+
+    return (new_text, tuple(Marker(move(m.offset), m.number) for m in markers),
+            tuple(Span(move(sp.start), move(sp.end), sp.kind) for sp in spans if move(sp.end) > move(sp.start)))
+
+
+def test_collapse_moves_offsets_as_the_run_by_run_version_did():
+    """collapse looks only at the runs it shortens (an inner single space or TAB stays in
+    place): on random texts, offsets past the end included, it gives what moving every
+    offset past every run gave."""
+    import random
+    import re
+
+    from pipeline.document import _SHORTENED_WS
+
+    readable = re.compile(r"\A\s+|\s+\Z|\s{2,}")
+    rnd = random.Random(11)
+    for _ in range(20000):
+        text = "".join(rnd.choice(["ab", "c", " ", " ", "  ", "\t", "\n", ".", "\u00a0", "\x1c", "\u2003"])
+                       for _ in range(rnd.randint(0, 14)))
+        markers = [Marker(rnd.randint(0, len(text) + 2), n) for n in range(rnd.randint(0, 3))]
+        spans = [Span(*sorted((rnd.randint(0, len(text) + 2), rnd.randint(0, len(text) + 2))), "bold")
+                 for _ in range(rnd.randint(0, 2))]
+        got = collapse(text, markers, spans)
+        assert (got.text, got.markers, got.spans) == _collapse_run_by_run(text, markers, spans), repr(text)
+        assert [m.span() for m in _SHORTENED_WS.finditer(text)] == [m.span() for m in readable.finditer(text)]
+
+
 @pytest.mark.parametrize("text, lines", [
     ("\uf0b7\tAlmaty adopted a plan.", ["\uf0b7 Almaty adopted a plan."]),  # Symbol's bullet, then a TAB
     ("  \uf0a7  Nur-Sultan opened clinics.", ["  \uf0a7 Nur-Sultan opened clinics."]),  # Wingdings' square
