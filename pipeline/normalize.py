@@ -23,7 +23,6 @@ from .document import (
     NormalizedDocument,
     SourceDocument,
     Span,
-    collapse,
 )
 from .printed import PRIVATE_USE, broken_word
 from .rules import PATTERN_TIMEOUT, Rules
@@ -122,21 +121,29 @@ _WRAPPED_LINK = re.compile(r"\[([^\[\]\n]{0,200})\n[ \t]*([^\[\]\n]{0,200})\]\("
 
 
 # What no alternative of _INLINE (or _TEXT_MARKERS) can match without, nor an HTML entity
-# ('&amp;'). Written as alternatives that each open with one literal character: the engine
-# then skips in C to the next character that opens one, instead of trying the pattern at
-# every position (a leading character class or lookahead gets no such skip).
+# ('&amp;'): a markup character, or a URL's scheme. The characters are a class alone, which
+# the engine skips to in C; a pattern opening with a lookahead, or with a class among other
+# alternatives, is tried at every position instead. A URL needs '://', looked for first.
 _SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
-_MAY_HOLD_MARKUP = re.compile("|".join([*map(re.escape, "<>[]!*_\\&^" + _SUPERSCRIPTS), "https?://", "ftp://"]))
-_MAY_HOLD_MARKER = re.compile("|".join([r"\[\^", *_SUPERSCRIPTS]))
+_MARKUP_CHARACTER = re.compile("[" + re.escape("<>[]!*_\\&^" + _SUPERSCRIPTS) + "]")
+_URL_SCHEME = re.compile(r"https?://|ftp://")
+_MAY_HOLD_MARKER = re.compile("|".join([r"\[\^", *_SUPERSCRIPTS]))  # alternatives opening with a literal: skipped to in C too
 # Where an _INLINE token may start (its leading lookahead, with 'h' and 'f' only as URLs).
+_TOKEN_CHARACTER = re.compile("[" + re.escape("<[!*_\\^" + _SUPERSCRIPTS) + "]")
 _TOKEN_OPENER = re.compile("|".join([*map(re.escape, "<[!*_\\^" + _SUPERSCRIPTS), "https?://", "ftp://"]))
 
 
+def _may_hold_markup(text: str) -> bool:
+    return bool(_MARKUP_CHARACTER.search(text)) or "://" in text and bool(_URL_SCHEME.search(text))
+
+
 def _inline_tokens(text: str) -> Iterator[re.Match]:
-    """The matches of ``_INLINE.finditer(text)``, found by trying the pattern only where
-    ``_TOKEN_OPENER`` says a token may start (three times faster on a markdown paragraph)."""
+    """The matches of ``_INLINE.finditer(text)``, found by trying the pattern only where a
+    token may start (three times faster on a markdown paragraph): at a token character, or
+    also at an 'h' or 'f' that opens a URL where the text holds one."""
+    opens = _TOKEN_OPENER if "://" in text else _TOKEN_CHARACTER
     pos = 0
-    while opener := _TOKEN_OPENER.search(text, pos):
+    while opener := opens.search(text, pos):
         token = _INLINE.match(text, opener.start())  # lookbehinds still see the text before
         if token:
             yield token
@@ -151,7 +158,7 @@ def parse_inline(text: str, markdown: bool = True) -> tuple[str, tuple[Marker, .
     With ``markdown=False`` (plain-text exports) asterisks, underscores, brackets and
     backslashes are text; only marker conventions are read.
     """
-    if not (_MAY_HOLD_MARKUP if markdown else _MAY_HOLD_MARKER).search(text):
+    if not (_may_hold_markup(text) if markdown else _MAY_HOLD_MARKER.search(text)):
         return text, (), ()  # most lines: plain words, nothing to scan
     out: list[str] = []
     markers: list[Marker] = []
@@ -381,13 +388,13 @@ def drop_page_furniture(pages: list[list[Line]], rules) -> list[Line]:
     if len(pages) < 2:
         return [line for page in pages for line in page]
     edges = [_edge_indexes(page, rules.furniture_edge_lines) for page in pages]
-    seen = Counter(key for page, idx in zip(pages, edges) for key in {_masked(page[i].text) for i in idx})
+    seen = Counter(key for page, idx in zip(pages, edges) for key in {_masked(page[i]) for i in idx})
     repeated = {key for key, n in seen.items() if n >= max(2, rules.furniture_min_share * len(pages))}
     out = []
     for page, idx in zip(pages, edges):
         for i, line in enumerate(page):
-            furniture = i in idx and (_masked(line.text) in repeated or any(
-                p.fullmatch(collapse(line.text).text, timeout=PATTERN_TIMEOUT) for p in rules.page_number))
+            furniture = i in idx and (_masked(line) in repeated or any(
+                p.fullmatch(line.clean.text, timeout=PATTERN_TIMEOUT) for p in rules.page_number))
             if not furniture:
                 out.append(line)
     return out
@@ -398,8 +405,11 @@ def _edge_indexes(page: list[Line], count: int) -> set[int]:
     return set(filled[:count] + filled[-count:])
 
 
-def _masked(text: str) -> str:
-    return re.sub(r"\d+", "#", collapse(text).text.lower())
+def _masked(line: Line) -> str:
+    return _DIGITS.sub("#", line.clean.text.lower())
+
+
+_DIGITS = re.compile(r"\d+")
 
 
 @dataclass(frozen=True)
