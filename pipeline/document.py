@@ -9,10 +9,27 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, replace
-from functools import cached_property
 
 # The runs of whitespace collapsing shortens: at an edge, or inner of two or more
 # (r"\A\s+|\s+\Z|\s{2,}", written to open with a character class, which the engine skips to in C).
+class derived:
+    """``functools.cached_property`` without its lock: the first read computes the value and
+    stores it in the instance, where later reads find it. On Python 3.11 the lock costs more
+    than a line's clean text; a value computed twice by two threads is the same value.
+    """
+
+    def __init__(self, compute):
+        self.compute = compute
+        self.name = compute.__name__
+        self.__doc__ = compute.__doc__
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.compute(instance)
+        return value
+
+
 _SHORTENED_WS = re.compile(r"\s(?:\s+|\Z|(?<=\A\s))")
 
 
@@ -93,7 +110,7 @@ class SourceDocument:
     blocks: tuple[Block, ...] = ()  # what the PDF reader typed; empty for text exports
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Line:
     """One source line after markup removal; tabs kept (tables need them)."""
 
@@ -107,11 +124,20 @@ class Line:
     note: int | None = None  # a footnote line's number (kind ``footnote``)
     continues: bool = False  # the paragraph above, carried over a page or column break
 
+    def __init__(self, text: str, lineno: int, page: int | None = None, markers: tuple[Marker, ...] = (),
+                 spans: tuple[Span, ...] = (), heading_depth: int | None = None, kind: str | None = None,
+                 note: int | None = None, continues: bool = False):
+        # The fields as the dataclass's own __init__ would set them, in one update of the
+        # instance's dict: a frozen dataclass sets each through object.__setattr__, twice the
+        # cost, and every line of every profile is made here (test_document_model holds the two alike).
+        self.__dict__.update(text=text, lineno=lineno, page=page, markers=markers, spans=spans,
+                             heading_depth=heading_depth, kind=kind, note=note, continues=continues)
+
     @property
     def is_blank(self) -> bool:
         return not self.text.strip()
 
-    @cached_property
+    @derived
     def clean(self) -> CleanText:
         """The line whitespace-collapsed (``collapse``), markers and spans moved along: read
         by the outline (headings, contents) and its paragraph alike, computed once."""
@@ -143,13 +169,16 @@ class NormalizedDocument:
     figures: tuple[Figure, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class CleanText:
     """Whitespace-collapsed text with markers and spans re-based onto it."""
 
     text: str = ""
     markers: tuple[Marker, ...] = ()
     spans: tuple[Span, ...] = ()
+
+    def __init__(self, text: str = "", markers: tuple[Marker, ...] = (), spans: tuple[Span, ...] = ()):
+        self.__dict__.update(text=text, markers=markers, spans=spans)  # as Line's: one made per line
 
 
 def collapse(text: str, markers=(), spans=()) -> CleanText:
@@ -218,7 +247,7 @@ class Paragraph:
 
     lines: tuple[Line, ...]
 
-    @cached_property
+    @derived
     def clean(self) -> CleanText:
         return join_lines(self.lines)
 
@@ -252,7 +281,7 @@ class Section:
     heading_page: int | None = None
     heading_lineno: int | None = None
 
-    @cached_property
+    @derived
     def clean(self) -> CleanText:
         return join_clean([p.clean for p in self.paragraphs])
 

@@ -125,8 +125,17 @@ def _known(title: str, rules: HeadingRules):
 def _may_end_in_note(text: str) -> bool:
     """Whether GLUED_NOTE may match: it ends the text (or its last line) with a digit or ']'.
     A look at the end instead of a search that tries the pattern at every position."""
-    last = text[-2:-1] if text.endswith("\n") else text[-1:]
-    return last == "]" or last.isdigit()
+    return _last_character(text) == "]" or _may_end_in_digit(text)
+
+
+def _may_end_in_digit(text: str) -> bool:
+    """Whether a pattern ending in r'\d$' (GLUED_NOTE, _TRAILING_PAGE) may match."""
+    return _last_character(text).isdigit()
+
+
+def _last_character(text: str) -> str:
+    """The last character, or the one before a final newline (where '$' also matches)."""
+    return text[-2:-1] if text.endswith("\n") else text[-1:]
 
 
 def _joined(line: Line, nxt: Line) -> Line:
@@ -163,12 +172,18 @@ _ACRONYM_PLURAL = re.compile(r"(?<=[A-Z][A-Z])s\b")
 
 
 def _is_sentence(text: str) -> bool:
-    """Body text ends like prose or runs long; headings do neither."""
-    return text.rstrip().endswith((".", ";", ",")) and not text.rstrip().endswith("..") or len(text.split()) > 20
+    """Body text ends like prose or runs long (over 20 words: split no further); headings do neither."""
+    end = text.rstrip()
+    return end.endswith((".", ";", ",")) and not end.endswith("..") or len(text.split(None, 20)) > 20
 
 
 def _has_letters(text: str) -> bool:
+    if text.isascii():
+        return _ASCII_LETTER.search(text) is not None
     return any(c.isalpha() for c in text)
+
+
+_ASCII_LETTER = re.compile("[A-Za-z]")
 
 
 # -- blocks: headings and paragraphs in order ---------------------------------------
@@ -358,7 +373,8 @@ def _entry(item: HeadingLine | Line, index: int, rules: HeadingRules) -> Entry |
         heading = bare != text and classify_heading(replace(line, text=bare, markers=(), spans=()), rules)
         return Entry(index, collapse(bare).text, frozenset({_title_key(bare, rules.bullet_chars)}), True) if heading else None
     title = line.clean.text
-    return Entry(index, title, frozenset({_title_key(title, rules.bullet_chars), _title_key(_TRAILING_PAGE.sub("", title), rules.bullet_chars)}), False)
+    untitled = _TRAILING_PAGE.sub("", title) if _may_end_in_digit(title) else title
+    return Entry(index, title, frozenset({_title_key(title, rules.bullet_chars), _title_key(untitled, rules.bullet_chars)}), False)
 
 
 def _ends_in_page_number(text: str) -> bool:

@@ -149,3 +149,29 @@ def _join_shifting_every_part(parts):
         spans += [Span(s.start + pos, s.end + pos, s.kind) for s in part.spans]
         pos += len(part.text)
     return CleanText("".join(text), tuple(markers), tuple(spans))
+
+
+def test_hand_written_inits_take_and_set_the_dataclass_fields():
+    """Line and CleanText fill their dict in one update instead of the frozen dataclass's
+    __init__: each takes every field, in order, with its default, sets it, and the result
+    is equal, hashable and replaceable as the dataclass would make it."""
+    import inspect
+    from dataclasses import MISSING, fields, replace
+
+    from pipeline.document import CleanText, Line, Marker, Span
+
+    for cls in (Line, CleanText):
+        params = list(inspect.signature(cls.__init__).parameters.values())[1:]
+        assert [(p.name, p.default) for p in params] == [
+            (f.name, inspect.Parameter.empty if f.default is MISSING else f.default) for f in fields(cls)]
+    values = dict(text="a  b", lineno=3, page=2, markers=(Marker(1, 4),), spans=(Span(0, 1, "bold"),),
+                  heading_depth=2, kind="paragraph", note=5, continues=True)
+    line = Line(**values)
+    assert {f.name: getattr(line, f.name) for f in fields(Line)} == values
+    assert line == Line(*values.values()) and hash(line) == hash(Line(*values.values()))
+    assert replace(line, text="c") == Line(**{**values, "text": "c"})
+    assert Line("x", 1) == Line("x", 1, None, (), (), None, None, None, False)
+    with pytest.raises(AttributeError):
+        line.text = "changed"  # still frozen
+    clean = CleanText("a", (Marker(0, 1),))
+    assert (clean.text, clean.markers, clean.spans) == ("a", (Marker(0, 1),), ()) and CleanText() == CleanText("", (), ())

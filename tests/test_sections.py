@@ -367,3 +367,22 @@ def _contents_trying_every_line(items, rules):
         else:
             i += 1
     return skip, warnings
+
+
+def test_cheaper_line_tests_agree_with_their_plain_definitions():
+    """_is_sentence splits no further than its word limit, _has_letters searches an ASCII
+    line in C, and _TRAILING_PAGE is tried only on a title that may end in a digit: on
+    random lines each gives what the plain definition gives."""
+    import random
+
+    from pipeline.sections import _TRAILING_PAGE, _has_letters, _is_sentence, _may_end_in_digit
+
+    rnd = random.Random(9)
+    pieces = ["word ", "a", ".", "..", ";", ",", " ", "  ", "\t", "\n", "1", "23", "é", "Ⅷ", "²", "_", "-", "١"]
+    for _ in range(20000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 30)))
+        plain = text.rstrip().endswith((".", ";", ",")) and not text.rstrip().endswith("..") or len(text.split()) > 20
+        assert _is_sentence(text) == plain, repr(text)
+        assert _has_letters(text) == any(c.isalpha() for c in text), repr(text)
+        if _TRAILING_PAGE.search(text):
+            assert _may_end_in_digit(text), repr(text)
