@@ -150,7 +150,7 @@ def _make_run(items: list, paragraphs: tuple[Paragraph, ...], plain_markers: dic
         evidence -= 2  # "The strategy names three priorities:" introduces a list
     if before and not closes_text(before):
         evidence += 1  # the block cut a sentence, as a page break does
-    if after is not None and before and _continues(Paragraph(paragraphs[first_p - 1].lines), after):
+    if after is not None and before and _continues(paragraphs[first_p - 1], after):
         evidence += 1
     if not explicit:
         marked = sum(1 for note in notes if _seen_before(plain_markers.get(note.number), note.lineno))
@@ -287,6 +287,7 @@ def _make_note(number: int, lines: list[Line], keep_prefixes: frozenset[str]) ->
 
 
 _SPLIT_SCHEME = re.compile(r"\b(https?://)\s+(?=\S)")  # "https:// www.x.org": broken after the scheme
+_SCHEME_THEN_SPACE = re.compile(r"://\s")  # what _SPLIT_SCHEME needs; a literal opening, searched for in C
 
 
 def _join_keeping_urls(texts: list[str]) -> str:
@@ -298,11 +299,13 @@ def _join_keeping_urls(texts: list[str]) -> str:
         token = piece.split(" ", 1)[0]
         glue = bool(out) and breaks_url(out.rsplit(" ", 1)[-1], token)
         out = out + piece if glue else f"{out} {piece}".strip()
-    return _SPLIT_SCHEME.sub(r"\1", out)
+    return _SPLIT_SCHEME.sub(r"\1", out) if _SCHEME_THEN_SPACE.search(out) else out
 
 
 def _urls(text: str) -> list[str]:
     out = []
+    if "://" not in text and "www." not in text:
+        return out  # no URL can start: most notes
     for m in _URL.finditer(text):
         url = m.group(0).rstrip(".,;:")
         while url.endswith(")") and url.count(")") > url.count("("):
@@ -363,7 +366,7 @@ def _infer_in_heading(section: Section, expected: int, last: int) -> tuple[Secti
 
 def _infer_in_line(line: Line, expected: int, last: int) -> tuple[Line, int]:
     if expected > last or not _GLUED_MARKER.search(line.text):
-        if all(a.offset <= b.offset for a, b in pairwise(line.markers)):
+        if len(line.markers) < 2 or all(a.offset <= b.offset for a, b in pairwise(line.markers)):
             return line, expected  # most lines: no glued number, nothing to move
     text, markers, spans = line.text, list(line.markers), list(line.spans)
     pos = 0

@@ -472,26 +472,25 @@ def title_case(text: str) -> str:
 # -- the tree ---------------------------------------------------------------------------
 def slugify(text: str) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "section"
+    return _NOT_SLUG.sub("-", ascii_text.lower()).strip("-") or "section"
+
+
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
 def place_sections(blocks) -> tuple[Section, ...]:
     """Give each heading its level, parent and id; attach following paragraphs to it."""
     sections: list[Section] = []
-    paragraphs: list[Paragraph] = []
     seen_ids: set[str] = set()
     pending: list[Paragraph] = []  # body text before the first heading
-
-    def close():
-        if sections:
-            sections[-1] = sections[-1].with_paragraphs(paragraphs)
-        paragraphs.clear()
-
+    # Each heading's blocks: its paragraphs follow it; its section is made once they are all in.
+    groups: list[tuple[HeadingLine, list[Paragraph]]] = []
     for block in blocks:
         if isinstance(block, Paragraph):
-            (paragraphs if sections else pending).append(block)
-            continue
-        close()
+            (groups[-1][1] if groups else pending).append(block)
+        else:
+            groups.append((block, []))
+    for block, paragraphs in groups:
         level, parent = place(block, sections)
         section_id = unique_id(block.number or _join_id(parent, slugify(block.title)), seen_ids)
         sections.append(
@@ -503,12 +502,12 @@ def place_sections(blocks) -> tuple[Section, ...]:
                 level=level,
                 parent_id=parent.section_id if parent else None,
                 ordinal=len(sections),
+                paragraphs=tuple(paragraphs),
                 heading_markers=tuple(m.number for m in block.line.markers),
                 heading_page=block.line.page,
                 heading_lineno=block.line.lineno,
             )
         )
-    close()
     if pending:
         intro = Section("introduction", None, "", None, 1, None, 0, tuple(pending), heading_page=pending[0].page)
         sections = [intro] + [_shift(s) for s in sections]

@@ -193,3 +193,21 @@ def test_glued_marker_pattern_finds_what_the_lookbehind_first_pattern_found():
         got = [(m.span(), _marker_number(m)) for m in _GLUED_MARKER.finditer(line)]
         want = [(m.span(), int(m.group("glued") or m.group("bracket"))) for m in readable.finditer(line)]
         assert got == want, repr(line)
+
+
+def test_url_patterns_are_tried_only_where_they_may_match():
+    """A note's URLs are looked for only where it holds '://' or 'www.', and a scheme broken
+    from its address is mended only where '://' meets a space: on random notes neither test
+    hides a match."""
+    import random
+
+    from pipeline.footnotes import _SCHEME_THEN_SPACE, _SPLIT_SCHEME, _URL
+
+    pieces = ["https://", "http:", "//", "://", " ", "\t", "www", ".", "x.org", "See ", "ftp://", "\u00a0", "w"]
+    rng = random.Random(17)
+    for _ in range(20000):
+        note = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
+        if _URL.search(note):
+            assert "://" in note or "www." in note, repr(note)
+        if _SPLIT_SCHEME.search(note):
+            assert _SCHEME_THEN_SPACE.search(note), repr(note)
