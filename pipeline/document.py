@@ -133,8 +133,9 @@ class Line:
         self.__dict__.update(text=text, lineno=lineno, page=page, markers=markers, spans=spans,
                              heading_depth=heading_depth, kind=kind, note=note, continues=continues)
 
-    @property
+    @derived
     def is_blank(self) -> bool:
+        """Read several times a line by the outline: kept once found."""
         return not self.text.strip()
 
     @derived
@@ -187,7 +188,7 @@ def collapse(text: str, markers=(), spans=()) -> CleanText:
     An offset inside a collapsed run stays before its space ("Shymkent).<sup>1</sup> At"
     puts marker 1 right after the full stop).
     """
-    new_text = " ".join(text.split())
+    new_text = text if _is_collapsed(text) else " ".join(text.split())
     if not markers and not spans:
         return CleanText(new_text)
     # Only the runs collapsing shortens move offsets: an inner run of one character becomes
@@ -221,6 +222,13 @@ def collapse(text: str, markers=(), spans=()) -> CleanText:
         tuple(Marker(move(m.offset), m.number) for m in markers),
         tuple(Span(move(sp.start), move(sp.end), sp.kind) for sp in spans if move(sp.end) > move(sp.start)),
     )
+
+
+def _is_collapsed(text: str) -> bool:
+    """Whether ``text`` is its own collapse: no space at an edge nor two in a row, and no
+    other whitespace (every whitespace character but the space is unprintable). Three
+    scans in C, cheaper than splitting a long line into words and joining them again."""
+    return "  " not in text and text[:1] != " " and text[-1:] != " " and text.isprintable()
 
 
 def join_clean(parts: list[CleanText], sep: str = " ") -> CleanText:

@@ -71,7 +71,7 @@ def classify_heading(line: Line, rules: HeadingRules) -> HeadingLine | None:
     else:
         # Without "#", capitals alone make a heading only on a line that opens like one:
         # "(VNR).3", the tail of a wrapped sentence, is no heading.
-        is_heading = line.heading_depth is not None or known is not None or (_is_upper(body) and body[:1].isalnum())
+        is_heading = line.heading_depth is not None or known is not None or (body[:1].isalnum() and _is_upper(body))
     if not is_heading:
         return None
     return HeadingLine(line, number, body, key, bullet, known.number if known else None)
@@ -168,7 +168,7 @@ def _letters_and_capitals(text: str) -> tuple[int, int]:
 
 _ASCII_NON_LETTERS = bytes(c for c in range(128) if not chr(c).isalpha())
 _ASCII_NON_CAPITALS = bytes(c for c in range(128) if not chr(c).isupper())
-_ACRONYM_PLURAL = re.compile(r"(?<=[A-Z][A-Z])s\b")
+_ACRONYM_PLURAL = re.compile(r"s(?<=[A-Z][A-Z]s)\b")  # 's' first: searched for in C, then the capitals before it
 
 
 def _is_sentence(text: str) -> bool:
@@ -379,6 +379,9 @@ def _entry(item: HeadingLine | Line, index: int, rules: HeadingRules) -> Entry |
 
 def _ends_in_page_number(text: str) -> bool:
     """A cheap look at the last word before the full pattern is tried on a line."""
+    end = text.rstrip()[-1:]
+    if not (end.isdigit() or end and end in "ivxlcIVXLC"):
+        return False  # the last word can be no number: most lines
     last = text[-8:].rsplit(None, 1)[-1].lstrip(".…·_") if text.strip() else ""
     return 0 < len(last) <= 6 and (last.isdigit() or not last.strip("ivxlcIVXLC")) and len(text) <= 2 * _MAX_HEADING_CHARS
 

@@ -243,6 +243,24 @@ def _collapse_run_by_run(text, markers, spans):
             tuple(Span(move(sp.start), move(sp.end), sp.kind) for sp in spans if move(sp.end) > move(sp.start)))
 
 
+def test_a_text_taken_as_collapsed_is_its_own_collapse():
+    """collapse skips splitting a text that has no space at an edge, no two in a row and is
+    printable: every whitespace character but the space is unprintable, so such a text is
+    its own collapse (the other way round need not hold: an unprintable letter is split)."""
+    import random
+    import sys
+
+    from pipeline.document import _is_collapsed
+
+    assert [c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace() and c.isprintable()] == [" "]
+    rnd = random.Random(23)
+    pieces = ["ab", " ", "  ", "\t", "\n", "\u00a0", "\u2003", "\u2028", "\x1c", "\u200b", "é", ".", "\x00"]
+    for _ in range(20000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 8)))
+        if _is_collapsed(text):
+            assert " ".join(text.split()) == text, repr(text)
+
+
 def test_collapse_moves_offsets_as_the_run_by_run_version_did():
     """collapse looks only at the runs it shortens (an inner single space or TAB stays in
     place): on random texts, offsets past the end included, it gives what moving every

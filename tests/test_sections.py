@@ -375,10 +375,16 @@ def test_cheaper_line_tests_agree_with_their_plain_definitions():
     random lines each gives what the plain definition gives."""
     import random
 
-    from pipeline.sections import _TRAILING_PAGE, _has_letters, _is_sentence, _may_end_in_digit
+    import re
+
+    from pipeline.sections import (
+        _ACRONYM_PLURAL, _TRAILING_PAGE, _ends_in_page_number, _has_letters, _is_sentence, _may_end_in_digit)
+
+    lookbehind_first = re.compile(r"(?<=[A-Z][A-Z])s\b")
 
     rnd = random.Random(9)
-    pieces = ["word ", "a", ".", "..", ";", ",", " ", "  ", "\t", "\n", "1", "23", "é", "Ⅷ", "²", "_", "-", "١"]
+    pieces = ["word ", "a", ".", "..", ";", ",", " ", "  ", "\t", "\n", "1", "23", "é", "Ⅷ", "²", "_", "-", "١",
+              "VLR", "s", "S", "iv", "X", "…", "·"]
     for _ in range(20000):
         text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 30)))
         plain = text.rstrip().endswith((".", ";", ",")) and not text.rstrip().endswith("..") or len(text.split()) > 20
@@ -386,3 +392,8 @@ def test_cheaper_line_tests_agree_with_their_plain_definitions():
         assert _has_letters(text) == any(c.isalpha() for c in text), repr(text)
         if _TRAILING_PAGE.search(text):
             assert _may_end_in_digit(text), repr(text)
+        assert _ACRONYM_PLURAL.findall(text) == lookbehind_first.findall(text), repr(text)
+        entry = text.strip()  # as _entry passes it
+        last = entry[-8:].rsplit(None, 1)[-1].lstrip(".…·_") if entry else ""
+        unguarded = 0 < len(last) <= 6 and (last.isdigit() or not last.strip("ivxlcIVXLC")) and len(entry) <= 320
+        assert _ends_in_page_number(entry) == unguarded, repr(entry)
