@@ -382,6 +382,8 @@ def _infer_in_line(line: Line, expected: int, last: int) -> tuple[Line, int]:
         spans = [_shift_span(s, start, cut) for s in spans]
         pos, expected = start, expected + 1
     markers.sort(key=lambda mk: mk.offset)
+    if text is line.text and tuple(markers) == line.markers:
+        return line, expected  # no glued number was the one expected, markers in order: the line as it was
     return replace(line, text=text, markers=tuple(markers), spans=tuple(spans)), expected
 
 

@@ -301,6 +301,8 @@ def contents_entries(items: list[HeadingLine | Line], rules: HeadingRules) -> tu
         return any(last_heading.get(key, -1) >= after for key in entry.keys)
 
     for i in range(len(items) - 1):
+        if entries[i + 1] is None or not entries[i + 1].paged:
+            continue  # nothing below with a page number: no entry wrapped onto it (_wrapped_entry's first test)
         wrapped = _wrapped_entry(items, entries, i, rules)
         if wrapped and (entries[i] is None or reappears(wrapped, i + 2) and not reappears(entries[i], i + 1)):
             entries[i] = wrapped  # one entry over two lines, where the two read apart come back as no heading
