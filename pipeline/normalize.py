@@ -226,7 +226,10 @@ def _expand_numbers(spec: str) -> list[int]:
 
 
 def _unescape_url(url: str) -> str:
-    return re.sub(r"\\+([_*\[\]()#.~-])", r"\1", url)
+    return _URL_ESCAPE.sub(r"\1", url) if "\\" in url else url  # most URLs escape nothing
+
+
+_URL_ESCAPE = re.compile(r"\\+([_*\[\]()#.~-])")
 
 
 def normalize(source: SourceDocument, rules: Rules) -> NormalizedDocument:

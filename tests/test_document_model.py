@@ -113,7 +113,7 @@ def test_derived_values_agree_with_the_long_way_round(rules):
     from dataclasses import fields, replace
     from pathlib import Path
 
-    from pipeline.document import Paragraph, collapse, join_clean
+    from pipeline.document import Line, Marker, Paragraph, Span, collapse, join_clean
     from pipeline.ingest import InputLimits, read_source
 
     raw = Path(__file__).resolve().parent.parent / "raw"
@@ -123,6 +123,8 @@ def test_derived_values_agree_with_the_long_way_round(rules):
             for paragraph in section.paragraphs:
                 for line in paragraph.lines:
                     assert line.clean == collapse(line.text, line.markers, line.spans)
+                    for n in (0, 1, 2, 5):
+                        assert line.drop_prefix(n) == _drop_prefix_by_replace(line, n)
                 parts = [collapse(line.text, line.markers, line.spans) for line in paragraph.lines]
                 assert paragraph.clean == _join_shifting_every_part(parts)
             assert section.clean == _join_shifting_every_part([p.clean for p in section.paragraphs])
@@ -131,6 +133,20 @@ def test_derived_values_agree_with_the_long_way_round(rules):
             assert [getattr(moved, f.name) for f in fields(moved)] == [getattr(expected, f.name) for f in fields(expected)]
     assert join_clean([collapse("", (), ())]) == join_clean([]) == _join_shifting_every_part([])
     assert Paragraph(()).clean.text == ""
+    marked = Line("\u25b6 Lagos adopted", 4, 2, (Marker(3, 1), Marker(15, 2)), (Span(0, 8, "bold"), Span(1, 2, "italic")),
+                  None, "list_item", None, True)
+    for n in range(5):
+        assert marked.drop_prefix(n) == _drop_prefix_by_replace(marked, n)
+
+
+def _drop_prefix_by_replace(line, n):
+    """Line.drop_prefix as it was written, with dataclasses.replace."""
+    from dataclasses import replace
+
+    from pipeline.document import Marker, Span
+
+    return replace(line, text=line.text[n:], markers=tuple(Marker(max(m.offset - n, 0), m.number) for m in line.markers),
+                   spans=tuple(Span(max(s.start - n, 0), s.end - n, s.kind) for s in line.spans if s.end > n))
 
 
 def _join_shifting_every_part(parts):

@@ -423,6 +423,7 @@ def test_cheap_gates_agree_with_the_patterns_they_skip():
         assert bool(module._MAY_HOLD_MARKER.search(line)) == bool(old_marker.search(line)), line
         assert module.fold_text(line) == module._INNER_SOFT_HYPHEN.sub("", line).translate(module._FOLD), line
         assert module.bullet_item(line, "▶\uf0b7\u25aa") == _bullet_item_ungated(line, "▶\uf0b7\u25aa"), line
+        assert module._unescape_url(line) == module._URL_ESCAPE.sub(r"\1", line), line
 
 
 def _bullet_item_ungated(text: str, bullets: str) -> str:
