@@ -262,6 +262,10 @@ def text_lines(source: SourceDocument, rules: Rules) -> NormalizedDocument:
     figures: list[Figure] = []
     bullets = rules.headings.bullet_chars
     for lineno, raw in physical_lines(text.split("\n"), bullets, rules.normalize.keep_hyphen_prefixes):
+        if not raw:  # an empty line (a third of a profile's): what the steps below make of it
+            pages[-1].append(Line("", lineno, len(pages) if with_pages else None))
+            opens_paragraph = True
+            continue
         for _ in range(raw.count("\f")):
             pages.append([])
         raw = bullet_item(fold_text(raw.replace("\f", "")), bullets)

@@ -1,7 +1,7 @@
 import pytest
 from conftest import source
 
-from pipeline.document import Marker, Span, collapse
+from pipeline.document import Marker, SourceDocument, Span, collapse
 from pipeline.normalize import hyphen_evidence, normalize, parse_inline
 
 
@@ -433,3 +433,21 @@ def _bullet_item_ungated(text: str, bullets: str) -> str:
     if item and item.group(2) in bullets:
         text = f"{item.group(1)}{item.group(2)} {text[item.end():]}"
     return module._PRIVATE_USE.sub("", text)
+
+
+def test_an_empty_line_takes_the_short_way_to_what_the_long_way_made(rules):
+    """text_lines makes an empty line's Line at once: over the raw profiles, each empty
+    line turned into a line of one space (which takes every step, and ends the same)
+    gives the same lines."""
+    from pathlib import Path
+
+    from pipeline.ingest import InputLimits, read_source
+
+    raw = Path(__file__).resolve().parent.parent / "raw"
+    empty = 0
+    for path in sorted(p for p in raw.iterdir() if p.suffix in (".md", ".txt") and p.name != "README.md"):
+        doc = read_source(path, raw, InputLimits(), rules)
+        spaced = SourceDocument(doc.path, doc.sha256, doc.format, "\n".join(line or " " for line in doc.text.split("\n")))
+        empty += doc.text.split("\n").count("")
+        assert normalize(doc, rules).lines == normalize(spaced, rules).lines, path.name
+    assert empty > 100
