@@ -8,10 +8,29 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, replace
-from functools import cached_property
+from dataclasses import dataclass
 
-_WS = re.compile(r"\s+")
+# The runs of whitespace collapsing shortens: at an edge, or inner of two or more
+# (r"\A\s+|\s+\Z|\s{2,}", written to open with a character class, which the engine skips to in C).
+class derived:
+    """``functools.cached_property`` without its lock: the first read computes the value and
+    stores it in the instance, where later reads find it. On Python 3.11 the lock costs more
+    than a line's clean text; a value computed twice by two threads is the same value.
+    """
+
+    def __init__(self, compute):
+        self.compute = compute
+        self.name = compute.__name__
+        self.__doc__ = compute.__doc__
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.compute(instance)
+        return value
+
+
+_SHORTENED_WS = re.compile(r"\s(?:\s+|\Z|(?<=\A\s))")
 
 
 @dataclass(frozen=True)
@@ -91,7 +110,7 @@ class SourceDocument:
     blocks: tuple[Block, ...] = ()  # what the PDF reader typed; empty for text exports
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Line:
     """One source line after markup removal; tabs kept (tables need them)."""
 
@@ -105,18 +124,33 @@ class Line:
     note: int | None = None  # a footnote line's number (kind ``footnote``)
     continues: bool = False  # the paragraph above, carried over a page or column break
 
-    @property
+    def __init__(self, text: str, lineno: int, page: int | None = None, markers: tuple[Marker, ...] = (),
+                 spans: tuple[Span, ...] = (), heading_depth: int | None = None, kind: str | None = None,
+                 note: int | None = None, continues: bool = False):
+        # The fields as the dataclass's own __init__ would set them, in one update of the
+        # instance's dict: a frozen dataclass sets each through object.__setattr__, twice the
+        # cost, and every line of every profile is made here (test_document_model holds the two alike).
+        self.__dict__.update(text=text, lineno=lineno, page=page, markers=markers, spans=spans,
+                             heading_depth=heading_depth, kind=kind, note=note, continues=continues)
+
+    @derived
     def is_blank(self) -> bool:
+        """Read several times a line by the outline: kept once found."""
         return not self.text.strip()
+
+    @derived
+    def clean(self) -> CleanText:
+        """The line whitespace-collapsed (``collapse``), markers and spans moved along: read
+        by the outline (headings, contents) and its paragraph alike, computed once."""
+        return collapse(self.text, self.markers, self.spans)
 
     def drop_prefix(self, n: int) -> "Line":
         """The line without its first ``n`` characters (a list bullet), offsets moved."""
-        return replace(
-            self,
-            text=self.text[n:],
-            markers=tuple(Marker(max(m.offset - n, 0), m.number) for m in self.markers),
-            spans=tuple(Span(max(s.start - n, 0), s.end - n, s.kind) for s in self.spans if s.end > n),
-        )
+        # Every field by name, as with_paragraphs: dataclasses.replace costs more than the line.
+        return Line(self.text[n:], self.lineno, self.page,
+                    tuple(Marker(max(m.offset - n, 0), m.number) for m in self.markers),
+                    tuple(Span(max(s.start - n, 0), s.end - n, s.kind) for s in self.spans if s.end > n),
+                    self.heading_depth, self.kind, self.note, self.continues)
 
 
 @dataclass(frozen=True)
@@ -135,13 +169,16 @@ class NormalizedDocument:
     figures: tuple[Figure, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class CleanText:
     """Whitespace-collapsed text with markers and spans re-based onto it."""
 
     text: str = ""
     markers: tuple[Marker, ...] = ()
     spans: tuple[Span, ...] = ()
+
+    def __init__(self, text: str = "", markers: tuple[Marker, ...] = (), spans: tuple[Span, ...] = ()):
+        self.__dict__.update(text=text, markers=markers, spans=spans)  # as Line's: one made per line
 
 
 def collapse(text: str, markers=(), spans=()) -> CleanText:
@@ -150,12 +187,17 @@ def collapse(text: str, markers=(), spans=()) -> CleanText:
     An offset inside a collapsed run stays before its space ("Shymkent).<sup>1</sup> At"
     puts marker 1 right after the full stop).
     """
+    new_text = text if _is_collapsed(text) else " ".join(text.split())
     if not markers and not spans:
-        return CleanText(" ".join(text.split()))
-    runs = [(m.start(), m.end()) for m in _WS.finditer(text)]
+        return CleanText(new_text)
+    # Only the runs collapsing shortens move offsets: an inner run of one character becomes
+    # one space in place. Most lines have none, as their length tells without a search.
+    runs = [m.span() for m in _SHORTENED_WS.finditer(text)] if len(new_text) < len(text) else []
     if not runs:
-        return CleanText(text, tuple(markers), tuple(sp for sp in spans if sp.end > sp.start))
-    new_text = " ".join(text.split())
+        if " " in text or new_text != text:  # whitespace, kept in place: an offset past the end stops at it
+            markers = [m if m.offset <= len(text) else Marker(len(text), m.number) for m in markers]
+            spans = [sp if sp.end <= len(text) else Span(min(sp.start, len(text)), len(text), sp.kind) for sp in spans]
+        return CleanText(new_text, tuple(markers), tuple(sp for sp in spans if sp.end > sp.start))
     starts = [start for start, _ in runs]
     # Characters removed before each run: leading and trailing runs vanish, inner ones keep one space.
     removed_before, total = [], 0
@@ -167,7 +209,7 @@ def collapse(text: str, markers=(), spans=()) -> CleanText:
     def move(offset: int) -> int:
         i = bisect_right(starts, offset) - 1
         if i < 0:
-            return offset
+            return offset  # before the first shortened run: where it was (and inside the text)
         start, end = runs[i]
         if offset < end:  # inside a run: before its space
             return min(start - removed_before[i], len(new_text))
@@ -181,8 +223,17 @@ def collapse(text: str, markers=(), spans=()) -> CleanText:
     )
 
 
+def _is_collapsed(text: str) -> bool:
+    """Whether ``text`` is its own collapse: no space at an edge nor two in a row, and no
+    other whitespace (every whitespace character but the space is unprintable). Three
+    scans in C, cheaper than splitting a long line into words and joining them again."""
+    return "  " not in text and text[:1] != " " and text[-1:] != " " and text.isprintable()
+
+
 def join_clean(parts: list[CleanText], sep: str = " ") -> CleanText:
     """Concatenate clean texts, shifting each part's offsets."""
+    if len(parts) == 1 and (parts[0].text or parts[0].markers):
+        return parts[0]  # one part (a one-line paragraph, a one-paragraph section): itself, nothing to shift
     text, markers, spans, pos = [], [], [], 0
     for part in parts:
         if not part.text and not part.markers:
@@ -203,7 +254,7 @@ class Paragraph:
 
     lines: tuple[Line, ...]
 
-    @cached_property
+    @derived
     def clean(self) -> CleanText:
         return join_lines(self.lines)
 
@@ -218,7 +269,7 @@ class Paragraph:
 
 def join_lines(lines: tuple[Line, ...]) -> CleanText:
     """Join the lines of one paragraph with single spaces (hyphenation is mended in normalize)."""
-    return join_clean([collapse(line.text, line.markers, line.spans) for line in lines])
+    return join_clean([line.clean for line in lines])
 
 
 @dataclass(frozen=True)
@@ -237,7 +288,7 @@ class Section:
     heading_page: int | None = None
     heading_lineno: int | None = None
 
-    @cached_property
+    @derived
     def clean(self) -> CleanText:
         return join_clean([p.clean for p in self.paragraphs])
 
@@ -271,7 +322,10 @@ class Section:
         return max(pages + ([self.heading_page] if self.heading_page else []), default=None)
 
     def with_paragraphs(self, paragraphs) -> "Section":
-        return replace(self, paragraphs=tuple(paragraphs))
+        # Every field by name rather than dataclasses.replace, which costs three times more;
+        # test_document_model holds the two to the same result.
+        return Section(self.section_id, self.number, self.title, self.key, self.level, self.parent_id, self.ordinal,
+                       tuple(paragraphs), self.heading_markers, self.heading_page, self.heading_lineno)
 
 
 @dataclass(frozen=True)

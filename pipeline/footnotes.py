@@ -30,8 +30,16 @@ from .urls import breaks_url
 _NOTE_START = re.compile(r"^\s*(?:(?P<num>\d{1,3})[.)]|\[(?P<bracket>\d{1,3})\])\s+(?=\S)")
 _BARE_NOTE_START = re.compile(r"^\s*(?P<num>\d{1,3})\s+(?=[A-Z\"“(]|See\b|https?://)")
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"“”]+")
-# A number glued to the end of a word or closing punctuation, or in brackets.
-_GLUED_MARKER = re.compile(r"(?:(?<=[a-z\)\].,;:\"”’'%])(?P<glued>\d{1,3})|\[(?P<bracket>\d{1,3})\])(?=[\s,.;:)\]\"”’]|$)")
+# A number glued to the end of a word or closing punctuation, or in brackets: what
+# r"(?:(?<=[a-z\)\].,;:\"”’'%])\d{1,3}|\[\d{1,3}\])(?=[\s,.;:)\]\"”’]|$)" matches, written to open
+# with a character class (the lookbehind checks the character before the digit), so the
+# engine skips in C from one digit or '[' to the next instead of trying every position.
+_GLUED_MARKER = re.compile(r"[\d\[](?:(?<=[a-z\)\].,;:\"”’'%]\d)\d{0,2}|(?<=\[)\d{1,3}\])(?=[\s,.;:)\]\"”’]|$)")
+
+
+def _marker_number(marker: re.Match) -> int:
+    """The number of a _GLUED_MARKER match: '4' or '[4]'."""
+    return int(marker.group().strip("[]"))
 
 
 _MAY_BE_NOTE = (None, "paragraph", "list_item")  # line kinds: notes printed in the text flow look like these
@@ -142,7 +150,7 @@ def _make_run(items: list, paragraphs: tuple[Paragraph, ...], plain_markers: dic
         evidence -= 2  # "The strategy names three priorities:" introduces a list
     if before and not closes_text(before):
         evidence += 1  # the block cut a sentence, as a page break does
-    if after is not None and before and _continues(Paragraph(paragraphs[first_p - 1].lines), after):
+    if after is not None and before and _continues(paragraphs[first_p - 1], after):
         evidence += 1
     if not explicit:
         marked = sum(1 for note in notes if _seen_before(plain_markers.get(note.number), note.lineno))
@@ -196,8 +204,8 @@ def _label_apart(outline: Outline, labels: tuple) -> Outline:
         paragraphs = []
         for paragraph in section.paragraphs:
             lines = paragraph.lines
-            if (len(lines) >= 2 and _is_notes_label(Paragraph(lines[:1]), labels)
-                    and _note_number(lines[1], allow_bare=True) is not None):
+            if (len(lines) >= 2 and _note_number(lines[1], allow_bare=True) is not None
+                    and _is_notes_label(Paragraph(lines[:1]), labels)):
                 paragraphs += [Paragraph(lines[:1]), Paragraph(lines[1:])]
             else:
                 paragraphs.append(paragraph)
@@ -230,7 +238,7 @@ def _plain_marker_order(outline: Outline) -> dict[int, int]:
             first.setdefault(int(m.group("glued") or m.group("bracket")), section.heading_lineno or 0)
         for line in section.lines:
             for c in _GLUED_MARKER.finditer(line.text):
-                first.setdefault(int(c.group("glued") or c.group("bracket")), line.lineno)
+                first.setdefault(_marker_number(c), line.lineno)
     return first
 
 
@@ -279,6 +287,7 @@ def _make_note(number: int, lines: list[Line], keep_prefixes: frozenset[str]) ->
 
 
 _SPLIT_SCHEME = re.compile(r"\b(https?://)\s+(?=\S)")  # "https:// www.x.org": broken after the scheme
+_SCHEME_THEN_SPACE = re.compile(r"://\s")  # what _SPLIT_SCHEME needs; a literal opening, searched for in C
 
 
 def _join_keeping_urls(texts: list[str]) -> str:
@@ -290,11 +299,13 @@ def _join_keeping_urls(texts: list[str]) -> str:
         token = piece.split(" ", 1)[0]
         glue = bool(out) and breaks_url(out.rsplit(" ", 1)[-1], token)
         out = out + piece if glue else f"{out} {piece}".strip()
-    return _SPLIT_SCHEME.sub(r"\1", out)
+    return _SPLIT_SCHEME.sub(r"\1", out) if _SCHEME_THEN_SPACE.search(out) else out
 
 
 def _urls(text: str) -> list[str]:
     out = []
+    if "://" not in text and "www." not in text:
+        return out  # no URL can start: most notes
     for m in _URL.finditer(text):
         url = m.group(0).rstrip(".,;:")
         while url.endswith(")") and url.count(")") > url.count("("):
@@ -355,12 +366,12 @@ def _infer_in_heading(section: Section, expected: int, last: int) -> tuple[Secti
 
 def _infer_in_line(line: Line, expected: int, last: int) -> tuple[Line, int]:
     if expected > last or not _GLUED_MARKER.search(line.text):
-        if all(a.offset <= b.offset for a, b in pairwise(line.markers)):
+        if len(line.markers) < 2 or all(a.offset <= b.offset for a, b in pairwise(line.markers)):
             return line, expected  # most lines: no glued number, nothing to move
     text, markers, spans = line.text, list(line.markers), list(line.spans)
     pos = 0
     while expected <= last:
-        m = next((c for c in _GLUED_MARKER.finditer(text, pos) if int(c.group("glued") or c.group("bracket")) == expected), None)
+        m = next((c for c in _GLUED_MARKER.finditer(text, pos) if _marker_number(c) == expected), None)
         if m is None:
             break
         start, end = m.start(), m.end()
@@ -371,6 +382,8 @@ def _infer_in_line(line: Line, expected: int, last: int) -> tuple[Line, int]:
         spans = [_shift_span(s, start, cut) for s in spans]
         pos, expected = start, expected + 1
     markers.sort(key=lambda mk: mk.offset)
+    if text is line.text and tuple(markers) == line.markers:
+        return line, expected  # no glued number was the one expected, markers in order: the line as it was
     return replace(line, text=text, markers=tuple(markers), spans=tuple(spans)), expected
 
 

@@ -23,7 +23,6 @@ from .document import (
     NormalizedDocument,
     SourceDocument,
     Span,
-    collapse,
 )
 from .printed import PRIVATE_USE, broken_word
 from .rules import PATTERN_TIMEOUT, Rules
@@ -74,12 +73,15 @@ _FOLD = str.maketrans({
     "\u200b": "", "\u200c": "", "\u200d": "", "\u2060": "", "\ufeff": "", "\u2010": "-", "\u2011": "-",
 })
 _INNER_SOFT_HYPHEN = re.compile(r"\u00ad(?!\s*$)")
+# Any character fold_text changes: a line without one (most lines with an accent or a
+# curly quote) is returned as it is, without a translate that looks up every character.
+_FOLDED = re.compile("[\u00ad" + "".join(chr(c) for c in _FOLD) + "]")
 
 
 def fold_text(text: str) -> str:
     """Ligatures spelled out, invisible characters dropped, and soft hyphens too, but the
     one ending the text: there the typesetter broke a word (see ``hyphen_stem``)."""
-    if text.isascii():  # nearly every word: nothing to fold
+    if text.isascii() or not _FOLDED.search(text):  # nearly every line: nothing to fold
         return text
     return _INNER_SOFT_HYPHEN.sub("", text).translate(_FOLD)
 
@@ -118,9 +120,36 @@ _IMAGE_LINE = re.compile(r"^\s*!\[(?P<alt>[^\]\n]*)\]\([^)\n]*\)\s*$")
 _WRAPPED_LINK = re.compile(r"\[([^\[\]\n]{0,200})\n[ \t]*([^\[\]\n]{0,200})\]\(")
 
 
-# A character without which no alternative of _INLINE (or _TEXT_MARKERS) can match.
-_MAY_HOLD_MARKUP = re.compile(r"[<>\[\]!*_\\&^⁰¹²³⁴⁵⁶⁷⁸⁹]|https?://|ftp://")
-_MAY_HOLD_MARKER = re.compile(r"\[\^|[⁰¹²³⁴⁵⁶⁷⁸⁹]")
+# What no alternative of _INLINE (or _TEXT_MARKERS) can match without, nor an HTML entity
+# ('&amp;'): a markup character, or a URL's scheme. The characters are a class alone, which
+# the engine skips to in C; a pattern opening with a lookahead, or with a class among other
+# alternatives, is tried at every position instead. A URL needs '://', looked for first.
+_SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_MARKUP_CHARACTER = re.compile("[" + re.escape("<>[]!*_\\&^" + _SUPERSCRIPTS) + "]")
+_URL_SCHEME = re.compile(r"https?://|ftp://")
+_MAY_HOLD_MARKER = re.compile("|".join([r"\[\^", *_SUPERSCRIPTS]))  # alternatives opening with a literal: skipped to in C too
+# Where an _INLINE token may start (its leading lookahead, with 'h' and 'f' only as URLs).
+_TOKEN_CHARACTER = re.compile("[" + re.escape("<[!*_\\^" + _SUPERSCRIPTS) + "]")
+_TOKEN_OPENER = re.compile("|".join([*map(re.escape, "<[!*_\\^" + _SUPERSCRIPTS), "https?://", "ftp://"]))
+
+
+def _may_hold_markup(text: str) -> bool:
+    return bool(_MARKUP_CHARACTER.search(text)) or "://" in text and bool(_URL_SCHEME.search(text))
+
+
+def _inline_tokens(text: str) -> Iterator[re.Match]:
+    """The matches of ``_INLINE.finditer(text)``, found by trying the pattern only where a
+    token may start (three times faster on a markdown paragraph): at a token character, or
+    also at an 'h' or 'f' that opens a URL where the text holds one."""
+    opens = _TOKEN_OPENER if "://" in text else _TOKEN_CHARACTER
+    pos = 0
+    while opener := opens.search(text, pos):
+        token = _INLINE.match(text, opener.start())  # lookbehinds still see the text before
+        if token:
+            yield token
+            pos = token.end()
+        else:
+            pos = opener.start() + 1
 
 
 def parse_inline(text: str, markdown: bool = True) -> tuple[str, tuple[Marker, ...], tuple[Span, ...]]:
@@ -129,7 +158,7 @@ def parse_inline(text: str, markdown: bool = True) -> tuple[str, tuple[Marker, .
     With ``markdown=False`` (plain-text exports) asterisks, underscores, brackets and
     backslashes are text; only marker conventions are read.
     """
-    if not (_MAY_HOLD_MARKUP if markdown else _MAY_HOLD_MARKER).search(text):
+    if not (_may_hold_markup(text) if markdown else _MAY_HOLD_MARKER.search(text)):
         return text, (), ()  # most lines: plain words, nothing to scan
     out: list[str] = []
     markers: list[Marker] = []
@@ -151,7 +180,7 @@ def parse_inline(text: str, markdown: bool = True) -> tuple[str, tuple[Marker, .
         else:
             open_at[style] = length
 
-    for m in (_INLINE if markdown else _TEXT_MARKERS).finditer(text):
+    for m in _inline_tokens(text) if markdown else _TEXT_MARKERS.finditer(text):
         emit(html.unescape(text[pos : m.start()]))
         pos = m.end()
         kind = m.lastgroup  # the alternative's group: it closes after any group inside it
@@ -197,7 +226,10 @@ def _expand_numbers(spec: str) -> list[int]:
 
 
 def _unescape_url(url: str) -> str:
-    return re.sub(r"\\+([_*\[\]()#.~-])", r"\1", url)
+    return _URL_ESCAPE.sub(r"\1", url) if "\\" in url else url  # most URLs escape nothing
+
+
+_URL_ESCAPE = re.compile(r"\\+([_*\[\]()#.~-])")
 
 
 def normalize(source: SourceDocument, rules: Rules) -> NormalizedDocument:
@@ -230,24 +262,37 @@ def text_lines(source: SourceDocument, rules: Rules) -> NormalizedDocument:
     figures: list[Figure] = []
     bullets = rules.headings.bullet_chars
     for lineno, raw in physical_lines(text.split("\n"), bullets, rules.normalize.keep_hyphen_prefixes):
+        if not raw:  # an empty line (a third of a profile's): what the steps below make of it
+            pages[-1].append(Line("", lineno, len(pages) if with_pages else None))
+            opens_paragraph = True
+            continue
         for _ in range(raw.count("\f")):
             pages.append([])
         raw = bullet_item(fold_text(raw.replace("\f", "")), bullets)
-        image = _IMAGE_LINE.match(raw) if markdown else None
+        # Each line pattern below opens (after spaces) with one character, its "lead": on
+        # most lines, prose, none is tried.
+        lead = _lead(raw)
+        image = _IMAGE_LINE.match(raw) if markdown and lead == "!" else None
         if image:  # a graphic, not text: its alt text is kept aside (ratings read it)
             figures.append(Figure(lineno, image.group("alt").strip()))
-            raw = ""
-        if _TABLE_RULE.match(raw) or _HTML_TABLE_FRAME.match(raw):
+            raw = lead = ""
+        if lead in _TABLE_LEADS and (_TABLE_RULE.match(raw) or _HTML_TABLE_FRAME.match(raw)):
             continue  # the |---|---| line under a pipe table's header; <table>, </tbody> ...
-        raw = _html_cells(_pipe_cells(raw))
+        if lead == "|":
+            raw = _pipe_cells(raw)
+            lead = _lead(raw)
+        if lead == "<":
+            raw = _html_cells(raw)
+            lead = _lead(raw)
         depth = None
-        heading = _HEADING.match(raw)  # also in .txt: markdown saved as text keeps its "#"
+        heading = _HEADING.match(raw) if lead == "#" else None  # also in .txt: markdown saved as text keeps its "#"
         if heading:
             depth, raw = len(heading.group(1)), heading.group(2)
-        definition = markdown and opens_paragraph and _NOTE_DEFINITION.match(raw)
+            lead = _lead(raw)
+        definition = markdown and opens_paragraph and lead in _DEFINITION_LEADS and _NOTE_DEFINITION.match(raw)
         if definition:
             raw = f"{definition.group(1) or definition.group(2)}. " + raw[definition.end():]
-        opens_paragraph = not raw.strip() or bool(definition)
+        opens_paragraph = not lead or bool(definition)
         clean, markers, spans = parse_inline(raw.rstrip(), markdown)
         pages[-1].append(Line(clean, lineno, len(pages) if with_pages else None, markers, spans, depth))
     # The PDF reader removes furniture itself, from positions; text exports only have repetition.
@@ -255,17 +300,26 @@ def text_lines(source: SourceDocument, rules: Rules) -> NormalizedDocument:
     return NormalizedDocument(source, tuple(mend_hyphenation(lines, rules.normalize.keep_hyphen_prefixes)), tuple(figures))
 
 
+def _lead(text: str) -> str:
+    """The first character that is no space ('' for a blank line)."""
+    return text.lstrip()[:1]
+
+
+_TABLE_LEADS = frozenset("|:-<")  # _TABLE_RULE, _HTML_TABLE_FRAME
+_DEFINITION_LEADS = frozenset("[<")  # _NOTE_DEFINITION
+
+
 def physical_lines(lines: list[str], bullets: str, keep_prefixes: frozenset[str]) -> Iterator[tuple[int, str]]:
     """(line number, text) of each line as a reader sees it: a pandoc grid table gives one
     line per row (``grid_rows``), and a bullet alone on its line opens the line below it."""
     i = 0
     while i < len(lines):
-        table = grid_rows(lines, i, keep_prefixes) if _GRID_BORDER.match(lines[i]) else None
+        bare = lines[i].strip(" \t\f")
+        table = grid_rows(lines, i, keep_prefixes) if bare[:1] == "+" and _GRID_BORDER.match(lines[i]) else None
         if table:
             rows, i = table
             yield from rows
             continue
-        bare = lines[i].strip(" \t\f")
         if len(bare) == 1 and bare in bullets and i + 1 < len(lines) and lines[i + 1].strip():
             feeds = "\f" * lines[i].count("\f")
             yield i + 1, f"{feeds}{bare} {lines[i + 1].lstrip(' ')}"  # "▪" / "Almaty adopted" -> "▪ Almaty adopted"
@@ -321,14 +375,15 @@ def bullet_item(text: str, bullets: str) -> str:
     """A list item as '▶ text': the tab or spaces after its bullet ("\uf0b7<TAB>Almaty")
     become one space (a TAB would read as table cells). A private-use symbol glyph left
     inside a line ('… done. \uf0b7 Next') is a bullet with no text: it goes."""
-    item = _ITEM.match(text)
+    item = _ITEM.match(text) if _lead(text) in bullets else None
     if item and item.group(2) in bullets:
         text = f"{item.group(1)}{item.group(2)} {text[item.end():]}"
-    return _PRIVATE_USE.sub("", text) if not text.isascii() else text
+    return _PRIVATE_USE.sub("", text) if not text.isascii() and _HAS_PRIVATE_USE.search(text) else text
 
 
 _ITEM = re.compile(r"^(\s*)(\S)[ \t]+(?=\S)")
 _PRIVATE_USE = re.compile(rf"(?<=\S)[ \t]*[{PRIVATE_USE}]+")
+_HAS_PRIVATE_USE = re.compile(rf"[{PRIVATE_USE}]")  # a class alone: searched in C, unlike the lookbehind
 
 
 def drop_page_furniture(pages: list[list[Line]], rules) -> list[Line]:
@@ -340,14 +395,13 @@ def drop_page_furniture(pages: list[list[Line]], rules) -> list[Line]:
     if len(pages) < 2:
         return [line for page in pages for line in page]
     edges = [_edge_indexes(page, rules.furniture_edge_lines) for page in pages]
-    seen = Counter(key for page, idx in zip(pages, edges) for key in {_masked(page[i].text) for i in idx})
+    seen = Counter(key for page, idx in zip(pages, edges) for key in {_masked(page[i]) for i in idx})
     repeated = {key for key, n in seen.items() if n >= max(2, rules.furniture_min_share * len(pages))}
     out = []
     for page, idx in zip(pages, edges):
         for i, line in enumerate(page):
-            text = collapse(line.text).text
-            furniture = i in idx and (_masked(line.text) in repeated or
-                                      any(p.fullmatch(text, timeout=PATTERN_TIMEOUT) for p in rules.page_number))
+            furniture = i in idx and (_masked(line) in repeated or any(
+                p.fullmatch(line.clean.text, timeout=PATTERN_TIMEOUT) for p in rules.page_number))
             if not furniture:
                 out.append(line)
     return out
@@ -358,8 +412,11 @@ def _edge_indexes(page: list[Line], count: int) -> set[int]:
     return set(filled[:count] + filled[-count:])
 
 
-def _masked(text: str) -> str:
-    return re.sub(r"\d+", "#", collapse(text).text.lower())
+def _masked(line: Line) -> str:
+    return _DIGITS.sub("#", line.clean.text.lower())
+
+
+_DIGITS = re.compile(r"\d+")
 
 
 @dataclass(frozen=True)

@@ -49,7 +49,7 @@ def classify_heading(line: Line, rules: HeadingRules) -> HeadingLine | None:
     """Decide whether one line is a heading, from numbering, case, bullets and known names."""
     if line.kind not in _MAY_BE_HEADING:
         return None  # the PDF reader typed it as a paragraph, list item, table row or footnote
-    text = collapse(line.text).text
+    text = line.clean.text
     if not text or len(text) > _MAX_HEADING_CHARS:
         return None
     bullet = text[0] in rules.bullet_chars
@@ -59,6 +59,8 @@ def classify_heading(line: Line, rules: HeadingRules) -> HeadingLine | None:
         number, body = section_number(body)
         if _is_sentence(body):
             return None  # prose, whatever it names (only a bulleted head may end like a sentence)
+        if number is None and (_FOOTNOTE_START.match(text) or not _has_letters(body)):
+            return None  # a note ('3. See ...') or no words: no heading, whatever rule it would match
     known = _known(body, rules)
     key = known.key if known else None
     if bullet:
@@ -69,8 +71,7 @@ def classify_heading(line: Line, rules: HeadingRules) -> HeadingLine | None:
     else:
         # Without "#", capitals alone make a heading only on a line that opens like one:
         # "(VNR).3", the tail of a wrapped sentence, is no heading.
-        shaped = line.heading_depth is not None or known is not None or (_is_upper(body) and body[:1].isalnum())
-        is_heading = shaped and not _is_sentence(body) and not _FOOTNOTE_START.match(text) and _has_letters(body)
+        is_heading = line.heading_depth is not None or known is not None or (body[:1].isalnum() and _is_upper(body))
     if not is_heading:
         return None
     return HeadingLine(line, number, body, key, bullet, known.number if known else None)
@@ -90,7 +91,7 @@ def continued_heading(heading: HeadingLine, nxt: Line, rules: HeadingRules) -> H
     if (heading.bullet or (heading.number is None and heading.key is None) or nxt.heading_depth is not None
             or nxt.kind is not None):  # a typed heading came whole from the PDF reader
         return None
-    rest = collapse(nxt.text).text
+    rest = nxt.clean.text
     if (not rest or "\t" in nxt.text or "   " in nxt.text.strip() or rest[0] in rules.bullet_chars
             or SECTION_NUMBER.match(rest) or _FOOTNOTE_START.match(rest)):
         return None
@@ -115,10 +116,26 @@ _ANY_WORD = "QQQ"  # a word no heading name contains: a rule that still matches 
 
 def _known(title: str, rules: HeadingRules):
     known = rules.match(title)
-    if known is None:
+    if known is None and _may_end_in_note(title):
         bare = GLUED_NOTE.sub("", title)
         known = rules.match(bare) if bare != title else None
     return known
+
+
+def _may_end_in_note(text: str) -> bool:
+    """Whether GLUED_NOTE may match: it ends the text (or its last line) with a digit or ']'.
+    A look at the end instead of a search that tries the pattern at every position."""
+    return _last_character(text) == "]" or _may_end_in_digit(text)
+
+
+def _may_end_in_digit(text: str) -> bool:
+    """Whether a pattern ending in r'\d$' (GLUED_NOTE, _TRAILING_PAGE) may match."""
+    return _last_character(text).isdigit()
+
+
+def _last_character(text: str) -> str:
+    """The last character, or the one before a final newline (where '$' also matches)."""
+    return text[-2:-1] if text.endswith("\n") else text[-1:]
 
 
 def _joined(line: Line, nxt: Line) -> Line:
@@ -133,23 +150,40 @@ def _joined(line: Line, nxt: Line) -> Line:
 def _is_upper(text: str) -> bool:
     """Mostly capitals: "LRGs INVOLVEMENT IN SDG LOCALIZATION" is, a sentence is not
     (the plural 's' of an acronym, 'VLRs', counts as a capital)."""
-    letters = [c for c in text if c.isalpha()]
-    if len(letters) < 3:
+    letters, upper = _letters_and_capitals(text)
+    if letters < 3:
         return False
-    upper = sum(c.isupper() for c in letters)
-    return upper >= 0.8 * len(letters) or upper + len(_ACRONYM_PLURAL.findall(text)) >= 0.8 * len(letters)
+    return upper >= 0.8 * letters or upper + len(_ACRONYM_PLURAL.findall(text)) >= 0.8 * letters
 
 
-_ACRONYM_PLURAL = re.compile(r"(?<=[A-Z][A-Z])s\b")
+def _letters_and_capitals(text: str) -> tuple[int, int]:
+    """How many letters ``text`` has, and how many of them are capitals. An ASCII text is
+    counted by deleting the other bytes (in C, five times faster than a loop of Python)."""
+    if text.isascii():
+        data = text.encode("ascii")
+        return len(data.translate(None, _ASCII_NON_LETTERS)), len(data.translate(None, _ASCII_NON_CAPITALS))
+    letters = [c for c in text if c.isalpha()]
+    return len(letters), sum(c.isupper() for c in letters)
+
+
+_ASCII_NON_LETTERS = bytes(c for c in range(128) if not chr(c).isalpha())
+_ASCII_NON_CAPITALS = bytes(c for c in range(128) if not chr(c).isupper())
+_ACRONYM_PLURAL = re.compile(r"s(?<=[A-Z][A-Z]s)\b")  # 's' first: searched for in C, then the capitals before it
 
 
 def _is_sentence(text: str) -> bool:
-    """Body text ends like prose or runs long; headings do neither."""
-    return text.rstrip().endswith((".", ";", ",")) and not text.rstrip().endswith("..") or len(text.split()) > 20
+    """Body text ends like prose or runs long (over 20 words: split no further); headings do neither."""
+    end = text.rstrip()
+    return end.endswith((".", ";", ",")) and not end.endswith("..") or len(text.split(None, 20)) > 20
 
 
 def _has_letters(text: str) -> bool:
+    if text.isascii():
+        return _ASCII_LETTER.search(text) is not None
     return any(c.isalpha() for c in text)
+
+
+_ASCII_LETTER = re.compile("[A-Za-z]")
 
 
 # -- blocks: headings and paragraphs in order ---------------------------------------
@@ -267,6 +301,8 @@ def contents_entries(items: list[HeadingLine | Line], rules: HeadingRules) -> tu
         return any(last_heading.get(key, -1) >= after for key in entry.keys)
 
     for i in range(len(items) - 1):
+        if entries[i + 1] is None or not entries[i + 1].paged:
+            continue  # nothing below with a page number: no entry wrapped onto it (_wrapped_entry's first test)
         wrapped = _wrapped_entry(items, entries, i, rules)
         if wrapped and (entries[i] is None or reappears(wrapped, i + 2) and not reappears(entries[i], i + 1)):
             entries[i] = wrapped  # one entry over two lines, where the two read apart come back as no heading
@@ -275,6 +311,9 @@ def contents_entries(items: list[HeadingLine | Line], rules: HeadingRules) -> tu
     warnings: list[str] = []
     i = 0
     while i < len(items):
+        if entries[i] is None:  # a blank line or no entry: a run starting at the next entry is found there
+            i += 1
+            continue
         run, end = _entry_run(items, entries, i)
         while run and not run[-1].paged and not reappears(run[-1], run[-1].index + 1):
             end = run.pop().index  # a real heading right below the table of contents
@@ -316,7 +355,7 @@ def _wrapped_entry(items, entries: list[Entry | None], i: int, rules: HeadingRul
     nxt = entries[i + 1]
     if items[i].is_blank or nxt is None or not nxt.paged or entries[i] is not None and entries[i].paged:
         return None
-    head = collapse((items[i].line if isinstance(items[i], HeadingLine) else items[i]).text).text
+    head = (items[i].line if isinstance(items[i], HeadingLine) else items[i]).clean.text
     title = f"{head} {nxt.title}"
     if len(title) > _MAX_HEADING_CHARS or _is_sentence(title) or _is_contents_label(head, rules):
         return None
@@ -335,12 +374,16 @@ def _entry(item: HeadingLine | Line, index: int, rules: HeadingRules) -> Entry |
         bare = _TRAILING_PAGE.sub("", text) if text[-1:].isdigit() and len(text) <= _MAX_HEADING_CHARS else text
         heading = bare != text and classify_heading(replace(line, text=bare, markers=(), spans=()), rules)
         return Entry(index, collapse(bare).text, frozenset({_title_key(bare, rules.bullet_chars)}), True) if heading else None
-    title = collapse(text).text
-    return Entry(index, title, frozenset({_title_key(title, rules.bullet_chars), _title_key(_TRAILING_PAGE.sub("", title), rules.bullet_chars)}), False)
+    title = line.clean.text
+    untitled = _TRAILING_PAGE.sub("", title) if _may_end_in_digit(title) else title
+    return Entry(index, title, frozenset({_title_key(title, rules.bullet_chars), _title_key(untitled, rules.bullet_chars)}), False)
 
 
 def _ends_in_page_number(text: str) -> bool:
     """A cheap look at the last word before the full pattern is tried on a line."""
+    end = text.rstrip()[-1:]
+    if not (end.isdigit() or end and end in "ivxlcIVXLC"):
+        return False  # the last word can be no number: most lines
     last = text[-8:].rsplit(None, 1)[-1].lstrip(".…·_") if text.strip() else ""
     return 0 < len(last) <= 6 and (last.isdigit() or not last.strip("ivxlcIVXLC")) and len(text) <= 2 * _MAX_HEADING_CHARS
 
@@ -365,7 +408,7 @@ def _label_above(items, index: int, rules: HeadingRules) -> int | None:
         i -= 1
     if i < 0:
         return None
-    text = items[i].title if isinstance(items[i], HeadingLine) else collapse(items[i].text).text
+    text = items[i].title if isinstance(items[i], HeadingLine) else items[i].clean.text
     return i if _is_contents_label(text, rules) else None
 
 
@@ -395,7 +438,7 @@ def take_title(blocks, rules: HeadingRules):
     title_at = next((i for i in front if i not in skipped), None)
     if title_at is None and _title_line(blocks, rules):
         line = blocks[0].lines[0]
-        return title_case(collapse(line.text).text), line.lineno, blocks[1:]
+        return title_case(line.clean.text), line.lineno, blocks[1:]
     rest = [b for j, b in enumerate(blocks) if j != title_at and j not in skipped]
     if title_at is None:
         return None, None, rest
@@ -409,7 +452,7 @@ def _title_line(blocks, rules: HeadingRules) -> bool:
         return False
     if len(blocks[0].lines) != 1:
         return False
-    text = collapse(blocks[0].lines[0].text).text
+    text = blocks[0].lines[0].clean.text
     return (0 < len(text.split()) <= _MAX_TITLE_WORDS and text[:1].isupper() and text[-1] not in ".!?:;,"
             and not any(p.fullmatch(text) for p in rules.title_skip))
 
@@ -434,26 +477,25 @@ def title_case(text: str) -> str:
 # -- the tree ---------------------------------------------------------------------------
 def slugify(text: str) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "section"
+    return _NOT_SLUG.sub("-", ascii_text.lower()).strip("-") or "section"
+
+
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
 def place_sections(blocks) -> tuple[Section, ...]:
     """Give each heading its level, parent and id; attach following paragraphs to it."""
     sections: list[Section] = []
-    paragraphs: list[Paragraph] = []
     seen_ids: set[str] = set()
     pending: list[Paragraph] = []  # body text before the first heading
-
-    def close():
-        if sections:
-            sections[-1] = sections[-1].with_paragraphs(paragraphs)
-        paragraphs.clear()
-
+    # Each heading's blocks: its paragraphs follow it; its section is made once they are all in.
+    groups: list[tuple[HeadingLine, list[Paragraph]]] = []
     for block in blocks:
         if isinstance(block, Paragraph):
-            (paragraphs if sections else pending).append(block)
-            continue
-        close()
+            (groups[-1][1] if groups else pending).append(block)
+        else:
+            groups.append((block, []))
+    for block, paragraphs in groups:
         level, parent = place(block, sections)
         section_id = unique_id(block.number or _join_id(parent, slugify(block.title)), seen_ids)
         sections.append(
@@ -465,12 +507,12 @@ def place_sections(blocks) -> tuple[Section, ...]:
                 level=level,
                 parent_id=parent.section_id if parent else None,
                 ordinal=len(sections),
+                paragraphs=tuple(paragraphs),
                 heading_markers=tuple(m.number for m in block.line.markers),
                 heading_page=block.line.page,
                 heading_lineno=block.line.lineno,
             )
         )
-    close()
     if pending:
         intro = Section("introduction", None, "", None, 1, None, 0, tuple(pending), heading_page=pending[0].page)
         sections = [intro] + [_shift(s) for s in sections]

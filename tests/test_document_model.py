@@ -104,3 +104,90 @@ def test_a_table_row_alone_on_the_next_page_keeps_the_columns_of_the_table(engin
         (1, ("4.1.2 Completion rate", "", "98.1 (2022)")),
         (2, ("11.b.2 Local disaster risk strategies", "", "41.5 (2022)")),
     ]
+
+
+def test_derived_values_agree_with_the_long_way_round(rules):
+    """A line's clean text is the line collapsed; a paragraph's and a section's clean text
+    join their parts (one part: itself); with_paragraphs is dataclasses.replace. Over every
+    line and section of the raw profiles."""
+    from dataclasses import fields, replace
+    from pathlib import Path
+
+    from pipeline.document import Line, Marker, Paragraph, Span, collapse, join_clean
+    from pipeline.ingest import InputLimits, read_source
+
+    raw = Path(__file__).resolve().parent.parent / "raw"
+    for path in sorted(p for p in raw.iterdir() if p.suffix in (".md", ".txt") and p.name != "README.md"):
+        outline = build_outline(normalize(read_source(path, raw, InputLimits(), rules), rules), rules)
+        for section in outline.sections:
+            for paragraph in section.paragraphs:
+                for line in paragraph.lines:
+                    assert line.clean == collapse(line.text, line.markers, line.spans)
+                    for n in (0, 1, 2, 5):
+                        assert line.drop_prefix(n) == _drop_prefix_by_replace(line, n)
+                parts = [collapse(line.text, line.markers, line.spans) for line in paragraph.lines]
+                assert paragraph.clean == _join_shifting_every_part(parts)
+            assert section.clean == _join_shifting_every_part([p.clean for p in section.paragraphs])
+            moved = section.with_paragraphs(section.paragraphs[::-1])
+            expected = replace(section, paragraphs=section.paragraphs[::-1])
+            assert [getattr(moved, f.name) for f in fields(moved)] == [getattr(expected, f.name) for f in fields(expected)]
+    assert join_clean([collapse("", (), ())]) == join_clean([]) == _join_shifting_every_part([])
+    assert Paragraph(()).clean.text == ""
+    marked = Line("\u25b6 Lagos adopted", 4, 2, (Marker(3, 1), Marker(15, 2)), (Span(0, 8, "bold"), Span(1, 2, "italic")),
+                  None, "list_item", None, True)
+    for n in range(5):
+        assert marked.drop_prefix(n) == _drop_prefix_by_replace(marked, n)
+
+
+def _drop_prefix_by_replace(line, n):
+    """Line.drop_prefix as it was written, with dataclasses.replace."""
+    from dataclasses import replace
+
+    from pipeline.document import Marker, Span
+
+    return replace(line, text=line.text[n:], markers=tuple(Marker(max(m.offset - n, 0), m.number) for m in line.markers),
+                   spans=tuple(Span(max(s.start - n, 0), s.end - n, s.kind) for s in line.spans if s.end > n))
+
+
+def _join_shifting_every_part(parts):
+    """join_clean without its one-part shortcut."""
+    from pipeline.document import CleanText, Marker, Span
+
+    text, markers, spans, pos = [], [], [], 0
+    for part in parts:
+        if not part.text and not part.markers:
+            continue
+        if text:
+            text.append(" ")
+            pos += 1
+        text.append(part.text)
+        markers += [Marker(m.offset + pos, m.number) for m in part.markers]
+        spans += [Span(s.start + pos, s.end + pos, s.kind) for s in part.spans]
+        pos += len(part.text)
+    return CleanText("".join(text), tuple(markers), tuple(spans))
+
+
+def test_hand_written_inits_take_and_set_the_dataclass_fields():
+    """Line and CleanText fill their dict in one update instead of the frozen dataclass's
+    __init__: each takes every field, in order, with its default, sets it, and the result
+    is equal, hashable and replaceable as the dataclass would make it."""
+    import inspect
+    from dataclasses import MISSING, fields, replace
+
+    from pipeline.document import CleanText, Line, Marker, Span
+
+    for cls in (Line, CleanText):
+        params = list(inspect.signature(cls.__init__).parameters.values())[1:]
+        assert [(p.name, p.default) for p in params] == [
+            (f.name, inspect.Parameter.empty if f.default is MISSING else f.default) for f in fields(cls)]
+    values = dict(text="a  b", lineno=3, page=2, markers=(Marker(1, 4),), spans=(Span(0, 1, "bold"),),
+                  heading_depth=2, kind="paragraph", note=5, continues=True)
+    line = Line(**values)
+    assert {f.name: getattr(line, f.name) for f in fields(Line)} == values
+    assert line == Line(*values.values()) and hash(line) == hash(Line(*values.values()))
+    assert replace(line, text="c") == Line(**{**values, "text": "c"})
+    assert Line("x", 1) == Line("x", 1, None, (), (), None, None, None, False)
+    with pytest.raises(AttributeError):
+        line.text = "changed"  # still frozen
+    clean = CleanText("a", (Marker(0, 1),))
+    assert (clean.text, clean.markers, clean.spans) == ("a", (Marker(0, 1),), ()) and CleanText() == CleanText("", (), ())

@@ -173,3 +173,41 @@ def test_notes_printed_after_the_final_table_are_footnotes_not_sections(outline_
         (1, "Created by the 2010 Constitution."), (2, "UN SDG INDICATORS DATABASE. See: https://unstats.un.org/sdgs")]
     assert [s.section_id for s in result.outline.sections] == ["territorial-organization", "4"]
     assert "Created" not in result.outline.get("4").text and "DATABASE" not in result.outline.get("4").text
+
+
+def test_glued_marker_pattern_finds_what_the_lookbehind_first_pattern_found():
+    """_GLUED_MARKER opens with a character class (so the engine skips to a digit or '[' in
+    C) and checks the character before the digit after it: on random lines it finds the
+    same spans and numbers as the pattern written lookbehind first."""
+    import random
+    import re
+
+    from pipeline.footnotes import _GLUED_MARKER, _marker_number
+
+    readable = re.compile(r"(?:(?<=[a-z\)\].,;:\"”’'%])(?P<glued>\d{1,3})|\[(?P<bracket>\d{1,3})\])(?=[\s,.;:)\]\"”’]|$)")
+    pieces = ["regions", ".", "4", "12", "1234", "[", "]", "[5]", "(", ")", " ", "PM2.5", "%", "”", "’", ",", ";",
+              "\n", "A", "a", "١", "2021", ":"]
+    rng = random.Random(13)
+    for _ in range(20000):
+        line = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
+        got = [(m.span(), _marker_number(m)) for m in _GLUED_MARKER.finditer(line)]
+        want = [(m.span(), int(m.group("glued") or m.group("bracket"))) for m in readable.finditer(line)]
+        assert got == want, repr(line)
+
+
+def test_url_patterns_are_tried_only_where_they_may_match():
+    """A note's URLs are looked for only where it holds '://' or 'www.', and a scheme broken
+    from its address is mended only where '://' meets a space: on random notes neither test
+    hides a match."""
+    import random
+
+    from pipeline.footnotes import _SCHEME_THEN_SPACE, _SPLIT_SCHEME, _URL
+
+    pieces = ["https://", "http:", "//", "://", " ", "\t", "www", ".", "x.org", "See ", "ftp://", "\u00a0", "w"]
+    rng = random.Random(17)
+    for _ in range(20000):
+        note = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
+        if _URL.search(note):
+            assert "://" in note or "www." in note, repr(note)
+        if _SPLIT_SCHEME.search(note):
+            assert _SCHEME_THEN_SPACE.search(note), repr(note)

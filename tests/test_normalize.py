@@ -1,7 +1,7 @@
 import pytest
 from conftest import source
 
-from pipeline.document import Marker, Span, collapse
+from pipeline.document import Marker, SourceDocument, Span, collapse
 from pipeline.normalize import hyphen_evidence, normalize, parse_inline
 
 
@@ -211,6 +211,78 @@ def test_collapse_agrees_with_the_character_by_character_definition():
         assert (got.text, got.markers, got.spans) == _collapse_reference(text, markers, spans), repr(text)
 
 
+def _collapse_run_by_run(text, markers, spans):
+    """collapse as it was before only the shortened runs were looked at: every run of
+    whitespace found, each offset moved past the runs before it."""
+    import re
+    from bisect import bisect_right
+
+    if not markers and not spans:
+        return " ".join(text.split()), (), ()
+    runs = [(m.start(), m.end()) for m in re.finditer(r"\s+", text)]
+    if not runs:
+        return text, tuple(markers), tuple(sp for sp in spans if sp.end > sp.start)
+    new_text = " ".join(text.split())
+    starts = [start for start, _ in runs]
+    removed_before, total = [], 0
+    for start, end in runs:
+        removed_before.append(total)
+        total += (end - start) - (0 if start == 0 or end == len(text) else 1)
+
+    def move(offset):
+        i = bisect_right(starts, offset) - 1
+        if i < 0:
+            return offset
+        start, end = runs[i]
+        if offset < end:
+            return min(start - removed_before[i], len(new_text))
+        edge = start == 0 or end == len(text)
+        return min(offset - removed_before[i] - (end - start) + (0 if edge else 1), len(new_text))
+
+    return (new_text, tuple(Marker(move(m.offset), m.number) for m in markers),
+            tuple(Span(move(sp.start), move(sp.end), sp.kind) for sp in spans if move(sp.end) > move(sp.start)))
+
+
+def test_a_text_taken_as_collapsed_is_its_own_collapse():
+    """collapse skips splitting a text that has no space at an edge, no two in a row and is
+    printable: every whitespace character but the space is unprintable, so such a text is
+    its own collapse (the other way round need not hold: an unprintable letter is split)."""
+    import random
+    import sys
+
+    from pipeline.document import _is_collapsed
+
+    assert [c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace() and c.isprintable()] == [" "]
+    rnd = random.Random(23)
+    pieces = ["ab", " ", "  ", "\t", "\n", "\u00a0", "\u2003", "\u2028", "\x1c", "\u200b", "é", ".", "\x00"]
+    for _ in range(20000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 8)))
+        if _is_collapsed(text):
+            assert " ".join(text.split()) == text, repr(text)
+
+
+def test_collapse_moves_offsets_as_the_run_by_run_version_did():
+    """collapse looks only at the runs it shortens (an inner single space or TAB stays in
+    place): on random texts, offsets past the end included, it gives what moving every
+    offset past every run gave."""
+    import random
+    import re
+
+    from pipeline.document import _SHORTENED_WS
+
+    readable = re.compile(r"\A\s+|\s+\Z|\s{2,}")
+    rnd = random.Random(11)
+    for _ in range(20000):
+        text = "".join(rnd.choice(["ab", "c", " ", " ", "  ", "\t", "\n", ".", "\u00a0", "\x1c", "\u2003"])
+                       for _ in range(rnd.randint(0, 14)))
+        markers = [Marker(rnd.randint(0, len(text) + 2), n) for n in range(rnd.randint(0, 3))]
+        spans = [Span(*sorted((rnd.randint(0, len(text) + 2), rnd.randint(0, len(text) + 2))), "bold")
+                 for _ in range(rnd.randint(0, 2))]
+        got = collapse(text, markers, spans)
+        assert (got.text, got.markers, got.spans) == _collapse_run_by_run(text, markers, spans), repr(text)
+        assert [m.span() for m in _SHORTENED_WS.finditer(text)] == [m.span() for m in readable.finditer(text)]
+
+
 @pytest.mark.parametrize("text, lines", [
     ("\uf0b7\tAlmaty adopted a plan.", ["\uf0b7 Almaty adopted a plan."]),  # Symbol's bullet, then a TAB
     ("  \uf0a7  Nur-Sultan opened clinics.", ["  \uf0a7 Nur-Sultan opened clinics."]),  # Wingdings' square
@@ -278,6 +350,8 @@ def test_inline_lookahead_loses_no_token():
     for _ in range(3000):
         line = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
         assert [m.span() for m in module._INLINE.finditer(line)] == [m.span() for m in bare.finditer(line)], line
+        # ... and so does the scan that tries the pattern only where _TOKEN_OPENER finds an opening
+        assert [m.span() for m in module._inline_tokens(line)] == [m.span() for m in bare.finditer(line)], line
 
 
 def test_hyphen_evidence_prints_a_word_where_it_is_a_word_or_compound_of_its_own():
@@ -297,3 +371,83 @@ def test_hyphen_evidence_prints_a_word_where_it_is_a_word_or_compound_of_its_own
     assert len(asked) > 500
     for word in asked:
         assert evidence.prints(word) == (word in written), word
+
+
+def _random_lines(pieces: list[str], count: int, seed: int = 11) -> list[str]:
+    import random
+
+    rng = random.Random(seed)
+    return ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 10))) for _ in range(count)]
+
+
+_LINE_PIECES = ["#", "## ", "|", " | ", "---", ":--", "-", "+", "+---+", "<tr>", "<td>", "</table>", "<sup>4</sup>",
+                "[^3]:", "![alt](x.png)", "!", "[", "]", "*", "_", "\\", "&amp;", "²", "http://a.org", "ftp://b",
+                "h", "f", "word", " ", "  ", "\t", "\f", "\u00a0", "\u2003", "\x1c", "\uf0b7", "\u25aa", "▶",
+                "\ufb01", "\u00ad", "\u200b", "\u2010", "é", "’", "1.", "\ue000"]
+
+
+def test_a_line_pattern_is_tried_only_where_its_lead_allows_it():
+    """text_lines tries a line pattern only when the line's first character that is no space
+    (its lead) is one the pattern can open with: on random lines, no pattern matches a line
+    whose lead the gate leaves out, so no match is lost."""
+    from pipeline import normalize as module
+
+    gates = [(module._IMAGE_LINE, "!"), (module._TABLE_RULE, module._TABLE_LEADS),
+             (module._HTML_TABLE_FRAME, module._TABLE_LEADS), (module._TABLE_ROW, "|"), (module._HTML_ROW, "<"),
+             (module._HEADING, "#"), (module._NOTE_DEFINITION, module._DEFINITION_LEADS), (module._GRID_BORDER, "+"),
+             (module._ITEM, None)]
+    lines = _random_lines(_LINE_PIECES, 20000)
+    for pattern, leads in gates:
+        for line in lines:
+            lead = module._lead(line)
+            if pattern.match(line):
+                assert lead and (leads is None or lead in leads), (pattern.pattern, line)
+                if pattern is module._ITEM:
+                    assert pattern.match(line).group(2) == lead
+                if pattern is module._GRID_BORDER:
+                    assert line.strip(" \t\f")[:1] == "+"
+
+
+def test_cheap_gates_agree_with_the_patterns_they_skip():
+    """A gate only says where its pattern or table may change a line: the markup and marker
+    gates fire wherever the character classes they replaced did, fold_text and bullet_item
+    return a line without the characters they change untouched."""
+    import re
+
+    from pipeline import normalize as module
+
+    old_markup = re.compile(r"[<>\[\]!*_\\&^⁰¹²³⁴⁵⁶⁷⁸⁹]|https?://|ftp://")
+    old_marker = re.compile(r"\[\^|[⁰¹²³⁴⁵⁶⁷⁸⁹]")
+    for line in _random_lines(_LINE_PIECES + ["^", ">", "[^", "https", "://"], 20000):
+        assert module._may_hold_markup(line) == bool(old_markup.search(line)), line
+        assert bool(module._MAY_HOLD_MARKER.search(line)) == bool(old_marker.search(line)), line
+        assert module.fold_text(line) == module._INNER_SOFT_HYPHEN.sub("", line).translate(module._FOLD), line
+        assert module.bullet_item(line, "▶\uf0b7\u25aa") == _bullet_item_ungated(line, "▶\uf0b7\u25aa"), line
+        assert module._unescape_url(line) == module._URL_ESCAPE.sub(r"\1", line), line
+
+
+def _bullet_item_ungated(text: str, bullets: str) -> str:
+    from pipeline import normalize as module
+
+    item = module._ITEM.match(text)
+    if item and item.group(2) in bullets:
+        text = f"{item.group(1)}{item.group(2)} {text[item.end():]}"
+    return module._PRIVATE_USE.sub("", text)
+
+
+def test_an_empty_line_takes_the_short_way_to_what_the_long_way_made(rules):
+    """text_lines makes an empty line's Line at once: over the raw profiles, each empty
+    line turned into a line of one space (which takes every step, and ends the same)
+    gives the same lines."""
+    from pathlib import Path
+
+    from pipeline.ingest import InputLimits, read_source
+
+    raw = Path(__file__).resolve().parent.parent / "raw"
+    empty = 0
+    for path in sorted(p for p in raw.iterdir() if p.suffix in (".md", ".txt") and p.name != "README.md"):
+        doc = read_source(path, raw, InputLimits(), rules)
+        spaced = SourceDocument(doc.path, doc.sha256, doc.format, "\n".join(line or " " for line in doc.text.split("\n")))
+        empty += doc.text.split("\n").count("")
+        assert normalize(doc, rules).lines == normalize(spaced, rules).lines, path.name
+    assert empty > 100

@@ -285,3 +285,115 @@ def test_joined_heading_rules_name_the_rule_whatever_groups_it_has():
     assert rules._any_heading is not None
     assert rules.match("Local plans").key == "named" and rules.match("local budgets").key == "plain"
     assert rules.match("national plans") is None
+
+
+def test_capitals_are_counted_alike_on_ascii_and_other_text():
+    """_is_upper counts an ASCII title's letters and capitals by deleting bytes: on random
+    titles the counts are those of a loop over the characters."""
+    import random
+
+    from pipeline.sections import _letters_and_capitals
+
+    rnd = random.Random(3)
+    pieces = ["LRG", "s ", "In ", "the ", "VNR", " ", "2.1", "(", ")", "-", "É", "é", "ß", "Ⅷ", "Ⓐ", "\t", "'", "_", "1"]
+    for _ in range(5000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 12)))
+        letters = [c for c in text if c.isalpha()]
+        assert _letters_and_capitals(text) == (len(letters), sum(c.isupper() for c in letters)), text
+
+
+def test_a_title_is_stripped_of_a_glued_note_only_where_one_may_end_it():
+    """_known tries the title without a glued note number only where GLUED_NOTE may match:
+    its end test never hides a match."""
+    import random
+
+    from pipeline.sections import GLUED_NOTE, _may_end_in_note
+
+    rnd = random.Random(5)
+    pieces = ["INDICATORS", "10", "3", " ", "[9]", "[", "]", ")", "\n", "²", "a", "١"]
+    for _ in range(20000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 6)))
+        if GLUED_NOTE.search(text):
+            assert _may_end_in_note(text), repr(text)
+
+
+def test_contents_are_found_alike_when_the_scan_skips_lines_that_open_no_entry(rules):
+    """contents_entries tries a run only where an entry starts: over the raw profiles and the
+    contents cases above, it skips what trying a run at every line skipped."""
+    from pathlib import Path
+
+    from pipeline import sections as module
+    from pipeline.ingest import InputLimits, read_source
+
+    raw = Path(__file__).resolve().parent.parent / "raw"
+    docs = [normalize(read_source(p, raw, InputLimits(), rules), rules)
+            for p in sorted(raw.iterdir()) if p.suffix in (".md", ".txt") and p.name != "README.md"]
+    contents = ["Table of contents\n\nTerritorial organization .......... 1\n1. National strategies ..... 1\n\n\n",
+                "Contents\nTerritorial organization 1\n3. Relevant information ...... 4\n",
+                "CONTENTS\n\n1. NATIONAL STRATEGIES FOR SDG IMPLEMENTATION\n1.1 NATIONAL COORDINATION MECHANISMS\n",
+                "Territorial organization ...... 1\n\n1.1 National coordination mechanisms ...... 2\n\nAnnex ...... 9\n"]
+    docs += [normalize(source(f"PERU\n\n{text}\n{BODY}", "text"), rules) for text in contents]
+    for doc in docs:
+        items = module.read_items(doc.lines, rules.headings)
+        assert module.contents_entries(items, rules.headings) == _contents_trying_every_line(items, rules.headings)
+
+
+def _contents_trying_every_line(items, rules):
+    from pipeline import sections as module
+
+    entries = [None if item.is_blank else module._entry(item, i, rules) for i, item in enumerate(items)]
+    last_heading = {module._title_key(item.title, None): i for i, item in enumerate(items)
+                    if isinstance(item, module.HeadingLine)}
+
+    def reappears(entry, after):
+        return any(last_heading.get(key, -1) >= after for key in entry.keys)
+
+    for i in range(len(items) - 1):
+        wrapped = module._wrapped_entry(items, entries, i, rules)
+        if wrapped and (entries[i] is None or reappears(wrapped, i + 2) and not reappears(entries[i], i + 1)):
+            entries[i] = wrapped
+    skip, warnings, i = set(), [], 0
+    while i < len(items):
+        run, end = module._entry_run(items, entries, i)
+        while run and not run[-1].paged and not reappears(run[-1], run[-1].index + 1):
+            end = run.pop().index
+        label = module._label_above(items, run[0].start, rules) if run else None
+        back = [e for e in run if reappears(e, end)]
+        if run and (label is not None or len(back) >= module._MIN_UNLABELLED and all(e.paged for e in run if e not in back)):
+            skip.update(range(label if label is not None else run[0].start, run[-1].index + 1))
+            warnings += [f"table of contents lists {e.title!r}, which no heading matches" for e in run
+                         if not reappears(e, end)]
+            i = end
+        else:
+            i += 1
+    return skip, warnings
+
+
+def test_cheaper_line_tests_agree_with_their_plain_definitions():
+    """_is_sentence splits no further than its word limit, _has_letters searches an ASCII
+    line in C, and _TRAILING_PAGE is tried only on a title that may end in a digit: on
+    random lines each gives what the plain definition gives."""
+    import random
+
+    import re
+
+    from pipeline.sections import (
+        _ACRONYM_PLURAL, _TRAILING_PAGE, _ends_in_page_number, _has_letters, _is_sentence, _may_end_in_digit)
+
+    lookbehind_first = re.compile(r"(?<=[A-Z][A-Z])s\b")
+
+    rnd = random.Random(9)
+    pieces = ["word ", "a", ".", "..", ";", ",", " ", "  ", "\t", "\n", "1", "23", "é", "Ⅷ", "²", "_", "-", "١",
+              "VLR", "s", "S", "iv", "X", "…", "·"]
+    for _ in range(20000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 30)))
+        plain = text.rstrip().endswith((".", ";", ",")) and not text.rstrip().endswith("..") or len(text.split()) > 20
+        assert _is_sentence(text) == plain, repr(text)
+        assert _has_letters(text) == any(c.isalpha() for c in text), repr(text)
+        if _TRAILING_PAGE.search(text):
+            assert _may_end_in_digit(text), repr(text)
+        assert _ACRONYM_PLURAL.findall(text) == lookbehind_first.findall(text), repr(text)
+        entry = text.strip()  # as _entry passes it
+        last = entry[-8:].rsplit(None, 1)[-1].lstrip(".…·_") if entry else ""
+        unguarded = 0 < len(last) <= 6 and (last.isdigit() or not last.strip("ivxlcIVXLC")) and len(entry) <= 320
+        assert _ends_in_page_number(entry) == unguarded, repr(entry)
