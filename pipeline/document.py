@@ -10,8 +10,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-# The runs of whitespace collapsing shortens: at an edge, or inner of two or more
-# (r"\A\s+|\s+\Z|\s{2,}", written to open with a character class, which the engine skips to in C).
+
 class derived:
     """``functools.cached_property`` without its lock: the first read computes the value and
     stores it in the instance, where later reads find it. On Python 3.11 the lock costs more
@@ -30,6 +29,8 @@ class derived:
         return value
 
 
+# The runs of whitespace collapsing shortens: at an edge, or inner of two or more
+# (r"\A\s+|\s+\Z|\s{2,}", written to open with a character class, which the engine skips to in C).
 _SHORTENED_WS = re.compile(r"\s(?:\s+|\Z|(?<=\A\s))")
 
 

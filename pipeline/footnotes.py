@@ -25,6 +25,7 @@ from .document import Footnote, FootnoteRef, Line, Marker, Outline, Paragraph, S
 from .normalize import mend_hyphenation, merge_broken_lines
 from .printed import closes_text
 from .sections import GLUED_NOTE
+from .rules import PATTERN_TIMEOUT
 from .urls import breaks_url
 
 _NOTE_START = re.compile(r"^\s*(?:(?P<num>\d{1,3})[.)]|\[(?P<bracket>\d{1,3})\])\s+(?=\S)")
@@ -214,7 +215,7 @@ def _label_apart(outline: Outline, labels: tuple) -> Outline:
 
 
 def _is_notes_label(paragraph: Paragraph, labels: tuple) -> bool:
-    return len(paragraph.lines) == 1 and any(p.fullmatch(paragraph.lines[0].text.strip()) for p in labels)
+    return len(paragraph.lines) == 1 and any(p.fullmatch(paragraph.lines[0].text.strip(), timeout=PATTERN_TIMEOUT) for p in labels)
 
 
 def _explicit_marker_order(outline: Outline) -> dict[int, tuple[int, int]]:

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from .document import Line, Marker, NormalizedDocument, Outline, Paragraph, Section, Span, collapse
 from .printed import SECTION_NUMBER, section_number
-from .rules import HeadingRules, Rules
+from .rules import PATTERN_TIMEOUT, HeadingRules, Rules
 
 _FOOTNOTE_START = re.compile(r"^\s*(?:\d{1,3}[.)]|\[\d{1,3}\])\s+\S")
 _MAX_HEADING_CHARS = 160
@@ -129,7 +129,7 @@ def _may_end_in_note(text: str) -> bool:
 
 
 def _may_end_in_digit(text: str) -> bool:
-    """Whether a pattern ending in r'\d$' (GLUED_NOTE, _TRAILING_PAGE) may match."""
+    r"""Whether a pattern ending in '\d$' (GLUED_NOTE, _TRAILING_PAGE) may match."""
     return _last_character(text).isdigit()
 
 
@@ -413,7 +413,7 @@ def _label_above(items, index: int, rules: HeadingRules) -> int | None:
 
 
 def _is_contents_label(text: str, rules: HeadingRules) -> bool:
-    return any(p.fullmatch(text.strip(" :")) for p in rules.contents_labels)
+    return any(p.fullmatch(text.strip(" :"), timeout=PATTERN_TIMEOUT) for p in rules.contents_labels)
 
 
 def _starts_table_row(current: list[Line], line: Line) -> bool:
@@ -434,7 +434,7 @@ def take_title(blocks, rules: HeadingRules):
             if block.key is not None or block.number is not None or block.bullet:
                 break
             front.append(i)
-    skipped = {i for i in front if any(p.fullmatch(blocks[i].title) for p in rules.title_skip)}
+    skipped = {i for i in front if any(p.fullmatch(blocks[i].title, timeout=PATTERN_TIMEOUT) for p in rules.title_skip)}
     title_at = next((i for i in front if i not in skipped), None)
     if title_at is None and _title_line(blocks, rules):
         line = blocks[0].lines[0]
@@ -454,7 +454,7 @@ def _title_line(blocks, rules: HeadingRules) -> bool:
         return False
     text = blocks[0].lines[0].clean.text
     return (0 < len(text.split()) <= _MAX_TITLE_WORDS and text[:1].isupper() and text[-1] not in ".!?:;,"
-            and not any(p.fullmatch(text) for p in rules.title_skip))
+            and not any(p.fullmatch(text, timeout=PATTERN_TIMEOUT) for p in rules.title_skip))
 
 
 _MAX_TITLE_WORDS = 8  # 'Saint Vincent and the Grenadines', 'Country Profile: Bosnia and Herzegovina'

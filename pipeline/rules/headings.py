@@ -10,6 +10,7 @@ import regex
 from .core import (
     LDict,
     LList,
+    PATTERN_TIMEOUT,
     RuleChecker,
     _key_line,
     alternation,
@@ -38,8 +39,8 @@ class HeadingRules:
         """The first heading rule whose pattern matches the whole title."""
         title = title.strip()
         if self._any_heading is None:
-            return next((h for h in self.headings if h.pattern.fullmatch(title)), None)
-        found = self._any_heading.fullmatch(title)
+            return next((h for h in self.headings if h.pattern.fullmatch(title, timeout=PATTERN_TIMEOUT)), None)
+        found = self._any_heading.fullmatch(title, timeout=PATTERN_TIMEOUT)
         if found is None:
             return None
         return self.headings[int(found.lastgroup[len("heading_"):])]  # the group closed last: the alternative
