@@ -66,6 +66,8 @@ def _mentioned_years(texts: list[str], vnr: VnrRules) -> tuple[int, ...]:
 def vnr_year_mentions(text: str, rules: VnrRules) -> list[YearMention]:
     """Every plausible year a VNR pattern ties to a review, URLs blanked first."""
     text = _blank_urls(text)
+    if not _may_hold_year(text, rules):
+        return []  # no window of a text without a year holds one (most titles, many sections)
     out = []
     for start, window in _cue_windows(text, rules):
         if not _may_hold_year(window, rules):
@@ -122,17 +124,25 @@ def extract_sdg_priorities(
     known = section_vnr_years(outline, rules) if known is None else known
     rows: set[SdgPriority] = set()
     for section in outline.sections:
-        before = ""  # section text up to the current sentence: a fallback for the year
-        for start, end in sentence_bounds(section.text, rules.normalize.abbreviations):
-            sentence = section.text[start:end]
+        sentences = [section.text[start:end] for start, end in sentence_bounds(section.text, rules.normalize.abbreviations)]
+        for i, sentence in enumerate(sentences):
+            if not _DIGIT.search(sentence):
+                continue  # a goal list's goals are digits (``goal_numbers``): without one, no list
             lists = goal_lists(sentence, vnr.priorities)  # rarer than a cue, and found faster
             if lists and any(bounded("search", cue, sentence, "vnrs: priorities.cues") for cue in vnr.priorities.cues):
                 for goals in lists:
-                    year = nearest_year(sentence, goals, vnr) or fallback_year(before, known, vnr)
+                    year = nearest_year(sentence, goals, vnr) or fallback_year(_before(sentences, i), known, vnr)
                     if year is not None:
                         rows.update(SdgPriority(year, goal) for goal in goals.goals)
-            before += " " + sentence
     return tuple(sorted(rows, key=lambda r: (r.year, r.sdg)))
+
+
+_DIGIT = regex.compile(r"\d")  # what ``_NUMBER`` needs at least once
+
+
+def _before(sentences: list[str], i: int) -> str:
+    """The section's sentences before the i-th, each after a space: the fallback's text."""
+    return "".join(" " + sentence for sentence in sentences[:i])
 
 
 def goal_lists(sentence: str, rules: PriorityRules) -> list[GoalList]:

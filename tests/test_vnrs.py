@@ -213,3 +213,38 @@ def test_url_blanking_runs_the_pattern_on_every_raw_profile_text_alike(rules, ou
             assert _blank_urls(text) == _URL.sub(lambda m: " " * len(m.group()), text)
             blanked += _blank_urls(text) != text
     assert blanked >= 5  # the footnotes print URLs: the screen is tried both ways
+
+
+def _sample_texts() -> list[str]:
+    """Titles, section texts and sentences of every text profile in raw/, plus hard cases."""
+    from conftest import RAW, source
+    from pipeline.normalize import normalize
+    from pipeline.sections import build_outline
+    from pipeline.sentences import sentence_bounds
+
+    texts = ["SDGs one, three and four were prioritised.", "Goals ١١ and ٣ were selected.",
+             "the VNR of twenty twenty", "VNR 12019 and VNR 2019x", "the 2014 VNR, the 2036 VNR"]
+    for path in sorted(RAW.glob("*.md")):
+        outline = build_outline(normalize(source(path.read_text(encoding="utf-8")), RULES), RULES)
+        for s in outline.sections:
+            texts += [s.title, s.text]
+            texts += [s.text[a:b] for a, b in sentence_bounds(s.text, RULES.normalize.abbreviations)]
+    return texts
+
+
+def test_texts_the_prefilters_skip_hold_nothing_the_patterns_would_find():
+    """``extract_sdg_priorities`` skips sentences without a digit and ``vnr_year_mentions``
+    texts without a year in range: run in full on those, the patterns find nothing."""
+    from pipeline.vnrs import _DIGIT, _blank_urls, _may_hold_year, _years_in, goal_lists
+
+    skipped_sentences = skipped_texts = 0
+    for text in _sample_texts():
+        if not _DIGIT.search(text):
+            skipped_sentences += 1
+            assert goal_lists(text, RULES.vnrs.priorities) == [], text
+        blank = _blank_urls(text)
+        if not _may_hold_year(blank, RULES.vnrs):
+            skipped_texts += 1
+            found = [m for p in RULES.vnrs.mentions for m in p.finditer(blank)]
+            assert not [y for m in found for y in _years_in(m.group("years"), RULES.vnrs)], text
+    assert skipped_sentences > 100 and skipped_texts > 100
