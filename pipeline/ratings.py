@@ -8,6 +8,7 @@ printed in the section's text; the rubric of rules/ratings.yaml applied to the p
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Iterator
 
 from .document import Outline, Paragraph, RatingMark, Section, join_lines
 from .rules import RATING_LEVELS, RatingRules, Rules, bounded
@@ -234,8 +235,7 @@ def choose_mark(marks, dimension: str) -> RatingMark | None:
 def decide_comment(comment: str, rules: RatingRules) -> RubricMatch | None:
     """The rubric on a comment: negating rules read the text, the others read it with
     every negated clause blanked (``no evidence of LRG involvement`` is not involvement)."""
-    silenced = mask(comment, negated_clauses(comment, rules))
-    return first_rule_wins(rubric_matches(comment, silenced, rules))
+    return first_rule_wins(rubric_matches(comment, rules))
 
 
 def negated_clauses(text: str, rules: RatingRules) -> list[tuple[int, int]]:
@@ -269,17 +269,19 @@ def mask(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(chars)
 
 
-def rubric_matches(text: str, silenced: str, rules: RatingRules) -> list[RubricMatch]:
-    """Candidates: each rubric rule's first match (negating rules on ``text``, the others
-    on ``silenced``); the phrase is read from ``text``."""
-    out = []
+def rubric_matches(text: str, rules: RatingRules) -> Iterator[RubricMatch]:
+    """Candidates in rubric order: each rubric rule's first match (negating rules on
+    ``text``, the others on it with every negated clause blanked, made when first needed);
+    the phrase is read from ``text``. Lazy: the first candidate decides."""
+    silenced = None
     for order, rule in enumerate(rules.rubric):
+        if not rule.negates and silenced is None:
+            silenced = mask(text, negated_clauses(text, rules))
         for pattern in rule.patterns:
             found = bounded("search", pattern, text if rule.negates else silenced, f"ratings: rubric rule {rule.id}")
             if found is not None:
-                out.append(RubricMatch(rule.id, rule.level, _whole_words(text, found.start(), found.end()), order))
+                yield RubricMatch(rule.id, rule.level, _whole_words(text, found.start(), found.end()), order)
                 break
-    return out
 
 
 def _whole_words(text: str, start: int, end: int) -> str:
@@ -289,6 +291,7 @@ def _whole_words(text: str, start: int, end: int) -> str:
     return " ".join(text[start:end].split())
 
 
-def first_rule_wins(matches: list[RubricMatch]) -> RubricMatch | None:
-    """Rule ``first_rule_wins``: the earliest rule in the rubric that matched decides."""
-    return min(matches, key=lambda m: m.order, default=None)
+def first_rule_wins(matches: Iterator[RubricMatch]) -> RubricMatch | None:
+    """Rule ``first_rule_wins``: the earliest rule in the rubric that matched decides
+    (``rubric_matches`` yields in rubric order, so later rules are never tried)."""
+    return next(matches, None)

@@ -310,3 +310,31 @@ def test_boilerplate_run_into_the_comment_paragraph_is_cut():
                   (Paragraph((Line("Comments: The council is a member of the group. This rating draws on the VNRs.", 1),)),))
     vnr, _ = extract_ratings(Outline("Kenya", (sec,)), RULES)
     assert vnr.comment == "The council is a member of the group."
+
+
+def _every_rule_match(comment: str) -> list[tuple[int, str, str]]:
+    """The rubric read in full, as before it stopped at the first rule: (order, rule, phrase)
+    of every rule whose patterns match (negating rules on the text, the others on it with
+    the negated clauses blanked)."""
+    from pipeline.ratings import _whole_words, mask, negated_clauses
+
+    silenced = mask(comment, negated_clauses(comment, RULES.ratings))
+    out = []
+    for order, rule in enumerate(RULES.ratings.rubric):
+        found = next((m for p in rule.patterns if (m := p.search(comment if rule.negates else silenced))), None)
+        if found is not None:
+            out.append((order, rule.id, _whole_words(comment, found.start(), found.end())))
+    return out
+
+
+@pytest.mark.parametrize("comment", [c[1] for c in RUBRIC_CASES] + [
+    "The report was published in July.", "",
+    "While LRGs were not consulted, the LGA participated in two workshops and submitted a report.",
+    "No elected local governments exist; no information on consultation; regions took part.",
+])
+def test_first_matching_rule_decides_as_the_full_rubric_did(comment):
+    """``decide_comment`` stops at the first rule that matches: the same rule and phrase as
+    the earliest of every rule's match."""
+    decided = decide_comment(comment, RULES.ratings)
+    full = _every_rule_match(comment)
+    assert (None if decided is None else (decided.order, decided.rule_id, decided.phrase)) == (full[0] if full else None)
