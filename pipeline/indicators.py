@@ -167,9 +167,16 @@ def _merge_years(cells: list[Cell], table: IndicatorTableRules) -> list[Cell]:
     return out
 
 
+def is_skipped(text: str, table: IndicatorTableRules) -> bool:
+    """Whether a ``skip_lines`` pattern is found in the line (a rule, a source note)."""
+    if table.any_skip_line is not None:
+        return table.any_skip_line.search(text, timeout=PATTERN_TIMEOUT) is not None
+    return any(p.search(text, timeout=PATTERN_TIMEOUT) for p in table.skip_lines)
+
+
 def read_table_line(line: Line, table: IndicatorTableRules) -> TableLine:
     """Split one line into cells and say what kind of table line it is."""
-    if any(p.search(line.text, timeout=PATTERN_TIMEOUT) for p in table.skip_lines):
+    if is_skipped(line.text, table):
         return TableLine("skip", (), 0, line)
     parts = table.cell_separator.split(line.text, timeout=PATTERN_TIMEOUT)
     filled = [(i, p.strip()) for i, p in enumerate(parts) if p.strip()]

@@ -372,3 +372,19 @@ def test_code_order_compares_numbers_not_text():
 
     codes = ["11.b.2", "11.10.1", "5.5.1", "11.2.1", "11.a.1", "1.1.1"]
     assert sorted(codes, key=code_order) == ["1.1.1", "5.5.1", "11.2.1", "11.10.1", "11.a.1", "11.b.2"]
+
+
+def test_skip_lines_joined_find_what_any_of_them_finds():
+    """``is_skipped`` asks the joined ``skip_lines`` once: the same answer as asking each,
+    on every line of the samples and on lines made to hit or miss one pattern."""
+    from conftest import RAW
+    from pipeline.indicators import is_skipped
+
+    table = load_rules().indicators
+    assert table.any_skip_line is not None
+    lines = ["| --- | --- |", "  |:---:|---|", "Sources: UN Stats", "  notes : see", "Data sources:", "no source here",
+             "---", "--", "Source", "data  sources :", "| 11.1.1 | Urban | 23 (2020) |"]
+    lines += [line for path in sorted(RAW.glob("*.md")) for line in path.read_text(encoding="utf-8").splitlines()]
+    answers = [(is_skipped(line, table), any(p.search(line) for p in table.skip_lines)) for line in lines]
+    assert all(joined == each for joined, each in answers)
+    assert sum(joined for joined, _ in answers) >= 5 and not all(joined for joined, _ in answers)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -13,6 +14,7 @@ from .core import (
     LList,
     RuleChecker,
     _key_line,
+    alternation,
     read_csv,
     read_yaml,
     rule_file,
@@ -96,6 +98,12 @@ class IndicatorTableRules:
 
     def label(self, cell: str) -> str | None:
         return self.labels.get(self.key(cell))
+
+    @cached_property
+    def any_skip_line(self) -> regex.Pattern | None:
+        """Every ``skip_lines`` pattern as one alternation: it is found in a line where any
+        of them is, in one call instead of one per rule (None: they cannot be joined)."""
+        return alternation(list(self.skip_lines))
 
     def is_null(self, text: str) -> bool:
         return self.key(text) in self.null_tokens
