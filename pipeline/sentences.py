@@ -40,4 +40,4 @@ def _is_abbreviation(text: str, dot: int, floor: int, abbreviations: frozenset[s
         return False
     token_start = max(text.rfind(" ", floor, dot) + 1, floor)
     token = text[token_start : dot + 1].lstrip("([\"“‘«")
-    return token.lower() in abbreviations or bool(_INITIAL.fullmatch(token))
+    return token.lower() in abbreviations or (len(token) == 2 and bool(_INITIAL.fullmatch(token)))
