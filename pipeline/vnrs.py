@@ -105,13 +105,14 @@ def _years_in(text: str, rules: VnrRules) -> list[int]:
 
 
 _FOUR_DIGITS = regex.compile(r"(?<!\d)\d{4}(?!\d)")
-_DIGITS_4 = regex.compile(r"\d{4}")
+_DIGIT_RUN = regex.compile(r"\d{4,}")
 
 
 def _may_hold_year(window: str, rules: VnrRules) -> bool:
     """Whether any four digits in a row in the window (a mention's ``years`` may start or
     end inside a longer run) make a year ``_years_in`` would take."""
-    return any(rules.min_year <= int(d) <= rules.max_year for d in _DIGITS_4.findall(window, overlapped=True))
+    return any(rules.min_year <= int(run[i : i + 4]) <= rules.max_year
+               for run in _DIGIT_RUN.findall(window) for i in range(len(run) - 3))
 
 
 # -- SDG priorities ---------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import regex
 
 from conftest import line_of, rules_copy_with
 from pipeline.document import Footnote, Line, Outline, Paragraph, Section
@@ -223,7 +224,8 @@ def _sample_texts() -> list[str]:
     from pipeline.sentences import sentence_bounds
 
     texts = ["SDGs one, three and four were prioritised.", "Goals ١١ and ٣ were selected.",
-             "the VNR of twenty twenty", "VNR 12019 and VNR 2019x", "the 2014 VNR, the 2036 VNR"]
+             "the VNR of twenty twenty", "VNR 12019 and VNR 2019x", "the 2014 VNR, the 2036 VNR",
+             "VNR 120190", "VNR 9999920169", "VNR ٢٠١٩", "the 2014-2036 VNRs"]
     for path in sorted(RAW.glob("*.md")):
         outline = build_outline(normalize(source(path.read_text(encoding="utf-8")), RULES), RULES)
         for s in outline.sections:
@@ -243,6 +245,8 @@ def test_texts_the_prefilters_skip_hold_nothing_the_patterns_would_find():
             skipped_sentences += 1
             assert goal_lists(text, RULES.vnrs.priorities) == [], text
         blank = _blank_urls(text)
+        four_digits = regex.findall(r"\d{4}", blank, overlapped=True)  # every four digits in a row
+        assert _may_hold_year(blank, RULES.vnrs) == any(RULES.vnrs.min_year <= int(d) <= RULES.vnrs.max_year for d in four_digits)
         if not _may_hold_year(blank, RULES.vnrs):
             skipped_texts += 1
             found = [m for p in RULES.vnrs.mentions for m in p.finditer(blank)]
