@@ -475,3 +475,33 @@ def test_subdivision_prefixes_matched_before_a_name_find_the_phrases_of_every_pr
     expected = sorted({(start, end) for _, start, end in every(doc)})
     assert gazetteer(doc) == expected
     assert any(doc[start].text in generator.prefixes for start, _ in expected)  # prefixed names were found
+
+
+def test_alias_search_finds_what_a_phrase_matcher_of_the_names_finds():
+    """``alias_candidates`` looks names up by their tokens instead of building a PhraseMatcher
+    a profile: over a profile's sections, with names that overlap, repeat, share a first
+    word or differ only in spacing, it finds exactly the candidates the matcher's matches give."""
+    from spacy.matcher import PhraseMatcher
+
+    rules = load_rules()
+    nlp = E.build_nlp(rules)
+    text = Path("raw/ghana.md").read_text(encoding="utf-8")
+    docs = list(nlp.pipe(text.split("\n\n")[:200] + ["A A A and A A, the (BNS) and ( BNS ) of Ghana Ghana."]))
+    names = ["A A", "A", "Ghana", "Ghana Ghana", "(BNS)", "( BNS )", "National Development Planning Commission",
+             "Local Government", "the", "Ghana Statistical Service", "SDGs", "  "]
+    labels = {name: "ORG" for name in names}
+    every = PhraseMatcher(nlp.vocab)
+    every.add("alias", [nlp.make_doc(name) for name in names])
+    phrases = E.alias_phrases(nlp, labels)
+    found = 0
+    for doc in docs:
+        words, doc_text = E.doc_words(doc), doc.text
+        expected = set()
+        for _, start, end in every(doc):
+            first, last = words.start[start], words.end(end - 1)
+            if doc_text[first:last] in labels:
+                expected.add(E.Candidate(first, last, "ORG", E.ALIAS_PRIORITY))
+        got = E.alias_candidates(doc, phrases, labels)
+        assert len(got) == len(set(got)) and set(got) == expected
+        found += len(expected)
+    assert found > 50
