@@ -78,6 +78,7 @@ _CAPS = ("N", "S")  # Words.caps of a capitalised word, by its stop-word mark
 _AND_FORMS = frozenset("".join(f) for f in itertools.product("aA", "nN", "dD"))  # what lowers to 'and'
 _NAME_RUN = regex.compile("N[NS]*")  # over Words.caps: a run of capitalised words a stop word does not open
 _CAPITALISED = regex.compile("[NS]")
+_LIST_JOINERS = {",": False, "and": True, "or": True}  # a word between two names of a list -> it ends the list
 
 # spaCy splits "Nur-Sultan" and "UN-Habitat" at the hyphen; names must stay one token.
 _HYPHEN_INFIX = r"(?<=[{a}0-9])(?:-|–|—|--|---|——|~)(?=[{a}])".format(a=ALPHA)
@@ -798,12 +799,15 @@ def lowercase_words(docs: Iterable[Doc]) -> set[str]:
 def longest_first(candidates: Iterable[Candidate]) -> list[Candidate]:
     """Conflict rule: the longest candidate wins an overlap; on equal length the earlier
     start, then the earlier rule line. Returned in text order."""
-    candidates = set(candidates)
-    if any(c.start >= c.end for c in candidates):  # an empty one overlaps only what it lies inside
-        return _longest_first_pairwise(candidates)
-    in_order = sorted(candidates)
-    if all(a.end <= b.start for a, b in zip(in_order, in_order[1:])):
-        return in_order  # no overlaps (most sections): nothing to decide
+    in_order = sorted(set(candidates))
+    end, overlaps = -1, False
+    for cand in in_order:  # one pass: any empty one, any overlap
+        if cand.start >= cand.end:  # an empty one overlaps only what it lies inside
+            return _longest_first_pairwise(set(in_order))
+        overlaps = overlaps or cand.start < end
+        end = cand.end
+    if not overlaps:
+        return in_order  # most sections: nothing to decide
     chosen: list[Candidate] = []
     starts: list[int] = []  # of the chosen, which never overlap: sorted by start, so by end too
     ends: list[int] = []
@@ -836,25 +840,26 @@ def fill_gaps(ruler: list[Candidate], model: Iterable[Candidate]) -> list[Candid
     return sorted(ruler + kept, key=lambda c: c.start)
 
 
-def name_runs(doc: Doc) -> list[tuple[int, int]]:
-    """Maximal runs of capitalised tokens (token indices), not opened by a stop word."""
-    return [run.span() for run in _NAME_RUN.finditer(doc_words(doc).caps)]
-
-
 def enumerations(doc: Doc) -> list[list[tuple[int, int]]]:
-    """Lists of names 'A, B, C and D' / 'A or B': runs joined by ',', 'and', 'or', ', and'."""
+    """Lists of names 'A, B, C and D' / 'A or B': runs joined by ',', 'and', 'or', ', and' (a
+    run: capitalised tokens, not opened by a stop word)."""
     groups: list[list[tuple[int, int]]] = []
     closed: list[bool] = []
-    words = doc_words(doc).text
-    for run in name_runs(doc):
-        gap = run[0] - groups[-1][-1][1] if groups else None
-        between = [w.lower() for w in words[run[0] - gap : run[0]]] if gap is not None and gap <= 2 else None
-        if between in ([","], ["and"], ["or"], [",", "and"], [",", "or"]):
-            groups[-1].append(run)
-            closed[-1] = between[-1] in ("and", "or")
-        else:
-            groups.append([run])
+    words, end = doc_words(doc), None
+    for run in _NAME_RUN.finditer(words.caps):
+        start = run.start()
+        joined = None  # whether the run joins the list before, and then whether it closes it
+        if end is not None and start - end == 1:
+            joined = _LIST_JOINERS.get(words.text[start - 1].lower())
+        elif end is not None and start - end == 2 and words.text[start - 2] == ",":
+            joined = True if words.text[start - 1].lower() in ("and", "or") else None
+        end = run.end()
+        if joined is None:
+            groups.append([(start, end)])
             closed.append(False)
+        else:
+            groups[-1].append((start, end))
+            closed[-1] = joined
     return [g for g, done in zip(groups, closed) if done and all(e - s <= MAX_MEMBER_TOKENS for s, e in g)]
 
 

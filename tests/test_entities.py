@@ -262,8 +262,14 @@ def test_hyphenated_names_stay_one_token(rules):
         ([Candidate(0, 10, "ORG", 1), Candidate(5, 15, "GPE", 1)], [Candidate(0, 10, "ORG", 1)]),
         ([Candidate(20, 25, "GPE", 1), Candidate(0, 10, "ORG", 1)],
          [Candidate(0, 10, "ORG", 1), Candidate(20, 25, "GPE", 1)]),
+        ([Candidate(5, 5, "GPE", 1), Candidate(0, 10, "ORG", 1)], [Candidate(0, 10, "ORG", 1)]),
+        ([Candidate(20, 20, "GPE", 1), Candidate(0, 10, "ORG", 1), Candidate(0, 10, "ORG", 1)],
+         [Candidate(0, 10, "ORG", 1), Candidate(20, 20, "GPE", 1)]),
+        ([Candidate(0, 10, "ORG", 1), Candidate(10, 12, "GPE", 1), Candidate(11, 30, "LAW", 2)],
+         [Candidate(0, 10, "ORG", 1), Candidate(11, 30, "LAW", 2)]),
     ],
-    ids=["longer-wins", "tie-earlier-line-wins", "tie-earlier-start-wins", "no-overlap-keeps-both-in-order"],
+    ids=["longer-wins", "tie-earlier-line-wins", "tie-earlier-start-wins", "no-overlap-keeps-both-in-order",
+         "empty-inside-loses", "empty-outside-and-duplicate-kept-once", "overlap-after-touching-pair"],
 )
 def test_longest_first(candidates, expected):
     assert longest_first(candidates) == expected
@@ -505,3 +511,18 @@ def test_alias_search_finds_what_a_phrase_matcher_of_the_names_finds():
         assert len(got) == len(set(got)) and set(got) == expected
         found += len(expected)
     assert found > 50
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("in Almaty, Astana, and Shymkent today", [[(1, 2), (3, 4), (6, 7)]]),
+        ("Almaty or East Astana", [[(0, 1), (2, 4)]]),
+        ("Almaty, Astana. Then Aktobe and Kyzylorda", [[(5, 6), (7, 8)]]),  # 'Almaty, Astana' never closes
+        ("Almaty and the Astana, or Aktobe", [[(3, 4), (6, 7)]]),  # 'and the' joins nothing
+        ("Almaty , , Astana and Aktobe", [[(3, 4), (5, 6)]]),  # two commas are no joiner
+        ("The Bb Cc Dd Ee Ff and Aktobe", []),  # a member longer than MAX_MEMBER_TOKENS: a title
+    ],
+)
+def test_enumerations_join_runs_by_commas_and_a_closing_and_or(rules, text, expected):
+    assert E.enumerations(build_nlp(rules).make_doc(text)) == expected
