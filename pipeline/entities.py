@@ -78,6 +78,7 @@ _CAPS = ("N", "S")  # Words.caps of a capitalised word, by its stop-word mark
 _AND_FORMS = frozenset("".join(f) for f in itertools.product("aA", "nN", "dD"))  # what lowers to 'and'
 _NAME_RUN = regex.compile("N[NS]*")  # over Words.caps: a run of capitalised words a stop word does not open
 _CAPITALISED = regex.compile("[NS]")
+_LIST_JOINERS = {",": False, "and": True, "or": True}  # a word between two names of a list -> it ends the list
 
 # spaCy splits "Nur-Sultan" and "UN-Habitat" at the hyphen; names must stay one token.
 _HYPHEN_INFIX = r"(?<=[{a}0-9])(?:-|–|—|--|---|——|~)(?=[{a}])".format(a=ALPHA)
@@ -798,12 +799,15 @@ def lowercase_words(docs: Iterable[Doc]) -> set[str]:
 def longest_first(candidates: Iterable[Candidate]) -> list[Candidate]:
     """Conflict rule: the longest candidate wins an overlap; on equal length the earlier
     start, then the earlier rule line. Returned in text order."""
-    candidates = set(candidates)
-    if any(c.start >= c.end for c in candidates):  # an empty one overlaps only what it lies inside
-        return _longest_first_pairwise(candidates)
-    in_order = sorted(candidates)
-    if all(a.end <= b.start for a, b in zip(in_order, in_order[1:])):
-        return in_order  # no overlaps (most sections): nothing to decide
+    in_order = sorted(set(candidates))
+    end, overlaps = -1, False
+    for cand in in_order:  # one pass: any empty one, any overlap
+        if cand.start >= cand.end:  # an empty one overlaps only what it lies inside
+            return _longest_first_pairwise(set(in_order))
+        overlaps = overlaps or cand.start < end
+        end = cand.end
+    if not overlaps:
+        return in_order  # most sections: nothing to decide
     chosen: list[Candidate] = []
     starts: list[int] = []  # of the chosen, which never overlap: sorted by start, so by end too
     ends: list[int] = []
@@ -836,25 +840,26 @@ def fill_gaps(ruler: list[Candidate], model: Iterable[Candidate]) -> list[Candid
     return sorted(ruler + kept, key=lambda c: c.start)
 
 
-def name_runs(doc: Doc) -> list[tuple[int, int]]:
-    """Maximal runs of capitalised tokens (token indices), not opened by a stop word."""
-    return [run.span() for run in _NAME_RUN.finditer(doc_words(doc).caps)]
-
-
 def enumerations(doc: Doc) -> list[list[tuple[int, int]]]:
-    """Lists of names 'A, B, C and D' / 'A or B': runs joined by ',', 'and', 'or', ', and'."""
+    """Lists of names 'A, B, C and D' / 'A or B': runs joined by ',', 'and', 'or', ', and' (a
+    run: capitalised tokens, not opened by a stop word)."""
     groups: list[list[tuple[int, int]]] = []
     closed: list[bool] = []
-    words = doc_words(doc).text
-    for run in name_runs(doc):
-        gap = run[0] - groups[-1][-1][1] if groups else None
-        between = [w.lower() for w in words[run[0] - gap : run[0]]] if gap is not None and gap <= 2 else None
-        if between in ([","], ["and"], ["or"], [",", "and"], [",", "or"]):
-            groups[-1].append(run)
-            closed[-1] = between[-1] in ("and", "or")
-        else:
-            groups.append([run])
+    words, end = doc_words(doc), None
+    for run in _NAME_RUN.finditer(words.caps):
+        start = run.start()
+        joined = None  # whether the run joins the list before, and then whether it closes it
+        if end is not None and start - end == 1:
+            joined = _LIST_JOINERS.get(words.text[start - 1].lower())
+        elif end is not None and start - end == 2 and words.text[start - 2] == ",":
+            joined = True if words.text[start - 1].lower() in ("and", "or") else None
+        end = run.end()
+        if joined is None:
+            groups.append([(start, end)])
             closed.append(False)
+        else:
+            groups[-1].append((start, end))
+            closed[-1] = joined
     return [g for g, done in zip(groups, closed) if done and all(e - s <= MAX_MEMBER_TOKENS for s, e in g)]
 
 
@@ -990,13 +995,31 @@ def _is_acronym(text: str) -> bool:
     return upper >= 2 and upper * 3 >= len(letters) * 2 and all(c.isalnum() or c in "-&" for c in text)
 
 
-def alias_candidates(doc: Doc, matcher: PhraseMatcher, labels: dict[str, str]) -> list[Candidate]:
+def alias_phrases(nlp: Language, names: Iterable[str]) -> dict[str, set[tuple[str, ...]]]:
+    """The names as token texts, by their first token: what a PhraseMatcher of them would
+    hold, without building one a profile (a tenth of the aliases' cost)."""
+    out: dict[str, set[tuple[str, ...]]] = defaultdict(set)
+    for doc in nlp.tokenizer.pipe(names):
+        words = tuple([token.text for token in doc])
+        if words:
+            out[words[0]].add(words)
+    return dict(out)
+
+
+def alias_candidates(doc: Doc, phrases: dict[str, set[tuple[str, ...]]], labels: dict[str, str]) -> list[Candidate]:
+    """Every place the tokens of a name stand in ``doc`` (as a PhraseMatcher of them finds)."""
     out, words, text = [], doc_words(doc), doc_text(doc)
-    for _, start, end in matcher(doc):
-        first, last = words.start[start], words.end(end - 1)
-        name = text[first:last]
-        if name in labels:  # the matcher compares tokens; the text must be the same too
-            out.append(Candidate(first, last, labels[name], ALIAS_PRIORITY))
+    tokens = words.text
+    for head in phrases.keys() & set(tokens):
+        for start in _positions(tokens, head):
+            for phrase in phrases[head]:
+                end = start + len(phrase)
+                if tuple(tokens[start:end]) != phrase:
+                    continue
+                first, last = words.start[start], words.end(end - 1)
+                name = text[first:last]
+                if name in labels:  # the tokens are the same; the text must be the same too
+                    out.append(Candidate(first, last, labels[name], ALIAS_PRIORITY))
     return out
 
 
@@ -1104,9 +1127,8 @@ def extract_entities(
     for cand, text in definitions:
         labels.setdefault(text, cand.label)
     if labels:
-        matcher = PhraseMatcher(nlp.vocab)
-        matcher.add("alias", [nlp.make_doc(t) for t in labels])
-        resolved = [with_more(found, alias_candidates(doc, matcher, labels)) for doc, found in zip(docs, resolved)]
+        phrases = alias_phrases(nlp, labels)
+        resolved = [with_more(found, alias_candidates(doc, phrases, labels)) for doc, found in zip(docs, resolved)]
 
     out, with_model = [], any(isinstance(component, ModelEntities) for _, component in nlp.pipeline)
     for section, doc, text, found in zip(sections, docs, texts, resolved):

@@ -149,11 +149,11 @@ class TokenPatternMatcher:
     def _class_lists(self, docs: list[list[str]]) -> list[list[int]]:
         """Each doc (its token texts) as one class per token; words seen first are classified now."""
         get = self._class_of.get
-        out = [[get(w) for w in doc] for doc in docs]
+        out = [list(map(get, doc)) for doc in docs]
         new = [w for doc, classes in zip(docs, out) if None in classes for w, c in zip(doc, classes) if c is None]
         if new:
             self._classify(list(dict.fromkeys(new)))
-            out = [[get(w) for w in doc] for doc in docs]
+            out = [list(map(get, doc)) for doc in docs]
         return out
 
     def _classify(self, words: list[str]) -> None:
@@ -197,8 +197,7 @@ class Automaton:
         is where a match of its ``accepts`` patterns begins."""
         out = []
         state, moves, accepts = self.dead, self.moves, self.accepts
-        for i in range(len(classes) - 1, -1, -1):
-            cls = classes[i]
+        for i, cls in zip(range(len(classes) - 1, -1, -1), reversed(classes)):
             state = moves[state].get(cls) or self._move(state, cls)
             if accepts[state]:
                 out.append((i, state))

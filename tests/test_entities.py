@@ -262,8 +262,14 @@ def test_hyphenated_names_stay_one_token(rules):
         ([Candidate(0, 10, "ORG", 1), Candidate(5, 15, "GPE", 1)], [Candidate(0, 10, "ORG", 1)]),
         ([Candidate(20, 25, "GPE", 1), Candidate(0, 10, "ORG", 1)],
          [Candidate(0, 10, "ORG", 1), Candidate(20, 25, "GPE", 1)]),
+        ([Candidate(5, 5, "GPE", 1), Candidate(0, 10, "ORG", 1)], [Candidate(0, 10, "ORG", 1)]),
+        ([Candidate(20, 20, "GPE", 1), Candidate(0, 10, "ORG", 1), Candidate(0, 10, "ORG", 1)],
+         [Candidate(0, 10, "ORG", 1), Candidate(20, 20, "GPE", 1)]),
+        ([Candidate(0, 10, "ORG", 1), Candidate(10, 12, "GPE", 1), Candidate(11, 30, "LAW", 2)],
+         [Candidate(0, 10, "ORG", 1), Candidate(11, 30, "LAW", 2)]),
     ],
-    ids=["longer-wins", "tie-earlier-line-wins", "tie-earlier-start-wins", "no-overlap-keeps-both-in-order"],
+    ids=["longer-wins", "tie-earlier-line-wins", "tie-earlier-start-wins", "no-overlap-keeps-both-in-order",
+         "empty-inside-loses", "empty-outside-and-duplicate-kept-once", "overlap-after-touching-pair"],
 )
 def test_longest_first(candidates, expected):
     assert longest_first(candidates) == expected
@@ -475,3 +481,48 @@ def test_subdivision_prefixes_matched_before_a_name_find_the_phrases_of_every_pr
     expected = sorted({(start, end) for _, start, end in every(doc)})
     assert gazetteer(doc) == expected
     assert any(doc[start].text in generator.prefixes for start, _ in expected)  # prefixed names were found
+
+
+def test_alias_search_finds_what_a_phrase_matcher_of_the_names_finds():
+    """``alias_candidates`` looks names up by their tokens instead of building a PhraseMatcher
+    a profile: over a profile's sections, with names that overlap, repeat, share a first
+    word or differ only in spacing, it finds exactly the candidates the matcher's matches give."""
+    from spacy.matcher import PhraseMatcher
+
+    rules = load_rules()
+    nlp = E.build_nlp(rules)
+    text = Path("raw/ghana.md").read_text(encoding="utf-8")
+    docs = list(nlp.pipe(text.split("\n\n")[:200] + ["A A A and A A, the (BNS) and ( BNS ) of Ghana Ghana."]))
+    names = ["A A", "A", "Ghana", "Ghana Ghana", "(BNS)", "( BNS )", "National Development Planning Commission",
+             "Local Government", "the", "Ghana Statistical Service", "SDGs", "  "]
+    labels = {name: "ORG" for name in names}
+    every = PhraseMatcher(nlp.vocab)
+    every.add("alias", [nlp.make_doc(name) for name in names])
+    phrases = E.alias_phrases(nlp, labels)
+    found = 0
+    for doc in docs:
+        words, doc_text = E.doc_words(doc), doc.text
+        expected = set()
+        for _, start, end in every(doc):
+            first, last = words.start[start], words.end(end - 1)
+            if doc_text[first:last] in labels:
+                expected.add(E.Candidate(first, last, "ORG", E.ALIAS_PRIORITY))
+        got = E.alias_candidates(doc, phrases, labels)
+        assert len(got) == len(set(got)) and set(got) == expected
+        found += len(expected)
+    assert found > 50
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("in Almaty, Astana, and Shymkent today", [[(1, 2), (3, 4), (6, 7)]]),
+        ("Almaty or East Astana", [[(0, 1), (2, 4)]]),
+        ("Almaty, Astana. Then Aktobe and Kyzylorda", [[(5, 6), (7, 8)]]),  # 'Almaty, Astana' never closes
+        ("Almaty and the Astana, or Aktobe", [[(3, 4), (6, 7)]]),  # 'and the' joins nothing
+        ("Almaty , , Astana and Aktobe", [[(3, 4), (5, 6)]]),  # two commas are no joiner
+        ("The Bb Cc Dd Ee Ff and Aktobe", []),  # a member longer than MAX_MEMBER_TOKENS: a title
+    ],
+)
+def test_enumerations_join_runs_by_commas_and_a_closing_and_or(rules, text, expected):
+    assert E.enumerations(build_nlp(rules).make_doc(text)) == expected
