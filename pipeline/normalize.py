@@ -28,12 +28,10 @@ from .printed import PRIVATE_USE, broken_word
 from .rules import PATTERN_TIMEOUT, Rules
 
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
-# One inline token per alternative; the scanner copies text between tokens. The
-# lookahead names every character a token can open with: at any other character the scan
-# moves on at once instead of trying each alternative (ten times faster on a markdown line).
+# One inline token per alternative; the scanner copies text between tokens, trying the
+# pattern only where one may open (``_inline_tokens``).
 _INLINE = re.compile(
-    r"""(?=[<\[!*_\\^⁰¹²³⁴⁵⁶⁷⁸⁹hf])(?:
-        (?P<sup><sup>\s*\[?(?P<supnum>\d{1,3}(?:\s*[,–-]\s*\d{1,3})*)\]?\s*</sup>)
+    r"""(?P<sup><sup>\s*\[?(?P<supnum>\d{1,3}(?:\s*[,–-]\s*\d{1,3})*)\]?\s*</sup>)
       | (?P<pandoc>\[\^(?P<pandocnum>\d{1,3})\] | (?<=\S)\^(?P<caretnum>\d{1,3})\^)
       | (?P<unisup>(?<=[^\sm\d⁰¹²³⁴⁵⁶⁷⁸⁹])[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3}(?![⁰¹²³⁴⁵⁶⁷⁸⁹]))
       | (?P<image>!\[[^\]\n]*\]\([^)\n]*\))
@@ -46,7 +44,7 @@ _INLINE = re.compile(
       | (?P<esc>\\+(?P<escaped>[\\`*_{}\[\]()#+\-.!|<>~"']))
       | (?P<strong>\*\*|__(?=\S)|(?<=\S)__)
       | (?P<em>(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])|(?<![\w\\])_(?=[^\s_])|(?<=[^\s_])_(?!\w))
-    )""",
+    """,
     re.VERBOSE,
 )
 
@@ -125,12 +123,13 @@ _WRAPPED_LINK = re.compile(r"\[([^\[\]\n]{0,200})\n[ \t]*([^\[\]\n]{0,200})\]\("
 # the engine skips to in C; a pattern opening with a lookahead, or with a class among other
 # alternatives, is tried at every position instead. A URL needs '://', looked for first.
 _SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
-_MARKUP_CHARACTER = re.compile("[" + re.escape("<>[]!*_\\&^" + _SUPERSCRIPTS) + "]")
+_TOKEN_OPENS = "<[!*_\\^" + _SUPERSCRIPTS  # the characters an _INLINE token opens with, but for a URL's scheme
+_MARKUP_CHARACTER = re.compile("[" + re.escape(_TOKEN_OPENS + ">]&") + "]")
 _URL_SCHEME = re.compile(r"https?://|ftp://")
 _MAY_HOLD_MARKER = re.compile("|".join([r"\[\^", *_SUPERSCRIPTS]))  # alternatives opening with a literal: skipped to in C too
-# Where an _INLINE token may start (its leading lookahead, with 'h' and 'f' only as URLs).
-_TOKEN_CHARACTER = re.compile("[" + re.escape("<[!*_\\^" + _SUPERSCRIPTS) + "]")
-_TOKEN_OPENER = re.compile("|".join([*map(re.escape, "<[!*_\\^" + _SUPERSCRIPTS), "https?://", "ftp://"]))
+# Where an _INLINE token may start: at one of its characters, or at a URL's scheme.
+_TOKEN_CHARACTER = re.compile("[" + re.escape(_TOKEN_OPENS) + "]")
+_TOKEN_OPENER = re.compile("|".join([*map(re.escape, _TOKEN_OPENS), _URL_SCHEME.pattern]))
 
 
 def _may_hold_markup(text: str) -> bool:
@@ -506,6 +505,8 @@ def _english_words() -> frozenset[str]:
 
 
 _FIRST_WORD = re.compile(r"[^\W\d_]+")
+
+
 def hyphen_stem(left: str, right: str, keep_prefixes: frozenset[str], evidence: HyphenEvidence = NO_EVIDENCE) -> str | None:
     """``left`` as it joins ``right`` when a word broke between them, else None.
 
